@@ -1,0 +1,38 @@
+"""Test-wide set-up: isolated data directory, personas, API clients."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+_real_connect = socket.socket.connect
+_LOOPBACK = ("127.", "::1", "localhost")
+
+
+def _guarded_connect(self: socket.socket, address: object) -> None:
+    """The suite may talk only to services on this machine (ARCHITECTURE.md)."""
+    host = address[0] if isinstance(address, tuple) else str(address)
+    if self.family in (socket.AF_INET, socket.AF_INET6) and not str(host).startswith(_LOOPBACK):
+        raise RuntimeError(f"test tried to reach a non-loopback address: {address!r}")
+    return _real_connect(self, address)
+
+
+socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+from hitsm.accounts.tests.fixtures import *  # noqa: E402, F403

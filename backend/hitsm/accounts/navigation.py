@@ -1,0 +1,42 @@
+"""The web shell's menu, decided on the server by role."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from hitsm.accounts.roles import IT_STAFF, Role, user_roles
+
+EVERYONE = frozenset(Role.values)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    path: str
+    icon: str
+    roles: frozenset[str]
+
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem("home", "/", "House", EVERYONE),
+    NavItem("jobs", "/jobs", "Timer", frozenset(IT_STAFF)),
+    NavItem("users", "/admin/users", "User", frozenset({Role.ADMIN, Role.MANAGER})),
+    NavItem(
+        "departments", "/admin/departments", "OfficeBuilding", frozenset({Role.ADMIN, Role.MANAGER})
+    ),
+    NavItem("user_import", "/admin/user-import", "Upload", frozenset({Role.ADMIN})),
+    NavItem("tokens", "/tokens", "Key", frozenset(IT_STAFF)),
+    NavItem("security", "/security", "Lock", EVERYONE),
+    NavItem("system", "/admin/system", "Monitor", frozenset({Role.ADMIN, Role.SYSADMIN})),
+    NavItem("api_docs", "/api/docs/", "Document", frozenset({Role.ADMIN, Role.SYSADMIN})),
+)
+
+
+def navigation_for(user: Any) -> list[dict[str, str]]:
+    roles = user_roles(user) or frozenset({Role.REQUESTER})
+    return [
+        {"key": item.key, "path": item.path, "icon": item.icon}
+        for item in NAVIGATION
+        if roles & item.roles
+    ]

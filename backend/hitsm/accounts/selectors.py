@@ -1,0 +1,115 @@
+"""Reads for users and departments, with row-level scoping in the policies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from hitsm.accounts.models import Department, User
+from hitsm.accounts.roles import IT_STAFF, Role, has_role
+from hitsm.core.permissions import Policy
+
+
+def department_full_names() -> dict[int, str]:
+    """``{id: "总院区 / 门诊部"}`` for every department, computed in one query."""
+    rows = {d["id"]: d for d in Department.objects.values("id", "name", "parent_id")}
+    names: dict[int, str] = {}
+
+    def full(pk: int, depth: int = 0) -> str:
+        if pk in names:
+            return names[pk]
+        row = rows[pk]
+        parent = row["parent_id"]
+        text = (
+            row["name"]
+            if parent is None or depth > 20
+            else f"{full(parent, depth + 1)} / {row['name']}"
+        )
+        names[pk] = text
+        return text
+
+    for pk in rows:
+        full(pk)
+    return names
+
+
+def department_list() -> QuerySet[Department]:
+    return Department.objects.select_related("head", "parent").annotate(
+        user_count=Count("members", filter=Q(members__is_active=True))
+    )
+
+
+def department_tree() -> list[dict[str, Any]]:
+    nodes: dict[int, dict[str, Any]] = {}
+    roots: list[dict[str, Any]] = []
+    departments = Department.objects.filter(is_active=True).order_by("sort_order", "name")
+    for dep in departments:
+        nodes[dep.pk] = {
+            "id": dep.pk,
+            "name": dep.name,
+            "code": dep.code,
+            "kind": dep.kind,
+            "parent": dep.parent_id,
+            "children": [],
+        }
+    for node in nodes.values():
+        parent = nodes.get(node["parent"]) if node["parent"] else None
+        (parent["children"] if parent else roots).append(node)
+    return roots
+
+
+def department_descendant_ids(department_id: int) -> set[int]:
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in Department.objects.values_list("id", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    found, stack = set(), [department_id]
+    while stack:
+        pk = stack.pop()
+        if pk in found:
+            continue
+        found.add(pk)
+        stack.extend(children.get(pk, []))
+    return found
+
+
+def user_list() -> QuerySet[User]:
+    return User.objects.select_related("department").prefetch_related("groups")
+
+
+class DepartmentPolicy(Policy):
+    """Every signed-in user may read the organisation tree; admins change it."""
+
+    def scope(self, user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset
+
+    def can_list(self, user: Any) -> bool:
+        return bool(user.is_authenticated)
+
+    def can_create(self, user: Any) -> bool:
+        return has_role(user, Role.ADMIN)
+
+    def can(self, user: Any, action: str, obj: Any) -> bool:
+        if action in ("retrieve", "tree"):
+            return True
+        return has_role(user, Role.ADMIN)
+
+
+class UserPolicy(Policy):
+    """IT staff look people up; admins change accounts; requesters see only themselves."""
+
+    def scope(self, user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if has_role(user, *IT_STAFF):
+            return queryset
+        return queryset.filter(pk=user.pk)
+
+    def can_list(self, user: Any) -> bool:
+        return has_role(user, *IT_STAFF)
+
+    def can_create(self, user: Any) -> bool:
+        return has_role(user, Role.ADMIN)
+
+    def can(self, user: Any, action: str, obj: Any) -> bool:
+        if action == "retrieve":
+            return has_role(user, *IT_STAFF) or obj.pk == user.pk
+        return has_role(user, Role.ADMIN)

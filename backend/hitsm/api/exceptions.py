@@ -1,0 +1,123 @@
+"""One error envelope for every API failure: ``{"error": {code, message, fields, request_id}}``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from hitsm.core.context import current_request
+from hitsm.core.errors import DomainError
+
+logger = logging.getLogger(__name__)
+
+_DEFAULT_CODES: dict[type[exceptions.APIException], str] = {
+    exceptions.ValidationError: "validation_error",
+    exceptions.ParseError: "parse_error",
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.AuthenticationFailed: "not_authenticated",
+    exceptions.PermissionDenied: "permission_denied",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.Throttled: "throttled",
+}
+
+
+def _messages() -> dict[str, str]:
+    return {
+        "validation_error": _("提交的数据有误，请检查标红的字段"),
+        "parse_error": _("请求内容格式错误，无法解析"),
+        "not_authenticated": _("请先登录"),
+        "permission_denied": _("您没有执行此操作的权限"),
+        "not_found": _("找不到该对象，或您无权查看"),
+        "method_not_allowed": _("不支持该请求方法"),
+        "not_acceptable": _("无法提供所请求的格式"),
+        "unsupported_media_type": _("不支持的内容类型"),
+        "throttled": _("请求过于频繁，请稍后再试"),
+        "server_error": _("服务器内部错误，请稍后重试；如持续出现请联系信息管理处"),
+    }
+
+
+def _flatten(detail: Any) -> dict[str, list[str]]:
+    if isinstance(detail, dict):
+        fields: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            if isinstance(value, dict):
+                for sub_key, sub_value in _flatten(value).items():
+                    fields[f"{key}.{sub_key}"] = sub_value
+            elif isinstance(value, list):
+                flat: list[str] = []
+                for index, item in enumerate(value):
+                    if isinstance(item, dict):
+                        for sub_key, sub_value in _flatten(item).items():
+                            fields[f"{key}.{index}.{sub_key}"] = sub_value
+                    else:
+                        flat.append(str(item))
+                if flat:
+                    fields[key] = flat
+            else:
+                fields[key] = [str(value)]
+        return fields
+    if isinstance(detail, list):
+        return {"non_field_errors": [str(item) for item in detail]}
+    return {}
+
+
+def envelope(
+    code: str, message: str, fields: dict[str, list[str]] | None = None, **extra: Any
+) -> dict[str, Any]:
+    request = current_request()
+    body: dict[str, Any] = {
+        "code": code,
+        "message": message,
+        "fields": fields or {},
+        "request_id": getattr(request, "request_id", ""),
+    }
+    body.update(extra)
+    return {"error": body}
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    messages = _messages()
+    if isinstance(exc, DomainError):
+        return Response(
+            envelope(exc.code, str(exc.message), exc.fields, **exc.extra), status=exc.status
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if not isinstance(exc, exceptions.APIException):
+        logger.exception("unhandled API error", exc_info=exc)
+        return Response(
+            envelope("server_error", messages["server_error"]),
+            status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+        )
+    code = _DEFAULT_CODES.get(type(exc), "error")
+    detail_code = exc.get_codes() if not isinstance(exc.detail, dict | list) else None
+    if isinstance(detail_code, str) and "." in detail_code:
+        code = detail_code  # e.g. auth.password_expired from a permission class
+    fields = _flatten(exc.detail) if isinstance(exc, exceptions.ValidationError) else {}
+    if code in messages and (
+        isinstance(exc, exceptions.ValidationError) or str(exc.detail) == str(exc.default_detail)
+    ):
+        message = messages[code]
+    else:
+        message = (
+            str(exc.detail) if not isinstance(exc.detail, dict | list) else messages.get(code, "")
+        )
+    if isinstance(exc, exceptions.ValidationError) and list(fields) == ["non_field_errors"]:
+        message = fields["non_field_errors"][0]
+    response = Response(envelope(code, message, fields), status=exc.status_code)
+    if getattr(exc, "auth_header", None):
+        response["WWW-Authenticate"] = exc.auth_header  # type: ignore[attr-defined]
+    if isinstance(exc, exceptions.Throttled) and exc.wait:
+        response["Retry-After"] = str(int(exc.wait))
+    return response

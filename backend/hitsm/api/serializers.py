@@ -1,0 +1,12 @@
+from rest_framework import serializers
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+    request_id = serializers.CharField()
+
+
+class ErrorEnvelopeSerializer(serializers.Serializer):
+    error = ErrorBodySerializer()

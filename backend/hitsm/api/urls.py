@@ -1,0 +1,29 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from hitsm.accounts.api import views as accounts
+from hitsm.core.api import views as core
+
+router = DefaultRouter()
+router.register("auth/tokens", accounts.ApiTokenViewSet, basename="api-token")
+router.register("departments", accounts.DepartmentViewSet, basename="department")
+router.register("users", accounts.UserViewSet, basename="user")
+router.register("jobs", core.JobViewSet, basename="job")
+
+urlpatterns = [
+    path("auth/csrf/", accounts.CsrfView.as_view(), name="auth-csrf"),
+    path("auth/login/", accounts.LoginView.as_view(), name="auth-login"),
+    path("auth/logout/", accounts.LogoutView.as_view(), name="auth-logout"),
+    path("auth/me/", accounts.MeView.as_view(), name="auth-me"),
+    path("auth/password/", accounts.PasswordView.as_view(), name="auth-password"),
+    path("auth/totp/", accounts.TotpView.as_view(), name="auth-totp"),
+    path("auth/totp/confirm/", accounts.TotpConfirmView.as_view(), name="auth-totp-confirm"),
+    path("user-imports/", accounts.UserImportView.as_view(), name="user-import"),
+    path(
+        "user-imports/template/",
+        accounts.UserImportTemplateView.as_view(),
+        name="user-import-template",
+    ),
+    path("system/health/", core.HealthView.as_view(), name="system-health"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,69 @@
+"""Who is acting right now: the request being served, or a named system actor.
+
+The change log and timeline read the actor from here, so services need not pass it to every
+model save. A request's user is read lazily because DRF authenticates inside the view.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    label: str
+    request_id: str
+
+
+_request: ContextVar[HttpRequest | None] = ContextVar("hitsm_request", default=None)
+_system: ContextVar[Actor | None] = ContextVar("hitsm_system_actor", default=None)
+
+
+def new_request_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def bind_request(request: HttpRequest) -> Any:
+    return _request.set(request)
+
+
+def unbind_request(token: Any) -> None:
+    _request.reset(token)
+
+
+def current_request() -> HttpRequest | None:
+    return _request.get()
+
+
+@contextlib.contextmanager
+def acting_as(*, label: str, user_id: int | None = None) -> Iterator[Actor]:
+    """Run a block as a named actor (a Celery task, a management command, a scanner)."""
+    actor = Actor(user_id=user_id, label=label, request_id=new_request_id())
+    token = _system.set(actor)
+    try:
+        yield actor
+    finally:
+        _system.reset(token)
+
+
+def current_actor() -> Actor:
+    system = _system.get()
+    if system is not None:
+        return system
+    request = _request.get()
+    if request is not None:
+        user = getattr(request, "user", None)
+        request_id = getattr(request, "request_id", "")
+        if user is not None and user.is_authenticated:
+            return Actor(user_id=user.pk, label=user.get_username(), request_id=request_id)
+        return Actor(user_id=None, label="anonymous", request_id=request_id)
+    return Actor(user_id=None, label="system", request_id="")

@@ -1,0 +1,173 @@
+"""Base model tiers and the shared machinery every app relies on.
+
+Pick a tier for each domain model:
+- ``TimestampedModel``: created/updated times only (logs, events, append-only rows).
+- ``ChangeLoggedModel``: timestamps plus a change log row (who, when, before/after) for every
+  create, update and delete made through the ORM. Reference data and domain objects use this.
+``ChangeLoggingMixin`` adds change logging to a model that already has its own fields (User).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ChangeLoggingMixin(models.Model):
+    # Field names whose values never enter the log (only the fact that they changed).
+    changelog_masked_fields: ClassVar[tuple[str, ...]] = ()
+    # Field names left out of the log altogether (noise such as last_login).
+    changelog_ignored_fields: ClassVar[tuple[str, ...]] = ()
+
+    class Meta:
+        abstract = True
+
+
+class TimestampedModel(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class ChangeLoggedModel(ChangeLoggingMixin, TimestampedModel):
+    changelog_ignored_fields = ("updated_at",)
+
+    class Meta:
+        abstract = True
+
+
+class ChangeAction(models.TextChoices):
+    CREATE = "create", _("创建")
+    UPDATE = "update", _("修改")
+    DELETE = "delete", _("删除")
+
+
+class ChangeLog(models.Model):
+    """One row per change of a change-logged object: the audit trail 等保 asks for."""
+
+    time = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("操作人标识"), max_length=150)
+    request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
+    action = models.CharField(_("操作"), max_length=10, choices=ChangeAction.choices)
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(_("对象编号"), max_length=64)
+    object_repr = models.CharField(_("对象"), max_length=200)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    changed_fields = models.JSONField(_("变更字段"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("变更记录")
+        verbose_name_plural = _("变更记录")
+        ordering = ("-time", "-id")
+        indexes = [models.Index(fields=["content_type", "object_id", "-time"])]
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
+
+
+class NumberSequence(models.Model):
+    """Counter per prefix and day behind human-readable numbers such as SR-20261125-0001."""
+
+    key = models.CharField(max_length=40, unique=True)
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("编号序列")
+        verbose_name_plural = _("编号序列")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.last_value}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("运行中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class Job(TimestampedModel):
+    """A long operation run by a worker (imports, exports, recomputations), visible in the UI."""
+
+    kind = models.CharField(_("类型"), max_length=60, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
+    )
+    progress = models.PositiveIntegerField(_("进度"), default=0)
+    total = models.PositiveIntegerField(_("总量"), default=0)
+    message = models.CharField(_("当前说明"), max_length=300, blank=True)
+    log = models.TextField(_("日志"), blank=True)
+    params = models.JSONField(_("参数"), default=dict, blank=True)
+    result = models.JSONField(_("结果"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+    )
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("后台任务")
+        verbose_name_plural = _("后台任务")
+        ordering = ("-created_at", "-id")
+
+    def __str__(self) -> str:
+        return f"{self.kind}#{self.pk} {self.status}"
+
+
+class Heartbeat(models.Model):
+    """Last sign of life from a background process (worker, beat)."""
+
+    name = models.CharField(max_length=40, unique=True)
+    last_beat_at = models.DateTimeField()
+    hostname = models.CharField(max_length=200, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("心跳")
+        verbose_name_plural = _("心跳")
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.last_beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class RealtimeEvent(models.Model):
+    """Bridge for WebSocket pushes when the channel layer cannot cross processes (embedded mode).
+
+    Writers in any process insert rows; the ASGI process relays new rows to its in-memory layer.
+    With Redis configured, pushes go straight to the channel layer and this table stays empty.
+    """
+
+    group = models.CharField(max_length=100)
+    type = models.CharField(max_length=60)
+    payload = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("实时事件")
+        verbose_name_plural = _("实时事件")
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.type}"
+
+    def as_message(self) -> dict[str, Any]:
+        return {"type": "push", "event": self.type, "payload": self.payload}

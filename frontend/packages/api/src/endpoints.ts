@@ -1,0 +1,161 @@
+/**
+ * One small typed function per endpoint of docs/api-contract-foundation.md. Errors arrive as
+ * thrown {@link ApiError}s (see client middleware), so each function only unwraps `data`.
+ */
+import { createHitsmClient, type HitsmClient } from './client';
+import { ApiError } from './errors';
+import type {
+  ApiToken,
+  ApiTokenCreateRequest,
+  ApiTokenCreated,
+  DepartmentPage,
+  DepartmentQuery,
+  DepartmentTreeNode,
+  Health,
+  Job,
+  JobPage,
+  JobQuery,
+  LoginRequest,
+  Me,
+  PasswordChangeRequest,
+  TotpDevice,
+  TotpStatus,
+  User,
+  UserPage,
+  UserPatch,
+  UserQuery,
+} from './types';
+
+export const API_PREFIX = '/api/v1';
+
+interface Result<T> {
+  data?: T;
+  response: Response;
+}
+
+function unwrap<T>({ data, response }: Result<T>): T {
+  if (data === undefined) {
+    throw new ApiError(response.status, 'parse_error', `Empty response from ${response.url}`);
+  }
+  return data;
+}
+
+export function createEndpoints(client: HitsmClient) {
+  return {
+    async csrf(): Promise<void> {
+      await client.GET('/api/v1/auth/csrf/');
+    },
+    async login(body: LoginRequest): Promise<Me> {
+      return unwrap(await client.POST('/api/v1/auth/login/', { body }));
+    },
+    async logout(): Promise<void> {
+      await client.POST('/api/v1/auth/logout/');
+    },
+    async getMe(): Promise<Me> {
+      return unwrap(await client.GET('/api/v1/auth/me/'));
+    },
+    async changePassword(body: PasswordChangeRequest): Promise<void> {
+      await client.POST('/api/v1/auth/password/', { body });
+    },
+
+    async listTokens(): Promise<ApiToken[]> {
+      return unwrap(await client.GET('/api/v1/auth/tokens/'));
+    },
+    async createToken(body: ApiTokenCreateRequest): Promise<ApiTokenCreated> {
+      return unwrap(await client.POST('/api/v1/auth/tokens/', { body }));
+    },
+    async deleteToken(id: number): Promise<void> {
+      await client.DELETE('/api/v1/auth/tokens/{id}/', { params: { path: { id } } });
+    },
+
+    async getTotpStatus(): Promise<TotpStatus> {
+      return unwrap(await client.GET('/api/v1/auth/totp/'));
+    },
+    async createTotp(): Promise<TotpDevice> {
+      return unwrap(await client.POST('/api/v1/auth/totp/'));
+    },
+    async confirmTotp(otpToken: string): Promise<void> {
+      await client.POST('/api/v1/auth/totp/confirm/', { body: { otp_token: otpToken } });
+    },
+    async deleteTotp(otpToken: string): Promise<void> {
+      await client.DELETE('/api/v1/auth/totp/', { body: { otp_token: otpToken } });
+    },
+
+    async listDepartments(query: DepartmentQuery = {}): Promise<DepartmentPage> {
+      return unwrap(await client.GET('/api/v1/departments/', { params: { query } }));
+    },
+    async getDepartmentTree(): Promise<DepartmentTreeNode[]> {
+      return unwrap(await client.GET('/api/v1/departments/tree/'));
+    },
+
+    async listUsers(query: UserQuery = {}): Promise<UserPage> {
+      return unwrap(await client.GET('/api/v1/users/', { params: { query } }));
+    },
+    async patchUser(id: number, body: UserPatch): Promise<User> {
+      return unwrap(await client.PATCH('/api/v1/users/{id}/', { params: { path: { id } }, body }));
+    },
+    async unlockUser(id: number): Promise<void> {
+      await client.POST('/api/v1/users/{id}/unlock/', { params: { path: { id } } });
+    },
+
+    /** `POST user-imports/` as multipart with one `file` field; answers 202 with the Job. */
+    async uploadUserImport(file: Blob, filename?: string): Promise<Job> {
+      const form = new FormData();
+      if (filename === undefined) form.append('file', file);
+      else form.append('file', file, filename);
+      return unwrap(
+        await client.POST('/api/v1/user-imports/', {
+          // The schema types the binary field as a string; the browser sends FormData as-is.
+          body: form as unknown as { file: string },
+          bodySerializer: (value: unknown) => value as FormData,
+        }),
+      );
+    },
+    /** Plain link target for the xlsx template (a same-origin download using the session). */
+    importTemplateUrl(): string {
+      return `${API_PREFIX}/user-imports/template/`;
+    },
+
+    async listJobs(query: JobQuery = {}): Promise<JobPage> {
+      return unwrap(await client.GET('/api/v1/jobs/', { params: { query } }));
+    },
+    async getJob(id: number): Promise<Job> {
+      return unwrap(await client.GET('/api/v1/jobs/{id}/', { params: { path: { id } } }));
+    },
+
+    async getHealth(options: { public?: boolean } = {}): Promise<Health> {
+      const query = options.public ? { public: 1 } : {};
+      return unwrap(await client.GET('/api/v1/system/health/', { params: { query } }));
+    },
+  };
+}
+
+export type Endpoints = ReturnType<typeof createEndpoints>;
+
+/** The endpoints over the shared, browser-configured client. */
+export const api: Endpoints = createEndpoints(createHitsmClient());
+
+export const {
+  csrf,
+  login,
+  logout,
+  getMe,
+  changePassword,
+  listTokens,
+  createToken,
+  deleteToken,
+  getTotpStatus,
+  createTotp,
+  confirmTotp,
+  deleteTotp,
+  listDepartments,
+  getDepartmentTree,
+  listUsers,
+  patchUser,
+  unlockUser,
+  uploadUserImport,
+  importTemplateUrl,
+  listJobs,
+  getJob,
+  getHealth,
+} = api;
