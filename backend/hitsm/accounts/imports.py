@@ -18,6 +18,7 @@ from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 
 from hitsm.accounts.models import Department, DepartmentKind, User, UserSource
@@ -344,7 +345,7 @@ def apply(sheets: list[Sheet], reporter: JobReporter | None = None) -> dict[str,
     return counts
 
 
-@job_handler("accounts.user_import", label="导入用户与科室")
+@job_handler("accounts.user_import", label=gettext_lazy("导入用户与科室"))
 def run_import(job: Job, reporter: JobReporter) -> dict[str, Any]:
     path = job.params["path"]
     filename = job.params.get("filename", path)

@@ -17,6 +17,19 @@ _CLASSES = (
 )
 
 
+class MinimumLengthValidator:
+    def __init__(self, min_length: int = 10) -> None:
+        self.min_length = min_length
+
+    def validate(self, password: str, user: Any = None) -> None:
+        if len(password) < self.min_length:
+            raise ValidationError(_("密码至少 %(n)d 位") % {"n": self.min_length},
+                                  code="password_too_short")
+
+    def get_help_text(self) -> str:
+        return _("密码至少 %(n)d 位") % {"n": self.min_length}
+
+
 class ComplexityValidator:
     def __init__(self, min_classes: int = 3) -> None:
         self.min_classes = min_classes

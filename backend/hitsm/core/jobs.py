@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.functional import Promise
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,7 +27,7 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class JobKind:
     kind: str
-    label: str
+    label: str | Promise
     handler: Callable[[Job, JobReporter], dict[str, Any]]
 
 
@@ -106,8 +108,8 @@ def job_enqueue(*, kind: str, created_by_id: int | None, params: dict[str, Any])
     job = Job.objects.create(kind=kind, created_by_id=created_by_id, params=params)
     from hitsm.core.tasks import run_job
 
+    _push(job)  # registered first, so "queued" reaches the browser before "running"
     transaction.on_commit(lambda: run_job.delay(job.pk))
-    _push(job)
     return job
 
 

@@ -1,0 +1,37 @@
+import type { RouteRecordRaw } from 'vue-router';
+
+import { accountRoutes } from './modules/account';
+import { dashboardRoutes } from './modules/dashboard';
+import { directoryRoutes } from './modules/directory';
+import { systemRoutes } from './modules/system';
+
+export const routes: RouteRecordRaw[] = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('@/views/auth/login/index.vue'),
+    meta: { public: true, title: 'auth.welcome' },
+  },
+  {
+    path: '/',
+    component: () => import('@/layouts/main-layout/index.vue'),
+    children: [
+      ...dashboardRoutes,
+      ...directoryRoutes,
+      ...accountRoutes,
+      ...systemRoutes,
+      {
+        path: '403',
+        name: 'forbidden',
+        component: () => import('@/views/errors/forbidden/index.vue'),
+        meta: { title: 'errors.forbidden_title' },
+      },
+    ],
+  },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('@/views/errors/not-found/index.vue'),
+    meta: { public: true, title: 'errors.not_found_title' },
+  },
+];

@@ -1,0 +1,16 @@
+import type { RouteRecordRaw } from 'vue-router';
+
+export const systemRoutes: RouteRecordRaw[] = [
+  {
+    path: 'jobs',
+    name: 'jobs',
+    component: () => import('@/views/system/jobs/index.vue'),
+    meta: { navKey: 'jobs', title: 'nav.jobs' },
+  },
+  {
+    path: 'system',
+    name: 'system',
+    component: () => import('@/views/system/health/index.vue'),
+    meta: { navKey: 'system', title: 'nav.system' },
+  },
+];

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+
+import en from '../en.json';
+import zhCN from '../zh-CN.json';
+
+type Tree = { [key: string]: string | Tree };
+
+function flatten(tree: Tree, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [key, value] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (typeof value === 'string') out.set(path, value);
+    else for (const [k, v] of flatten(value, path)) out.set(k, v);
+  }
+  return out;
+}
+
+const zh = flatten(zhCN);
+const english = flatten(en);
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('locale files', () => {
+  it('have exactly the same keys', () => {
+    expect([...english.keys()].sort()).toEqual([...zh.keys()].sort());
+  });
+
+  it('use the same placeholders in both languages', () => {
+    for (const [key, text] of zh) {
+      expect(placeholders(english.get(key) ?? ''), key).toEqual(placeholders(text));
+    }
+  });
+
+  it('have no empty labels', () => {
+    for (const [key, text] of [...zh, ...english]) expect(text.trim(), key).not.toBe('');
+  });
+
+  it('avoid vue-i18n special characters that would break a message', () => {
+    for (const [key, text] of [...zh, ...english]) expect(text, key).not.toMatch(/[@|$%]/);
+  });
+
+  it('label every navigation key and role of the contract, with the agreed Chinese role names', () => {
+    const nav = ['home', 'jobs', 'users', 'departments', 'user_import', 'tokens', 'security', 'system', 'api_docs'];
+    for (const key of nav) expect(zh.has(`nav.${key}`), key).toBe(true);
+    expect(Object.fromEntries([...zh].filter(([k]) => k.startsWith('roles.')))).toEqual({
+      'roles.requester': '医护人员',
+      'roles.agent': '服务台坐席',
+      'roles.engineer': '工程师',
+      'roles.sysadmin': '系统管理员',
+      'roles.manager': 'IT 主管',
+      'roles.admin': '平台管理员',
+    });
+    for (const status of ['queued', 'running', 'succeeded', 'failed']) expect(zh.has(`job_status.${status}`)).toBe(true);
+  });
+});
