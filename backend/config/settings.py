@@ -6,6 +6,7 @@ broker on the filesystem. Production: PostgreSQL via DATABASE_URL, Redis via RED
 
 from __future__ import annotations
 
+import ssl
 from datetime import timedelta
 from pathlib import Path
 
@@ -178,6 +179,67 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LDAP_AUTH_URL = env_list("HITSM_LDAP_URL")
+# LDAP / Active Directory sign-in (docs/admin/ldap.md), on when HITSM_LDAP_URL is set. The
+# backend goes after axes (its lockout covers directory users too) and after ModelBackend (local
+# accounts sign in without a round trip to the directory). django-python3-ldap reads LDAP_AUTH_*.
+for _ldap_url in LDAP_AUTH_URL:
+    if not _ldap_url.startswith(("ldap://", "ldaps://")):
+        raise ImproperlyConfiguredEnv(
+            f"HITSM_LDAP_URL: {_ldap_url!r} must start with ldap:// or ldaps://"
+        )
+LDAP_AUTH_SEARCH_BASE = env_str("HITSM_LDAP_SEARCH_BASE", required=bool(LDAP_AUTH_URL))
+LDAP_AUTH_OBJECT_CLASS = env_str("HITSM_LDAP_OBJECT_CLASS", "inetOrgPerson")  # AD: user
+LDAP_AUTH_USER_FIELDS = {
+    "username": env_str("HITSM_LDAP_USERNAME_ATTRIBUTE", "uid"),  # AD: sAMAccountName
+    "display_name": "displayName",  # falls back to cn (hitsm.accounts.ldap)
+    "email": "mail",
+    "employee_no": "employeeNumber",
+    "phone_ext": "telephoneNumber",
+    "mobile": "mobile",
+    "title": "title",
+}
+LDAP_AUTH_USER_LOOKUP_FIELDS = ("username",)
+LDAP_AUTH_CLEAN_USER_DATA = "hitsm.accounts.ldap.clean_user_data"
+LDAP_AUTH_SYNC_USER_RELATIONS = "hitsm.accounts.ldap.sync_user_relations"
+LDAP_AUTH_FORMAT_USERNAME = "hitsm.accounts.ldap.format_username"
+LDAP_AUTH_FORMAT_SEARCH_FILTERS = "hitsm.accounts.ldap.format_search_filters"
+LDAP_AUTH_ACTIVE_DIRECTORY_DOMAIN = env_str("HITSM_LDAP_ACTIVE_DIRECTORY_DOMAIN") or None
+# Service account for searches (and `manage.py ldap_sync_users`); without one, each user's own
+# bind searches. A DN, UPN or DOMAIN\name is used as is.
+LDAP_AUTH_CONNECTION_USERNAME = env_str("HITSM_LDAP_BIND_DN") or None
+LDAP_AUTH_CONNECTION_PASSWORD = env_str("HITSM_LDAP_BIND_PASSWORD") or None
+LDAP_AUTH_CONNECT_TIMEOUT = env_int("HITSM_LDAP_CONNECT_TIMEOUT", 5, minimum=1, maximum=60)
+LDAP_AUTH_RECEIVE_TIMEOUT = env_int("HITSM_LDAP_RECEIVE_TIMEOUT", 10, minimum=1, maximum=120)
+# One pass over the servers: ldap3's default (True) retries forever while all are down.
+LDAP_AUTH_POOL_ACTIVE = 1
+# TLS: StartTLS on ldap:// with HITSM_LDAP_USE_TLS, or ldaps:// URLs. Certificates are always
+# verified, against HITSM_LDAP_CA_FILE (PEM) or the system's CAs.
+LDAP_AUTH_USE_TLS = env_bool("HITSM_LDAP_USE_TLS", False)
+_ldap_ca_file = env_str("HITSM_LDAP_CA_FILE")
+if _ldap_ca_file and not Path(_ldap_ca_file).is_file():
+    raise ImproperlyConfiguredEnv(f"HITSM_LDAP_CA_FILE={_ldap_ca_file!r} is not a readable file")
+LDAP_AUTH_TLS_VERSION = ssl.PROTOCOL_TLS_CLIENT
+LDAP_AUTH_TLS_CIPHERS = None  # the library's default, "ALL", would allow weak ciphers
+LDAP_AUTH_TLS_ARGS = {"validate": ssl.CERT_REQUIRED, "ca_certs_file": _ldap_ca_file or None}
+LDAP_AUTH_CONNECT_ARGS: dict[str, object] = {}
+if any(url.startswith("ldaps://") for url in LDAP_AUTH_URL):
+    import ldap3
+
+    LDAP_AUTH_CONNECT_ARGS["tls"] = ldap3.Tls(version=LDAP_AUTH_TLS_VERSION, **LDAP_AUTH_TLS_ARGS)
+# HITSM's own: where the department code is, extra filter on entries, role of new users.
+LDAP_DEPARTMENT_ATTRIBUTE = env_str("HITSM_LDAP_DEPARTMENT_ATTRIBUTE", "departmentNumber")
+LDAP_USER_FILTER = env_str("HITSM_LDAP_USER_FILTER")
+if LDAP_USER_FILTER:
+    if not LDAP_USER_FILTER.startswith("("):
+        LDAP_USER_FILTER = f"({LDAP_USER_FILTER})"
+    if LDAP_USER_FILTER.count("(") != LDAP_USER_FILTER.count(")"):
+        raise ImproperlyConfiguredEnv(f"HITSM_LDAP_USER_FILTER={LDAP_USER_FILTER!r}: unbalanced ()")
+# Never admin: a directory entry alone must not make anyone a platform administrator.
+LDAP_DEFAULT_ROLE = env_choice(
+    "HITSM_LDAP_DEFAULT_ROLE",
+    "requester",
+    ["requester", "agent", "engineer", "sysadmin", "manager"],
+)
 if LDAP_AUTH_URL:
     AUTHENTICATION_BACKENDS.append("hitsm.accounts.ldap.HospitalLDAPBackend")
 
@@ -206,7 +268,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("HITSM_LOCKOUT_MINUTES", 30, minim
 # Lock the account, not the address: wards share NAT'd IPs, and 等保 asks for account lockout.
 # Per-address brute force is limited by the login throttle (HITSM_LOGIN_RATE) instead.
 AXES_LOCKOUT_PARAMETERS = ["username"]
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006", "axes.W002"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -102,6 +104,10 @@ class User(ChangeLoggingMixin, AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self.__dict__.pop("_hitsm_roles", None)  # roles may have changed too
 
     @property
     def name(self) -> str:

@@ -277,7 +277,11 @@ class ApiTokenViewSet(
         role_permission(Role.AGENT, Role.ENGINEER, Role.SYSADMIN, Role.MANAGER, Role.ADMIN)
     ]
 
+    queryset = ApiToken.objects.none()
+
     def get_queryset(self) -> QuerySet[ApiToken]:
+        if getattr(self, "swagger_fake_view", False):
+            return ApiToken.objects.none()
         return ApiToken.objects.filter(user=self.request.user)
 
     @extend_schema(
@@ -310,6 +314,7 @@ class DepartmentViewSet(
     viewsets.GenericViewSet,
 ):  # type: ignore[misc]
     policy = DepartmentPolicy()
+    queryset = Department.objects.none()
     serializer_class = DepartmentSerializer
     filterset_class = DepartmentFilter
     search_fields = ("name", "code")
@@ -317,9 +322,8 @@ class DepartmentViewSet(
     ordering = ("sort_order", "name")
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def get_queryset(self) -> QuerySet[Department]:
-        self.queryset = department_list()
-        return super().get_queryset()
+    def get_base_queryset(self) -> QuerySet[Department]:
+        return department_list()
 
     def get_serializer_context(self) -> dict[str, Any]:
         return {
@@ -361,6 +365,7 @@ class UserViewSet(
     viewsets.GenericViewSet,
 ):  # type: ignore[misc]
     policy = UserPolicy()
+    queryset = User.objects.none()
     serializer_class = UserSerializer
     filterset_class = UserFilter
     search_fields = ("username", "display_name", "employee_no", "phone_ext", "wecom_userid")
@@ -368,9 +373,8 @@ class UserViewSet(
     ordering = ("username",)
     http_method_names = ["get", "patch", "post", "head", "options"]
 
-    def get_queryset(self) -> QuerySet[User]:
-        self.queryset = user_list()
-        return super().get_queryset()
+    def get_base_queryset(self) -> QuerySet[User]:
+        return user_list()
 
     def get_serializer_context(self) -> dict[str, Any]:
         from axes.models import AccessAttempt

@@ -160,7 +160,9 @@ def config_ldif(workdir: Path) -> str:
                 },
             )
         )
-    entries.append(ldif_entry("cn=schema,cn=config", {"objectClass": "olcSchemaConfig", "cn": "schema"}))
+    entries.append(
+        ldif_entry("cn=schema,cn=config", {"objectClass": "olcSchemaConfig", "cn": "schema"})
+    )
     entries.extend((SCHEMA_DIR / f"{name}.ldif").read_text(encoding="utf-8") for name in SCHEMAS)
     entries.append(
         ldif_entry(
@@ -222,7 +224,9 @@ def data_ldif() -> str:
             {"objectClass": ["dcObject", "organization"], "dc": "hospital", "o": "示例医院"},
         ),
         ldif_entry(PEOPLE_DN, {"objectClass": "organizationalUnit", "ou": "people"}),
-        ldif_entry(f"ou=policies,{BASE_DN}", {"objectClass": "organizationalUnit", "ou": "policies"}),
+        ldif_entry(
+            f"ou=policies,{BASE_DN}", {"objectClass": "organizationalUnit", "ou": "policies"}
+        ),
         ldif_entry(
             POLICY_DN,
             {
@@ -287,8 +291,18 @@ class Slapd:
         (self.workdir / "data").mkdir()
         (self.workdir / "config.ldif").write_text(config_ldif(self.workdir), encoding="utf-8")
         (self.workdir / "data.ldif").write_text(data_ldif(), encoding="utf-8")
-        self._run(self.slapadd, "-n0", "-F", str(config_dir), "-l", str(self.workdir / "config.ldif"))
-        self._run(self.slapadd, "-F", str(config_dir), "-b", BASE_DN, "-l", str(self.workdir / "data.ldif"))
+        self._run(
+            self.slapadd, "-n0", "-F", str(config_dir), "-l", str(self.workdir / "config.ldif")
+        )
+        self._run(
+            self.slapadd,
+            "-F",
+            str(config_dir),
+            "-b",
+            BASE_DN,
+            "-l",
+            str(self.workdir / "data.ldif"),
+        )
         return config_dir
 
     def start(self, *, attempts: int = 3, timeout: float = 15.0) -> None:

@@ -21,14 +21,14 @@ class JobViewSet(
     PolicyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):  # type: ignore[misc]
     policy = JobPolicy()
+    queryset = Job.objects.none()
     serializer_class = JobSerializer
     filterset_fields = ("kind", "status")
     ordering_fields = ("created_at",)
     ordering = ("-created_at",)
 
-    def get_queryset(self) -> QuerySet[Job]:
-        self.queryset = job_list()
-        return super().get_queryset()
+    def get_base_queryset(self) -> QuerySet[Job]:
+        return job_list()
 
 
 class HealthView(APIView):
