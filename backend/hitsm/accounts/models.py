@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -92,7 +93,7 @@ class User(ChangeLoggingMixin, AbstractUser):
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     must_change_password = models.BooleanField(_("下次登录须改密码"), default=False)
 
-    objects = HospitalUserManager()
+    objects: ClassVar[HospitalUserManager] = HospitalUserManager()
 
     changelog_masked_fields = ("password",)
     changelog_ignored_fields = ("last_login",)
@@ -113,12 +114,12 @@ class User(ChangeLoggingMixin, AbstractUser):
     def name(self) -> str:
         return self.display_name or self.get_full_name() or self.username
 
-    def password_expires_at(self) -> timezone.datetime | None:
+    def password_expires_at(self) -> dt.datetime | None:
         days = settings.PASSWORD_MAX_AGE_DAYS
         if not days or self.source == UserSource.LDAP or not self.has_usable_password():
             return None
         start = self.password_changed_at or self.date_joined
-        return start + timezone.timedelta(days=days)
+        return start + dt.timedelta(days=days)
 
     def password_expired(self) -> bool:
         if self.must_change_password and self.source != UserSource.LDAP:

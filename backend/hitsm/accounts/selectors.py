@@ -11,6 +11,14 @@ from hitsm.accounts.roles import IT_STAFF, Role, has_role
 from hitsm.core.permissions import Policy
 
 
+def signed_in_user(request: Any) -> User:
+    """The authenticated user of a DRF request (views behind IsAuthenticated)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise TypeError("view reached without an authenticated user")
+    return user
+
+
 def department_full_names() -> dict[int, str]:
     """``{id: "总院区 / 门诊部"}`` for every department, computed in one query."""
     rows = {d["id"]: d for d in Department.objects.values("id", "name", "parent_id")}

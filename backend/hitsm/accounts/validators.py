@@ -23,8 +23,9 @@ class MinimumLengthValidator:
 
     def validate(self, password: str, user: Any = None) -> None:
         if len(password) < self.min_length:
-            raise ValidationError(_("密码至少 %(n)d 位") % {"n": self.min_length},
-                                  code="password_too_short")
+            raise ValidationError(
+                _("密码至少 %(n)d 位") % {"n": self.min_length}, code="password_too_short"
+            )
 
     def get_help_text(self) -> str:
         return _("密码至少 %(n)d 位") % {"n": self.min_length}

@@ -16,7 +16,7 @@ class PolicyMixin:
 
     def get_base_queryset(self) -> QuerySet[Any]:
         """The selector behind the endpoint (select_related etc.), before row scoping."""
-        return super().get_queryset()  # type: ignore[misc, no-any-return]
+        return super().get_queryset()  # type: ignore[misc]
 
     def get_queryset(self) -> QuerySet[Any]:
         queryset = self.get_base_queryset()
@@ -28,9 +28,9 @@ class PolicyMixin:
         return [*super().get_permissions(), PolicyPermission()]  # type: ignore[misc]
 
 
-class PolicyReadOnlyViewSet(PolicyMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[misc]
+class PolicyReadOnlyViewSet(PolicyMixin, viewsets.ReadOnlyModelViewSet):
     pass
 
 
-class PolicyModelViewSet(PolicyMixin, viewsets.ModelViewSet):  # type: ignore[misc]
+class PolicyModelViewSet(PolicyMixin, viewsets.ModelViewSet):
     pass

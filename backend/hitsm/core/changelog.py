@@ -34,7 +34,9 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
         if field.name in masked:
             data[field.name] = MASK if value else ""
             # keep a fingerprint so that a change is still visible without revealing the value
-            data[f"{field.name}__fingerprint"] = hashlib.sha256(str(value).encode()).hexdigest() if value else None
+            data[f"{field.name}__fingerprint"] = (
+                hashlib.sha256(str(value).encode()).hexdigest() if value else None
+            )
             continue
         data[field.attname if field.is_relation else field.name] = value
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
@@ -42,8 +44,11 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
 
 def _diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
     keys = set(before or {}) | set(after or {})
-    changed = {k.removesuffix("__fingerprint") for k in keys
-               if (before or {}).get(k) != (after or {}).get(k)}
+    changed = {
+        k.removesuffix("__fingerprint")
+        for k in keys
+        if (before or {}).get(k) != (after or {}).get(k)
+    }
     return sorted(changed)
 
 

@@ -56,7 +56,7 @@ def _groups_for(user: Any) -> list[str]:
     return [user_group(user.pk), *(role_group(r) for r in sorted(user_roles(user)))]
 
 
-class EventsConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]
+class EventsConsumer(AsyncJsonWebsocketConsumer):
     groups_joined: list[str]
 
     async def connect(self) -> None:

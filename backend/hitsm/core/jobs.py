@@ -13,10 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.functional import Promise
-
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from hitsm.core.models import Job, JobStatus
 from hitsm.core.realtime import publish, user_group
@@ -35,7 +34,7 @@ JOB_KINDS: dict[str, JobKind] = {}
 
 
 def job_handler(
-    kind: str, *, label: str
+    kind: str, *, label: str | Promise
 ) -> Callable[
     [Callable[[Job, JobReporter], dict[str, Any]]], Callable[[Job, JobReporter], dict[str, Any]]
 ]:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -141,8 +140,8 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
     key = serializers.CharField(read_only=True)
 
     class Meta(ApiTokenSerializer.Meta):
-        fields = (*ApiTokenSerializer.Meta.fields, "key")
-        read_only_fields = fields
+        fields = (*ApiTokenSerializer.Meta.fields, "key")  # type: ignore[assignment]
+        read_only_fields = fields  # type: ignore[assignment]
 
 
 class DepartmentSerializer(serializers.ModelSerializer[Department]):
@@ -182,7 +181,7 @@ class DepartmentTreeNodeSerializer(serializers.Serializer):
     name = serializers.CharField()
     code = serializers.CharField()
     kind = serializers.CharField()
-    parent = serializers.IntegerField(allow_null=True)
+    parent = serializers.IntegerField(allow_null=True)  # type: ignore[assignment]
     children = serializers.ListField(child=serializers.DictField())
 
 
@@ -233,7 +232,3 @@ class UserSerializer(serializers.ModelSerializer[User]):
         from hitsm.accounts.services import user_is_locked
 
         return user_is_locked(obj)
-
-
-def me_payload(user: User | AnonymousUser) -> dict[str, Any]:
-    return dict(MeSerializer(user).data)

@@ -57,6 +57,7 @@ from hitsm.accounts.selectors import (
     department_full_names,
     department_list,
     department_tree,
+    signed_in_user,
     user_list,
 )
 from hitsm.accounts.services import (
@@ -171,7 +172,7 @@ class MeView(APIView):
 
     @extend_schema(responses={200: MeSerializer}, summary="The signed-in user")
     def get(self, request: Request) -> Response:
-        return Response(MeSerializer(request.user).data)
+        return Response(MeSerializer(signed_in_user(request)).data)
 
 
 class PasswordView(APIView):
@@ -186,7 +187,7 @@ class PasswordView(APIView):
         data = PasswordChangeSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = user_change_own_password(
-            user=request.user,
+            user=signed_in_user(request),
             old_password=data.validated_data["old_password"],
             new_password=data.validated_data["new_password"],
             request=request._request,
@@ -233,7 +234,7 @@ class TotpView(APIView):
         login_event_record(
             kind=LoginEventKind.OTP_DISABLED,
             username=request.user.username,
-            user=request.user,
+            user=signed_in_user(request),
             request=request._request,
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -259,7 +260,7 @@ class TotpConfirmView(APIView):
         login_event_record(
             kind=LoginEventKind.OTP_ENABLED,
             username=request.user.username,
-            user=request.user,
+            user=signed_in_user(request),
             request=request._request,
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -270,7 +271,7 @@ class ApiTokenViewSet(
     mixins.DestroyModelMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
-):  # type: ignore[misc]
+):
     serializer_class = ApiTokenSerializer
     pagination_class = None
     permission_classes = [
@@ -282,7 +283,7 @@ class ApiTokenViewSet(
     def get_queryset(self) -> QuerySet[ApiToken]:
         if getattr(self, "swagger_fake_view", False):
             return ApiToken.objects.none()
-        return ApiToken.objects.filter(user=self.request.user)
+        return ApiToken.objects.filter(user=signed_in_user(self.request))
 
     @extend_schema(
         request=ApiTokenCreateSerializer, responses={201: ApiTokenCreatedSerializer, **ERRORS}
@@ -290,7 +291,7 @@ class ApiTokenViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         data = ApiTokenCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        token, key = api_token_create(user=request.user, **data.validated_data)
+        token, key = api_token_create(user=signed_in_user(request), **data.validated_data)
         payload = dict(ApiTokenSerializer(token).data)
         payload["key"] = key
         return Response(payload, status=status.HTTP_201_CREATED)
@@ -312,7 +313,7 @@ class DepartmentViewSet(
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
-):  # type: ignore[misc]
+):
     policy = DepartmentPolicy()
     queryset = Department.objects.none()
     serializer_class = DepartmentSerializer
@@ -333,9 +334,9 @@ class DepartmentViewSet(
 
     def perform_update(self, serializer: serializers.BaseSerializer[Department]) -> None:
         parent = serializer.validated_data.get("parent")
-        if parent is not None and department_would_cycle(
-            department=serializer.instance, parent=parent
-        ):
+        department = serializer.instance
+        assert department is not None
+        if parent is not None and department_would_cycle(department=department, parent=parent):
             raise ValidationFailed(fields={"parent": [_("上级科室不能是自己或自己的下级")]})
         serializer.save()
 
@@ -363,7 +364,7 @@ class UserViewSet(
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
-):  # type: ignore[misc]
+):
     policy = UserPolicy()
     queryset = User.objects.none()
     serializer_class = UserSerializer
@@ -396,6 +397,7 @@ class UserViewSet(
         data = dict(serializer.validated_data)
         roles = data.pop("roles", None)
         user = serializer.instance
+        assert user is not None
         if user.pk == self.request.user.pk and (
             data.get("is_active") is False
             or (roles is not None and Role.ADMIN not in roles and not user.is_superuser)

@@ -10,8 +10,18 @@ from hitsm.accounts.roles import Role
 from hitsm.accounts.tests.factories import PASSWORD, DepartmentFactory, UserFactory
 
 __all__ = [
-    "PASSWORD", "admin_user", "agent_chen", "api", "campus", "client_for", "department_lab",
-    "department_outpatient", "engineer_wang", "manager_zhao", "nurse_li", "outsider",
+    "PASSWORD",
+    "admin_user",
+    "agent_chen",
+    "api",
+    "campus",
+    "client_for",
+    "department_lab",
+    "department_outpatient",
+    "engineer_wang",
+    "manager_zhao",
+    "nurse_li",
+    "outsider",
 ]
 
 
@@ -32,14 +42,23 @@ def department_lab(campus) -> Department:
 
 @pytest.fixture
 def nurse_li(department_outpatient) -> User:
-    return UserFactory(username="nurse_li", display_name="李护士", title="护士",
-                       department=department_outpatient, roles=[Role.REQUESTER])
+    return UserFactory(
+        username="nurse_li",
+        display_name="李护士",
+        title="护士",
+        department=department_outpatient,
+        roles=[Role.REQUESTER],
+    )
 
 
 @pytest.fixture
 def outsider(department_lab) -> User:
-    return UserFactory(username="outsider", display_name="检验科技师",
-                       department=department_lab, roles=[Role.REQUESTER])
+    return UserFactory(
+        username="outsider",
+        display_name="检验科技师",
+        department=department_lab,
+        roles=[Role.REQUESTER],
+    )
 
 
 @pytest.fixture

@@ -22,8 +22,9 @@ def csrf_client() -> APIClient:
 
 
 def login(client: APIClient, username: str, password: str, **extra):
-    return client.post("/api/v1/auth/login/", {"username": username, "password": password,
-                                               **extra}, format="json")
+    return client.post(
+        "/api/v1/auth/login/", {"username": username, "password": password, **extra}, format="json"
+    )
 
 
 def test_a_nurse_logs_in_and_sees_her_own_navigation(nurse_li):
@@ -43,8 +44,9 @@ def test_each_role_gets_its_own_navigation(nurse_li, agent_chen, admin_user, man
     keys = {}
     for user in (nurse_li, agent_chen, admin_user, manager_zhao):
         client = csrf_client()
-        keys[user.username] = [i["key"] for i in login(client, user.username, PASSWORD)
-                               .json()["navigation"]]
+        keys[user.username] = [
+            i["key"] for i in login(client, user.username, PASSWORD).json()["navigation"]
+        ]
     assert "users" in keys["admin_sys"] and "user_import" in keys["admin_sys"]
     assert "users" in keys["manager_zhao"] and "user_import" not in keys["manager_zhao"]
     assert "jobs" in keys["agent_chen"] and "users" not in keys["agent_chen"]
@@ -81,8 +83,9 @@ def test_lockout_message_follows_the_requested_language(nurse_li):
     client = csrf_client()
     for i in range(5):
         login(client, "nurse_li", f"wrong{i}")
-    response = client.post("/api/v1/auth/login/", {"username": "nurse_li", "password": "x"},
-                           HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        "/api/v1/auth/login/", {"username": "nurse_li", "password": "x"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.json()["error"]["code"] == "auth.locked"
     assert "locked" in response.json()["error"]["message"].lower()
 
@@ -114,7 +117,9 @@ def test_logout_ends_the_session(nurse_li):
 
 
 def test_an_expired_password_allows_only_changing_it(nurse_li, settings):
-    nurse_li.password_changed_at = timezone.now() - timedelta(days=settings.PASSWORD_MAX_AGE_DAYS + 1)
+    nurse_li.password_changed_at = timezone.now() - timedelta(
+        days=settings.PASSWORD_MAX_AGE_DAYS + 1
+    )
     nurse_li.save(update_fields=["password_changed_at"])
     client = csrf_client()
     me = login(client, "nurse_li", PASSWORD).json()
@@ -123,21 +128,26 @@ def test_an_expired_password_allows_only_changing_it(nurse_li, settings):
     blocked = client.get("/api/v1/jobs/")
     assert blocked.status_code == 403
     assert blocked.json()["error"]["code"] == "auth.password_expired"
-    changed = client.post("/api/v1/auth/password/", {"old_password": PASSWORD,
-                                                     "new_password": "Fresh#Pass2027"})
+    changed = client.post(
+        "/api/v1/auth/password/", {"old_password": PASSWORD, "new_password": "Fresh#Pass2027"}
+    )
     assert changed.status_code == 204, changed.json()
     assert client.get("/api/v1/jobs/").status_code == 200
     assert client.get("/api/v1/auth/me/").json()["must_change_password"] is False
 
 
-@pytest.mark.parametrize(("new_password", "fragment"), [
-    ("short1A!", "至少"),
-    ("alllowercaseletters", "至少 3 类"),
-    (PASSWORD, "不能与当前密码相同"),
-])
+@pytest.mark.parametrize(
+    ("new_password", "fragment"),
+    [
+        ("short1A!", "至少"),
+        ("alllowercaseletters", "至少 3 类"),
+        (PASSWORD, "不能与当前密码相同"),
+    ],
+)
 def test_weak_or_reused_passwords_are_refused(nurse_li, client_for, new_password, fragment):
-    response = client_for(nurse_li).post("/api/v1/auth/password/", {
-        "old_password": PASSWORD, "new_password": new_password})
+    response = client_for(nurse_li).post(
+        "/api/v1/auth/password/", {"old_password": PASSWORD, "new_password": new_password}
+    )
     assert response.status_code == 400
     body = response.json()["error"]
     assert body["code"] == "validation_error"
@@ -147,19 +157,29 @@ def test_weak_or_reused_passwords_are_refused(nurse_li, client_for, new_password
 def test_recent_passwords_cannot_be_reused(nurse_li, client_for):
     client = client_for(nurse_li)
     first, second = "First#Pass2026x", "Second#Pass2026x"
-    assert client.post("/api/v1/auth/password/", {"old_password": PASSWORD,
-                                                  "new_password": first}).status_code == 204
-    assert client.post("/api/v1/auth/password/", {"old_password": first,
-                                                  "new_password": second}).status_code == 204
-    response = client.post("/api/v1/auth/password/", {"old_password": second,
-                                                      "new_password": PASSWORD})
+    assert (
+        client.post(
+            "/api/v1/auth/password/", {"old_password": PASSWORD, "new_password": first}
+        ).status_code
+        == 204
+    )
+    assert (
+        client.post(
+            "/api/v1/auth/password/", {"old_password": first, "new_password": second}
+        ).status_code
+        == 204
+    )
+    response = client.post(
+        "/api/v1/auth/password/", {"old_password": second, "new_password": PASSWORD}
+    )
     assert response.status_code == 400
     assert "最近 5 次" in response.json()["error"]["fields"]["new_password"][0]
 
 
 def test_the_old_password_must_be_right(nurse_li, client_for):
-    response = client_for(nurse_li).post("/api/v1/auth/password/", {
-        "old_password": "nope", "new_password": "Fresh#Pass2027"})
+    response = client_for(nurse_li).post(
+        "/api/v1/auth/password/", {"old_password": "nope", "new_password": "Fresh#Pass2027"}
+    )
     assert response.json()["error"]["fields"]["old_password"] == ["当前密码不正确"]
 
 
@@ -180,8 +200,10 @@ def test_two_factor_set_up_and_login(admin_user, settings):
         device = TOTPDevice.objects.get(user=admin_user)
         wrong = client.post("/api/v1/auth/totp/confirm/", {"otp_token": _code(device, wrong=True)})
         assert wrong.json()["error"]["code"] == "auth.otp_invalid"
-        assert client.post("/api/v1/auth/totp/confirm/",
-                           {"otp_token": _code(device)}).status_code == 204
+        assert (
+            client.post("/api/v1/auth/totp/confirm/", {"otp_token": _code(device)}).status_code
+            == 204
+        )
         assert client.get("/api/v1/auth/me/").json()["otp_enabled"] is True
 
         traveller.shift(timedelta(seconds=60))
@@ -199,8 +221,12 @@ def test_a_wrong_second_factor_counts_toward_lockout(admin_user, settings):
     TOTPDevice.objects.create(user=admin_user, name="app", confirmed=True)
     client = csrf_client()
     device = TOTPDevice.objects.get(user=admin_user)
-    codes = [login(client, "admin_sys", PASSWORD, otp_token=_code(device, wrong=True))
-             .json()["error"]["code"] for _ in range(5)]
+    codes = [
+        login(client, "admin_sys", PASSWORD, otp_token=_code(device, wrong=True)).json()["error"][
+            "code"
+        ]
+        for _ in range(5)
+    ]
     assert codes[-1] == "auth.locked"
 
 
@@ -226,8 +252,9 @@ def test_requesters_cannot_create_api_tokens(nurse_li, client_for):
 
 
 def test_a_token_cannot_outlive_the_maximum(agent_chen, client_for, settings):
-    response = client_for(agent_chen).post("/api/v1/auth/tokens/", {
-        "name": "x", "expires_in_days": settings.API_TOKEN_MAX_DAYS + 1})
+    response = client_for(agent_chen).post(
+        "/api/v1/auth/tokens/", {"name": "x", "expires_in_days": settings.API_TOKEN_MAX_DAYS + 1}
+    )
     assert response.status_code == 400
     assert "expires_in_days" in response.json()["error"]["fields"]
 

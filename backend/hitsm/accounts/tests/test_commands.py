@@ -28,8 +28,18 @@ def test_seed_demo_builds_a_hospital_and_is_idempotent(capsys):
 
 
 def test_hitsm_user_creates_then_updates(campus):
-    call_command("hitsm_user", "desk01", "--password", "Desk#Pass2026", "--role", "agent",
-                 "--display-name", "坐席一", "--department", "HQ")
+    call_command(
+        "hitsm_user",
+        "desk01",
+        "--password",
+        "Desk#Pass2026",
+        "--role",
+        "agent",
+        "--display-name",
+        "坐席一",
+        "--department",
+        "HQ",
+    )
     user = User.objects.get(username="desk01")
     assert user.check_password("Desk#Pass2026") and user_roles(user) == {"agent"}
     call_command("hitsm_user", "desk01", "--title", "组长", "--role", "manager")

@@ -16,13 +16,19 @@ def test_agents_look_up_users_with_department_names(agent_chen, nurse_li, client
     assert row["locked"] is False
 
 
-def test_filter_by_department_includes_sub_departments(agent_chen, nurse_li, outsider, campus,
-                                                       client_for):
-    ids = {u["username"] for u in client_for(agent_chen).get(
-        "/api/v1/users/", {"department": campus.pk}).json()["results"]}
+def test_filter_by_department_includes_sub_departments(
+    agent_chen, nurse_li, outsider, campus, client_for
+):
+    ids = {
+        u["username"]
+        for u in client_for(agent_chen)
+        .get("/api/v1/users/", {"department": campus.pk})
+        .json()["results"]
+    }
     assert {"nurse_li", "outsider"} <= ids
-    only = client_for(agent_chen).get("/api/v1/users/",
-                                      {"department": nurse_li.department_id}).json()
+    only = (
+        client_for(agent_chen).get("/api/v1/users/", {"department": nurse_li.department_id}).json()
+    )
     assert [u["username"] for u in only["results"]] == ["nurse_li"]
 
 
@@ -38,9 +44,14 @@ def test_requesters_cannot_list_users_or_read_others(nurse_li, outsider, client_
 
 
 def test_an_admin_changes_roles_and_department(admin_user, nurse_li, department_lab, client_for):
-    response = client_for(admin_user).patch(f"/api/v1/users/{nurse_li.pk}/", {
-        "roles": [Role.REQUESTER, Role.AGENT], "department_id": department_lab.pk,
-        "title": "护士长"})
+    response = client_for(admin_user).patch(
+        f"/api/v1/users/{nurse_li.pk}/",
+        {
+            "roles": [Role.REQUESTER, Role.AGENT],
+            "department_id": department_lab.pk,
+            "title": "护士长",
+        },
+    )
     assert response.status_code == 200, response.json()
     assert response.json()["roles"] == ["agent", "requester"]
     nurse_li.refresh_from_db()
@@ -53,8 +64,9 @@ def test_an_agent_cannot_change_users(agent_chen, nurse_li, client_for):
 
 
 def test_bad_input_is_reported_per_field(admin_user, nurse_li, client_for):
-    response = client_for(admin_user).patch(f"/api/v1/users/{nurse_li.pk}/", {
-        "roles": ["wizard"], "email": "not-an-email"})
+    response = client_for(admin_user).patch(
+        f"/api/v1/users/{nurse_li.pk}/", {"roles": ["wizard"], "email": "not-an-email"}
+    )
     assert response.status_code == 400
     error = response.json()["error"]
     assert error["code"] == "validation_error"
@@ -62,8 +74,7 @@ def test_bad_input_is_reported_per_field(admin_user, nurse_li, client_for):
 
 
 def test_admins_cannot_lock_themselves_out(admin_user, client_for):
-    response = client_for(admin_user).patch(f"/api/v1/users/{admin_user.pk}/",
-                                            {"is_active": False})
+    response = client_for(admin_user).patch(f"/api/v1/users/{admin_user.pk}/", {"is_active": False})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "accounts.self_lockout"
 
@@ -91,10 +102,12 @@ def test_only_admins_create_departments(admin_user, nurse_li, campus, client_for
     assert "code" in duplicate.json()["error"]["fields"]
 
 
-def test_a_department_cannot_become_its_own_ancestor(admin_user, campus, department_outpatient,
-                                                     client_for):
-    response = client_for(admin_user).patch(f"/api/v1/departments/{campus.pk}/",
-                                            {"parent": department_outpatient.pk})
+def test_a_department_cannot_become_its_own_ancestor(
+    admin_user, campus, department_outpatient, client_for
+):
+    response = client_for(admin_user).patch(
+        f"/api/v1/departments/{campus.pk}/", {"parent": department_outpatient.pk}
+    )
     assert response.status_code == 400
     assert "parent" in response.json()["error"]["fields"]
     assert Department.objects.get(pk=campus.pk).parent is None

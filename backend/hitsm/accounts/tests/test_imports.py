@@ -19,8 +19,20 @@ def workbook(departments: list[list[str]], users: list[list[str]]) -> bytes:
     for row in departments:
         sheet.append(row)
     people = book.create_sheet("用户")
-    people.append(["用户名", "姓名", "工号", "科室编码", "职务", "分机号", "企业微信账号", "角色",
-                   "初始密码", "启用"])
+    people.append(
+        [
+            "用户名",
+            "姓名",
+            "工号",
+            "科室编码",
+            "职务",
+            "分机号",
+            "企业微信账号",
+            "角色",
+            "初始密码",
+            "启用",
+        ]
+    )
     for row in users:
         people.append(row)
     buffer = io.BytesIO()
@@ -29,17 +41,32 @@ def workbook(departments: list[list[str]], users: list[list[str]]) -> bytes:
 
 
 def upload(client, content: bytes, name: str = "staff.xlsx", content_type: str = XLSX):
-    return client.post("/api/v1/user-imports/",
-                       {"file": SimpleUploadedFile(name, content, content_type=content_type)},
-                       format="multipart")
+    return client.post(
+        "/api/v1/user-imports/",
+        {"file": SimpleUploadedFile(name, content, content_type=content_type)},
+        format="multipart",
+    )
 
 
 def test_an_admin_imports_departments_and_users(admin_user, client_for):
     content = workbook(
         [["HQ2", "东院区", "院区", "", ""], ["XNK", "心内科", "科室", "HQ2", "doctor_wang"]],
-        [["doctor_wang", "王医生", "D2001", "XNK", "主任医师", "5201", "WangYiSheng",
-          "医护人员、服务台坐席", "Init#Pass2026", "是"],
-         ["nurse_zhou", "周护士", "N3001", "XNK", "护士", "5202", "", "requester", "", "是"]])
+        [
+            [
+                "doctor_wang",
+                "王医生",
+                "D2001",
+                "XNK",
+                "主任医师",
+                "5201",
+                "WangYiSheng",
+                "医护人员、服务台坐席",
+                "Init#Pass2026",
+                "是",
+            ],
+            ["nurse_zhou", "周护士", "N3001", "XNK", "护士", "5202", "", "requester", "", "是"],
+        ],
+    )
     response = upload(client_for(admin_user), content)
     assert response.status_code == 202, response.json()
     job = Job.objects.get(pk=response.json()["id"])
@@ -57,8 +84,11 @@ def test_an_admin_imports_departments_and_users(admin_user, client_for):
 def test_a_file_with_any_bad_row_writes_nothing_and_lists_every_problem(admin_user, client_for):
     content = workbook(
         [["XNK", "心内科", "科室", "NOPE", ""]],
-        [["doctor_wang", "王医生", "D1", "XNK", "", "", "", "巫师", "", "是"],
-         ["doctor_wang", "", "D1", "ZZZ", "", "", "", "", "weak", "也许"]])
+        [
+            ["doctor_wang", "王医生", "D1", "XNK", "", "", "", "巫师", "", "是"],
+            ["doctor_wang", "", "D1", "ZZZ", "", "", "", "", "weak", "也许"],
+        ],
+    )
     job = Job.objects.get(pk=upload(client_for(admin_user), content).json()["id"])
     assert job.status == JobStatus.FAILED
     messages = [f"{e['sheet']}{e['row']}:{e['message']}" for e in job.result["errors"]]
@@ -71,15 +101,18 @@ def test_a_file_with_any_bad_row_writes_nothing_and_lists_every_problem(admin_us
 
 def test_a_gbk_csv_from_chinese_excel_is_read(admin_user, department_outpatient, client_for):
     csv_text = "用户名,姓名,工号,科室编码,角色\r\nnurse_wu,吴护士,N9,MZ,医护人员\r\n"
-    job_id = upload(client_for(admin_user), csv_text.encode("gb18030"), "users.csv",
-                    "text/csv").json()["id"]
+    job_id = upload(
+        client_for(admin_user), csv_text.encode("gb18030"), "users.csv", "text/csv"
+    ).json()["id"]
     assert Job.objects.get(pk=job_id).status == JobStatus.SUCCEEDED
     assert User.objects.get(username="nurse_wu").department == department_outpatient
 
 
 def test_importing_twice_updates_instead_of_duplicating(admin_user, client_for):
-    content = workbook([["XNK", "心内科", "科室", "", ""]],
-                       [["doctor_wang", "王医生", "D1", "XNK", "", "", "", "", "", "是"]])
+    content = workbook(
+        [["XNK", "心内科", "科室", "", ""]],
+        [["doctor_wang", "王医生", "D1", "XNK", "", "", "", "", "", "是"]],
+    )
     client = client_for(admin_user)
     upload(client, content)
     second = Job.objects.get(pk=upload(client, content).json()["id"])
@@ -87,10 +120,13 @@ def test_importing_twice_updates_instead_of_duplicating(admin_user, client_for):
     assert User.objects.filter(username="doctor_wang").count() == 1
 
 
-@pytest.mark.parametrize(("name", "content", "fragment"), [
-    ("staff.exe", b"MZ\x90\x00", ".xlsx 或 .csv"),
-    ("staff.xlsx", b"not a zip at all", "不是有效的 Excel"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "fragment"),
+    [
+        ("staff.exe", b"MZ\x90\x00", ".xlsx 或 .csv"),
+        ("staff.xlsx", b"not a zip at all", "不是有效的 Excel"),
+    ],
+)
 def test_wrong_files_are_refused_before_any_job(admin_user, client_for, name, content, fragment):
     response = upload(client_for(admin_user), content, name)
     assert response.status_code == 400

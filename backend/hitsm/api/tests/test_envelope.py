@@ -20,8 +20,9 @@ def assert_envelope(response, status: int, code: str) -> dict:
 
 def test_validation_errors_carry_field_messages_in_chinese(api):
     api.get("/api/v1/auth/csrf/")
-    error = assert_envelope(api.post("/api/v1/auth/login/", {"username": ""}), 400,
-                            "validation_error")
+    error = assert_envelope(
+        api.post("/api/v1/auth/login/", {"username": ""}), 400, "validation_error"
+    )
     assert error["message"] == "提交的数据有误，请检查标红的字段"
     assert set(error["fields"]) == {"username", "password"}
 
@@ -63,8 +64,14 @@ def test_the_schema_documents_every_endpoint(admin_user, client_for):
     response = client_for(admin_user).get("/api/schema/", HTTP_ACCEPT="application/json")
     assert response.status_code == 200
     paths = response.json()["paths"]
-    for path in ("/api/v1/auth/login/", "/api/v1/users/{id}/unlock/", "/api/v1/jobs/",
-                 "/api/v1/user-imports/", "/api/v1/system/health/", "/api/v1/departments/tree/"):
+    for path in (
+        "/api/v1/auth/login/",
+        "/api/v1/users/{id}/unlock/",
+        "/api/v1/jobs/",
+        "/api/v1/user-imports/",
+        "/api/v1/system/health/",
+        "/api/v1/departments/tree/",
+    ):
         assert path in paths
 
 

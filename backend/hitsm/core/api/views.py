@@ -19,7 +19,7 @@ from hitsm.core.selectors import JobPolicy, job_list, system_health
 
 class JobViewSet(
     PolicyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):  # type: ignore[misc]
+):
     policy = JobPolicy()
     queryset = Job.objects.none()
     serializer_class = JobSerializer

@@ -9,14 +9,14 @@ pytestmark = pytest.mark.django_db
 
 
 def _log_for(obj):
-    return ChangeLog.objects.filter(object_id=str(obj.pk),
-                                    content_type__model=obj._meta.model_name)
+    return ChangeLog.objects.filter(object_id=str(obj.pk), content_type__model=obj._meta.model_name)
 
 
 def test_it_records_before_and_after_with_the_request_actor(client_for, admin_user, campus):
     department = Department.objects.create(name="心内科", code="XNK", parent=campus)
-    response = client_for(admin_user).patch(f"/api/v1/departments/{department.pk}/",
-                                            {"name": "心血管内科", "phone": "8123"})
+    response = client_for(admin_user).patch(
+        f"/api/v1/departments/{department.pk}/", {"name": "心血管内科", "phone": "8123"}
+    )
     assert response.status_code == 200, response.json()
     entry = _log_for(department).get(action=ChangeAction.UPDATE)
     assert entry.actor == admin_user
@@ -32,8 +32,11 @@ def test_it_records_create_and_delete_with_a_system_actor(campus):
         department = Department.objects.create(name="药剂科", code="YJK", parent=campus)
         pk = department.pk
         department.delete()
-    actions = list(ChangeLog.objects.filter(object_id=str(pk), content_type__model="department")
-                   .order_by("id").values_list("action", "actor_label", "actor_id"))
+    actions = list(
+        ChangeLog.objects.filter(object_id=str(pk), content_type__model="department")
+        .order_by("id")
+        .values_list("action", "actor_label", "actor_id")
+    )
     assert actions == [("create", "command:seed", None), ("delete", "command:seed", None)]
 
 

@@ -16,8 +16,9 @@ def test_bool_refuses_words_it_does_not_know(monkeypatch):
         env_bool("HITSM_X")
 
 
-@pytest.mark.parametrize(("raw", "expected"), [("true", True), ("FALSE", False), ("0", False),
-                                               ("on", True), ("", False)])
+@pytest.mark.parametrize(
+    ("raw", "expected"), [("true", True), ("FALSE", False), ("0", False), ("on", True), ("", False)]
+)
 def test_bool_reads_the_usual_spellings(monkeypatch, raw, expected):
     monkeypatch.setenv("HITSM_X", raw)
     assert env_bool("HITSM_X", default=True) is expected
@@ -46,20 +47,35 @@ def test_secret_is_read_from_a_file(monkeypatch, tmp_path):
 
 
 def _manage(env_overrides: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("HITSM_", "DATABASE_URL",
-                                                                      "REDIS_URL"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("HITSM_", "DATABASE_URL", "REDIS_URL"))
+    }
     env.update({"HITSM_DATA_DIR": os.environ["HITSM_DATA_DIR"], **env_overrides})
-    return subprocess.run([sys.executable, "manage.py", "check"], cwd=BACKEND, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=BACKEND,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-@pytest.mark.parametrize(("overrides", "message"), [
-    ({"HITSM_DEBUG": "yes please"}, "HITSM_DEBUG='yes please' is not a boolean"),
-    ({"HITSM_DEBUG": "true", "HITSM_SESSION_IDLE_MINUTES": "1"}, "below the minimum 5"),
-    ({"HITSM_DEBUG": "true", "DATABASE_URL": "mysql://x"}, "DATABASE_URL='mysql://x' must be a URL"),
-    ({}, "HITSM_SECRET_KEY (or HITSM_SECRET_KEY_FILE) is required"),
-    ({"HITSM_SECRET_KEY": "short"}, "at least 32 characters"),
-])
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"HITSM_DEBUG": "yes please"}, "HITSM_DEBUG='yes please' is not a boolean"),
+        ({"HITSM_DEBUG": "true", "HITSM_SESSION_IDLE_MINUTES": "1"}, "below the minimum 5"),
+        (
+            {"HITSM_DEBUG": "true", "DATABASE_URL": "mysql://x"},
+            "DATABASE_URL='mysql://x' must be a URL",
+        ),
+        ({}, "HITSM_SECRET_KEY (or HITSM_SECRET_KEY_FILE) is required"),
+        ({"HITSM_SECRET_KEY": "short"}, "at least 32 characters"),
+    ],
+)
 def test_malformed_environment_stops_start_up_with_a_clear_message(overrides, message):
     result = _manage(overrides)
     assert result.returncode == 2, result.stderr

@@ -4,8 +4,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from hitsm.core.tasks import heartbeat, realtime_purge
 from hitsm.core.models import RealtimeEvent
+from hitsm.core.tasks import heartbeat, realtime_purge
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 
-from hitsm.core.jobs import JobReporter, job_enqueue, job_handler, job_run
 from hitsm.core import realtime
+from hitsm.core.jobs import JobReporter, job_enqueue, job_handler, job_run
 from hitsm.core.models import Job, JobStatus
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -33,8 +33,11 @@ def test_a_job_runs_to_completion_and_tells_its_creator(agent_chen, client_for, 
     assert job.status == JobStatus.SUCCEEDED
     assert (job.progress, job.total, job.result) == (3, 3, {"counted": 3})
     assert "完成" in job.log
-    statuses = [p[2]["status"] for p in pushed
-                if p[0] == [f"user.{agent_chen.pk}"] and p[1] == "job.updated"]
+    statuses = [
+        p[2]["status"]
+        for p in pushed
+        if p[0] == [f"user.{agent_chen.pk}"] and p[1] == "job.updated"
+    ]
     assert statuses[0] == "queued" and statuses[-1] == "succeeded" and "running" in statuses
     listed = client_for(agent_chen).get("/api/v1/jobs/").json()["results"]
     assert listed[0]["kind_label"] == "计数" and listed[0]["status_label"] == "已完成"

@@ -20,16 +20,22 @@ async def connect_as(user, client):
     await database_sync_to_async(client.force_login)(user)
     cookie = f"hitsm_session={client.cookies['hitsm_session'].value}"
     communicator = WebsocketCommunicator(
-        application, "/ws/events/",
-        headers=[(b"cookie", cookie.encode()), (b"origin", b"http://127.0.0.1"),
-                 (b"host", b"127.0.0.1")])
+        application,
+        "/ws/events/",
+        headers=[
+            (b"cookie", cookie.encode()),
+            (b"origin", b"http://127.0.0.1"),
+            (b"host", b"127.0.0.1"),
+        ],
+    )
     connected, _ = await communicator.connect()
     return communicator, connected
 
 
 async def test_anonymous_sockets_are_closed():
-    communicator = WebsocketCommunicator(application, "/ws/events/",
-                                         headers=[(b"origin", b"http://127.0.0.1")])
+    communicator = WebsocketCommunicator(
+        application, "/ws/events/", headers=[(b"origin", b"http://127.0.0.1")]
+    )
     connected, code = await communicator.connect()
     assert not connected
     assert code == 4401
@@ -38,8 +44,10 @@ async def test_anonymous_sockets_are_closed():
 async def test_a_user_gets_hello_then_events_for_them_and_their_role(agent_chen, nurse_li, client):
     communicator, connected = await connect_as(agent_chen, client)
     assert connected
-    assert await communicator.receive_json_from() == {"type": "hello",
-                                                      "payload": {"user_id": agent_chen.pk}}
+    assert await communicator.receive_json_from() == {
+        "type": "hello",
+        "payload": {"user_id": agent_chen.pk},
+    }
 
     def emit():
         with transaction.atomic():

@@ -31,10 +31,13 @@ class Command(BaseCommand):
             with acting_as(label="command:hitsm_user"):
                 user = User.objects.filter(username=options["username"]).first()
                 if user is None:
-                    user = user_create(username=options["username"],
-                                       display_name=options["display_name"],
-                                       password=options["password"], department=department,
-                                       title=options["title"])
+                    user = user_create(
+                        username=options["username"],
+                        display_name=options["display_name"],
+                        password=options["password"],
+                        department=department,
+                        title=options["title"],
+                    )
                     verb = "created"
                 else:
                     changes: dict[str, Any] = {}
