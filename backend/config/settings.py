@@ -168,7 +168,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
-    "beat-heartbeat": {"task": "hitsm.core.tasks.heartbeat", "schedule": 30.0},
+    "beat-heartbeat": {
+        "task": "hitsm.core.tasks.heartbeat",
+        "schedule": float(env_int("HITSM_HEARTBEAT_SECONDS", 30, minimum=1, maximum=300)),
+    },
     "realtime-purge": {"task": "hitsm.core.tasks.realtime_purge", "schedule": 600.0},
 }
 

@@ -10,12 +10,14 @@ with the hooks below (named by dotted path in settings):
 * :func:`sync_user_relations` — ``cn`` fallback, department, default role, unusable password.
 
 A local (non-LDAP) account is never taken over by a directory entry with the same username,
-and an unreachable directory is reported as such (``auth.directory_unavailable``) instead of as a
-wrong password, so an outage neither misleads users nor locks them out.
+and a directory that cannot be reached (down, or its certificate fails verification) is reported
+as such (``auth.directory_unavailable``, 503) instead of as a wrong password, so an outage neither
+misleads users nor locks them out.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from typing import Any
 
@@ -27,11 +29,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 from django_python3_ldap import utils
 from django_python3_ldap.auth import LDAPBackend
+from django_python3_ldap.conf import settings as ldap_settings
 from ldap3.core.exceptions import LDAPException
 
 from hitsm.accounts.models import Department, LoginEventKind, User, UserSource
 from hitsm.accounts.roles import Role
 from hitsm.accounts.services import login_event_record, user_set_roles
+from hitsm.core.context import acting_as
 from hitsm.core.errors import DomainError
 
 logger = logging.getLogger(__name__)
@@ -50,16 +54,40 @@ def _local_account(username: str) -> User | None:
     return User.objects.filter(username__iexact=username).exclude(source=UserSource.LDAP).first()
 
 
+def _server(url: str) -> ldap3.Server:
+    """A server the way django-python3-ldap builds it, so a probe meets the same TLS checks."""
+    server_args: dict[str, Any] = {
+        "get_info": ldap3.NONE,
+        "connect_timeout": ldap_settings.LDAP_AUTH_CONNECT_TIMEOUT,
+        "use_ssl": ldap_settings.LDAP_AUTH_CONNECT_USE_SSL,
+        **ldap_settings.LDAP_AUTH_CONNECT_ARGS,
+    }
+    if ldap_settings.LDAP_AUTH_USE_TLS:
+        server_args["tls"] = ldap3.Tls(
+            ciphers=ldap_settings.LDAP_AUTH_TLS_CIPHERS,
+            version=ldap_settings.LDAP_AUTH_TLS_VERSION,
+            **ldap_settings.LDAP_AUTH_TLS_ARGS,
+        )
+    return ldap3.Server(url, **server_args)
+
+
 def directory_reachable() -> bool:
-    """True when at least one configured directory server accepts a TCP connection."""
-    urls = settings.LDAP_AUTH_URL
+    """True when a configured server accepts a connection, TLS included (no bind)."""
+    urls = ldap_settings.LDAP_AUTH_URL
     for url in [urls] if isinstance(urls, str) else urls:
+        connection = ldap3.Connection(
+            _server(url), receive_timeout=ldap_settings.LDAP_AUTH_RECEIVE_TIMEOUT
+        )
         try:
-            server = ldap3.Server(url, connect_timeout=settings.LDAP_AUTH_CONNECT_TIMEOUT)
-            if server.check_availability():
-                return True
-        except LDAPException:
-            continue
+            connection.open(read_server_info=False)
+            if ldap_settings.LDAP_AUTH_USE_TLS:
+                connection.start_tls(read_server_info=False)
+            return True
+        except LDAPException as exc:
+            logger.warning("LDAP server %s unusable: %s", url, exc)
+        finally:
+            with contextlib.suppress(LDAPException, OSError):
+                connection.unbind()
     return False
 
 
@@ -67,7 +95,7 @@ class HospitalLDAPBackend(LDAPBackend):
     """django-python3-ldap's backend with HITSM's guards around it."""
 
     @sensitive_variables("password")
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None = None,
         username: str | None = None,
@@ -82,7 +110,12 @@ class HospitalLDAPBackend(LDAPBackend):
                 "LDAP sign-in refused for %r: a local account has that username", username
             )
             return None
-        user = super().authenticate(request, username=username, password=password)
+        try:
+            with acting_as(label="ldap"):  # the change log shows the directory made the changes
+                user = super().authenticate(request, username=username, password=password)
+        except LDAPException as exc:  # e.g. unbind on a socket a failed StartTLS closed
+            logger.warning("LDAP sign-in for %r failed: %s", username, exc)
+            user = None
         if user is None:
             if not directory_reachable():
                 self._directory_down(request, username)
@@ -97,7 +130,7 @@ class HospitalLDAPBackend(LDAPBackend):
 
     @staticmethod
     def _directory_down(request: HttpRequest | None, username: str) -> None:
-        logger.error("LDAP sign-in for %r failed: no directory server reachable", username)
+        logger.error("LDAP sign-in for %r failed: no directory server usable", username)
         login_event_record(
             kind=LoginEventKind.FAILED,
             username=username,
@@ -116,10 +149,10 @@ class HospitalLDAPBackend(LDAPBackend):
 def format_username(model_fields: dict[str, str]) -> str:
     """The name to bind with, for a user and for the configured service account."""
     username = model_fields["username"]
-    service_account = settings.LDAP_AUTH_CONNECTION_USERNAME
+    service_account = ldap_settings.LDAP_AUTH_CONNECTION_USERNAME
     if service_account and username == service_account and any(c in username for c in "=@\\"):
         return username  # the service account is given as a full DN, UPN or DOMAIN\name
-    if settings.LDAP_AUTH_ACTIVE_DIRECTORY_DOMAIN:
+    if ldap_settings.LDAP_AUTH_ACTIVE_DIRECTORY_DOMAIN:
         return str(utils.format_username_active_directory(model_fields))
     return str(utils.format_username_openldap(model_fields))
 
@@ -202,7 +235,8 @@ def sync_user_relations(
         return  # a local account with the same username: see clean_user_data
     changed: list[str] = []
     if not _values(ldap_attributes, "displayName"):
-        display_name = next(iter(_values(ldap_attributes, "cn")), "")[:60]
+        display_name = next(iter(_values(ldap_attributes, "cn")), "")
+        display_name = display_name[: _field_max_length("display_name")]
         if display_name and display_name != user.display_name:
             user.display_name = display_name
             changed.append("display_name")

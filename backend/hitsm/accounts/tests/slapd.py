@@ -16,9 +16,12 @@ Tests change entries with :meth:`Slapd.modify`; :meth:`Slapd.restore` undoes the
 from __future__ import annotations
 
 import base64
+import contextlib
+import ctypes
 import hashlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -134,19 +137,21 @@ def _module_dir() -> str | None:
     return None  # built in, as on some distributions
 
 
-def config_ldif(workdir: Path) -> str:
-    entries = [
-        ldif_entry(
-            "cn=config",
-            {
-                "objectClass": "olcGlobal",
-                "cn": "config",
-                "olcPidFile": str(workdir / "slapd.pid"),
-                "olcArgsFile": str(workdir / "slapd.args"),
-                "olcLogLevel": "none",
-            },
-        )
-    ]
+def config_ldif(workdir: Path, *, tls: bool = False) -> str:
+    global_config: dict[str, str | list[str]] = {
+        "objectClass": "olcGlobal",
+        "cn": "config",
+        "olcPidFile": str(workdir / "slapd.pid"),
+        "olcArgsFile": str(workdir / "slapd.args"),
+        "olcLogLevel": "none",
+    }
+    if tls:
+        global_config |= {
+            "olcTLSCACertificateFile": str(workdir / "ca.pem"),
+            "olcTLSCertificateFile": str(workdir / "server.pem"),
+            "olcTLSCertificateKeyFile": str(workdir / "server.key"),
+        }
+    entries = [ldif_entry("cn=config", global_config)]
     module_dir = _module_dir()
     if module_dir:
         entries.append(
@@ -255,6 +260,62 @@ def data_ldif() -> str:
     return "\n".join(entries)
 
 
+def make_certificates(workdir: Path, openssl: str) -> None:
+    """A test CA, a server certificate it signs (localhost, 127.0.0.1), and an unrelated CA."""
+
+    def run(*args: str) -> None:
+        result = subprocess.run(
+            [openssl, *args], cwd=workdir, capture_output=True, text=True, timeout=60, check=False
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"openssl {' '.join(args)} failed:\n{result.stderr}")
+
+    ec = ("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes")
+    for name in ("ca", "other-ca"):
+        run(
+            "req",
+            "-x509",
+            *ec,
+            "-keyout",
+            f"{name}.key",
+            "-out",
+            f"{name}.pem",
+            "-days",
+            "2",
+            "-subj",
+            f"/CN=HITSM test {name}",
+        )
+    run("req", *ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost")
+    (workdir / "server.ext").write_text(
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n"
+        "extendedKeyUsage=serverAuth\n"
+    )
+    run(
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "server.ext",
+    )
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: SIGTERM slapd if the test process dies without stopping it."""
+    # Not Linux/glibc: no harm, stop() still ends slapd on every normal exit.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 class Slapd:
     """One slapd process; :meth:`start` and :meth:`stop` it, or use it as a context manager."""
 
@@ -265,6 +326,8 @@ class Slapd:
         self.slapd, self.slapadd = slapd, slapadd
         self.workdir = Path(tempfile.mkdtemp(prefix="hitsm-slapd-"))
         self.port = 0
+        self.tls_port = 0
+        self.openssl = shutil.which("openssl")
         self.process: subprocess.Popen[bytes] | None = None
         self.startup_seconds = 0.0
         self._undo: list[tuple[str, dict[str, list[str]]]] = []
@@ -272,6 +335,19 @@ class Slapd:
     @property
     def url(self) -> str:
         return f"ldap://127.0.0.1:{self.port}"
+
+    @property
+    def ldaps_url(self) -> str:
+        return f"ldaps://127.0.0.1:{self.tls_port}"
+
+    @property
+    def ca_file(self) -> str | None:
+        """The CA that signed the server certificate; None when openssl is missing (no TLS)."""
+        return str(self.workdir / "ca.pem") if self.openssl else None
+
+    @property
+    def other_ca_file(self) -> str | None:
+        return str(self.workdir / "other-ca.pem") if self.openssl else None
 
     def __enter__(self) -> Slapd:
         self.start()
@@ -289,7 +365,11 @@ class Slapd:
         config_dir = self.workdir / "slapd.d"
         config_dir.mkdir()
         (self.workdir / "data").mkdir()
-        (self.workdir / "config.ldif").write_text(config_ldif(self.workdir), encoding="utf-8")
+        if self.openssl:
+            make_certificates(self.workdir, self.openssl)
+        (self.workdir / "config.ldif").write_text(
+            config_ldif(self.workdir, tls=bool(self.openssl)), encoding="utf-8"
+        )
         (self.workdir / "data.ldif").write_text(data_ldif(), encoding="utf-8")
         self._run(
             self.slapadd, "-n0", "-F", str(config_dir), "-l", str(self.workdir / "config.ldif")
@@ -310,13 +390,15 @@ class Slapd:
         config_dir = self._build()
         log_path = self.workdir / "slapd.log"
         for _ in range(attempts):
-            self.port = free_port()
+            self.port, self.tls_port = free_port(), free_port()
+            urls = f"{self.url}/ {self.ldaps_url}/" if self.openssl else f"{self.url}/"
             with log_path.open("wb") as log:
                 # -d keeps slapd in the foreground, so terminate()/wait() own its whole life.
                 self.process = subprocess.Popen(
-                    [self.slapd, "-d", "0", "-F", str(config_dir), "-h", f"{self.url}/"],
+                    [self.slapd, "-d", "0", "-F", str(config_dir), "-h", urls],
                     stdout=log,
                     stderr=subprocess.STDOUT,
+                    preexec_fn=_die_with_parent,
                 )
             if self._wait_until_listening(timeout):
                 self.startup_seconds = time.monotonic() - started
@@ -333,9 +415,12 @@ class Slapd:
         while time.monotonic() < deadline:
             if self.process is None or self.process.poll() is not None:
                 return False
+            ports = [self.port, self.tls_port] if self.openssl else [self.port]
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    return True
+                for port in ports:
+                    with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                        pass
+                return True
             except OSError:
                 time.sleep(0.02)
         return False

@@ -12,8 +12,10 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+import ldap3
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
@@ -32,6 +34,7 @@ from hitsm.accounts.tests.slapd import (
     SlapdUnavailable,
     free_port,
 )
+from hitsm.core.models import ChangeAction, ChangeLog
 
 BACKEND = Path(__file__).resolve().parents[3]
 LOGIN_URL = "/api/v1/auth/login/"
@@ -121,6 +124,11 @@ def test_a_directory_user_logs_in_and_is_created_with_the_mapped_fields(ldap_on,
     assert not user.has_usable_password()
     assert LoginEvent.objects.filter(user=user, kind=LoginEventKind.LOGIN).exists()
     assert client.get("/api/v1/auth/me/").json()["username"] == "doctor_wang"
+    changes = ChangeLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+    )
+    assert {c.actor_label for c in changes} == {"ldap"}  # the audit trail names the directory
+    assert changes.filter(action=ChangeAction.CREATE).exists()
 
 
 @pytest.mark.ldap
@@ -319,6 +327,38 @@ def test_a_directory_user_never_keeps_a_local_password(ldap_on):
     assert not user.has_usable_password()
 
 
+@pytest.mark.ldap
+@pytest.mark.django_db
+@pytest.mark.parametrize("transport", ["starttls", "ldaps"])
+@pytest.mark.parametrize(("trusted", "status"), [(True, 200), (False, 503)])
+def test_the_directory_certificate_is_verified_against_the_configured_ca(
+    ldap_on, settings, transport, trusted, status
+):
+    if ldap_on.ca_file is None:
+        if os.environ.get("CI"):
+            pytest.fail("openssl not found: CI must run the LDAP TLS tests", pytrace=False)
+        pytest.skip("openssl not found, the test directory has no TLS")
+    ca_file = ldap_on.ca_file if trusted else ldap_on.other_ca_file
+    # What config/settings.py builds from HITSM_LDAP_USE_TLS / ldaps:// and HITSM_LDAP_CA_FILE.
+    tls_args = {**settings.LDAP_AUTH_TLS_ARGS, "ca_certs_file": ca_file}
+    assert tls_args["validate"] == ssl.CERT_REQUIRED
+    settings.LDAP_AUTH_TLS_ARGS = tls_args
+    if transport == "starttls":
+        settings.LDAP_AUTH_USE_TLS = True
+    else:
+        settings.LDAP_AUTH_URL = [ldap_on.ldaps_url]
+        settings.LDAP_AUTH_CONNECT_ARGS = {
+            "tls": ldap3.Tls(version=settings.LDAP_AUTH_TLS_VERSION, **tls_args)
+        }
+
+    response = login(APIClient(), "doctor_wang")
+
+    assert response.status_code == status, response.content
+    if not trusted:  # not a wrong password: nothing was checked, nothing counts to the lockout
+        assert error_code(response) == "auth.directory_unavailable"
+        assert not AccessAttempt.objects.filter(username="doctor_wang").exists()
+
+
 # --- without a directory ----------------------------------------------------------------------
 
 
@@ -352,7 +392,10 @@ def _settings_with(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     ]
     code = (
         "import json; from django.conf import settings; "
-        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}, default=str))"
+        f"values = {{n: getattr(settings, n) for n in {names!r}}}; "
+        "tls = settings.LDAP_AUTH_CONNECT_ARGS.get('tls'); "
+        "values['ldaps_validate'] = tls.validate if tls else None; "
+        "print(json.dumps(values, default=str))"
     )
     base = {k: v for k, v in os.environ.items() if not k.startswith(("HITSM_", "DATABASE_URL"))}
     base.update({"HITSM_DATA_DIR": os.environ["HITSM_DATA_DIR"], "HITSM_DEBUG": "true", **env})
@@ -402,6 +445,7 @@ def test_active_directory_settings_come_from_the_environment(tmp_path):
     assert values["LDAP_AUTH_CONNECTION_PASSWORD"] == "Svc@Secret2026"
     assert values["LDAP_AUTH_CONNECT_TIMEOUT"] == 3
     assert values["LDAP_AUTH_TLS_ARGS"]["validate"] == ssl.CERT_REQUIRED
+    assert values["ldaps_validate"] == ssl.CERT_REQUIRED
     assert values["LDAP_DEPARTMENT_ATTRIBUTE"] == "department"
     assert values["LDAP_DEFAULT_ROLE"] == "agent"
     assert values["LDAP_USER_FILTER"] == "(!(userAccountControl:1.2.840.113556.1.4.803:=2))"
