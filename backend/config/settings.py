@@ -66,6 +66,10 @@ INSTALLED_APPS = [
     "hitsm.core",
     "hitsm.api",
     "hitsm.accounts",
+    "hitsm.cmdb",
+    "hitsm.sla",
+    "hitsm.servicedesk",
+    "hitsm.notifications",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +177,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(env_int("HITSM_HEARTBEAT_SECONDS", 30, minimum=1, maximum=300)),
     },
     "realtime-purge": {"task": "hitsm.core.tasks.realtime_purge", "schedule": 600.0},
+    "notifications-dispatch": {"task": "hitsm.notifications.tasks.dispatch", "schedule": 15.0},
+    "tickets-autoclose": {"task": "hitsm.servicedesk.tasks.autoclose", "schedule": 300.0},
+    "attachments-sweep": {"task": "hitsm.servicedesk.tasks.sweep_orphans", "schedule": 3600.0},
 }
 
 # --- Authentication and 等保2.0 level 3 basics ------------------------------------------------
@@ -360,6 +367,21 @@ MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("HITSM_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+
+# --- E-mail (optional transport for notifications) ------------------------------------------
+EMAIL_HOST = env_str("HITSM_EMAIL_HOST")
+EMAIL_ENABLED = bool(EMAIL_HOST)
+EMAIL_PORT = env_int("HITSM_EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("HITSM_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("HITSM_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("HITSM_EMAIL_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("HITSM_EMAIL_FROM", "hitsm@localhost")
+
+# --- Service desk ---------------------------------------------------------------------------
+TICKET_AUTOCLOSE_DAYS = env_int("HITSM_TICKET_AUTOCLOSE_DAYS", 3, minimum=1, maximum=60)
+TICKET_REOPEN_DAYS = env_int("HITSM_TICKET_REOPEN_DAYS", 7, minimum=0, maximum=90)
+TICKET_UNACCEPTED_MINUTES = env_int("HITSM_UNACCEPTED_MINUTES", 30, minimum=1, maximum=1440)
 
 LOG_LEVEL = env_choice("HITSM_LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR"])
 LOGGING = {

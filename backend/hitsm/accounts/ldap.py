@@ -180,6 +180,9 @@ def clean_user_data(model_fields: dict[str, Any]) -> dict[str, Any]:
         # backend then see source != ldap and leave the account alone.
         logger.warning("LDAP entry %r not synced: a local account has that username", username)
         return {"username": local.username}
+    known = User.objects.filter(username__iexact=username, source=UserSource.LDAP).first()
+    if known is not None:
+        username = known.username  # one row per person, whatever case it was first stored in
     cleaned: dict[str, Any] = {"username": username, "source": UserSource.LDAP}
     for name, raw in model_fields.items():
         if name == "username":

@@ -263,49 +263,25 @@ def data_ldif() -> str:
 def make_certificates(workdir: Path, openssl: str) -> None:
     """A test CA, a server certificate it signs (localhost, 127.0.0.1), and an unrelated CA."""
 
-    def run(*args: str) -> None:
+    def run(command: str, *extra: str) -> None:
+        args = [openssl, *command.split(), *extra]
         result = subprocess.run(
-            [openssl, *args], cwd=workdir, capture_output=True, text=True, timeout=60, check=False
+            args, cwd=workdir, capture_output=True, text=True, timeout=60, check=False
         )
         if result.returncode != 0:
-            raise RuntimeError(f"openssl {' '.join(args)} failed:\n{result.stderr}")
+            raise RuntimeError(f"{' '.join(args)} failed:\n{result.stderr}")
 
-    ec = ("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes")
+    ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2"
     for name in ("ca", "other-ca"):
-        run(
-            "req",
-            "-x509",
-            *ec,
-            "-keyout",
-            f"{name}.key",
-            "-out",
-            f"{name}.pem",
-            "-days",
-            "2",
-            "-subj",
-            f"/CN=HITSM test {name}",
-        )
-    run("req", *ec, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost")
+        run(f"req -x509 {ec} -keyout {name}.key -out {name}.pem", "-subj", f"/CN=HITSM {name}")
+    run(f"req {ec} -keyout server.key -out server.csr -subj /CN=localhost")
     (workdir / "server.ext").write_text(
         "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n"
         "extendedKeyUsage=serverAuth\n"
     )
     run(
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        "server.pem",
-        "-days",
-        "2",
-        "-extfile",
-        "server.ext",
+        "x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2"
+        " -out server.pem -extfile server.ext"
     )
 
 

@@ -20,10 +20,10 @@ from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from hitsm.accounts.ldap import format_username
+from hitsm.accounts.ldap import HospitalLDAPBackend, format_username
 from hitsm.accounts.models import LoginEvent, LoginEventKind, User, UserSource
 from hitsm.accounts.roles import Role, user_roles
-from hitsm.accounts.services import user_set_roles, user_update
+from hitsm.accounts.services import user_create, user_set_roles, user_update
 from hitsm.accounts.tests.factories import PASSWORD, DepartmentFactory
 from hitsm.accounts.tests.slapd import (
     ADMIN_DN,
@@ -156,6 +156,19 @@ def test_a_second_login_updates_changed_attributes_but_keeps_admin_given_roles(
 
 @pytest.mark.ldap
 @pytest.mark.django_db
+def test_a_directory_user_stored_in_another_case_is_updated_not_duplicated(ldap_on):
+    user_create(username="Nurse_Zhou", source=UserSource.LDAP)
+
+    assert login(APIClient(), "NURSE_ZHOU").status_code == 200
+
+    assert list(User.objects.filter(username__iexact="nurse_zhou").values_list("username")) == [
+        ("Nurse_Zhou",)
+    ]
+    assert User.objects.get(username="Nurse_Zhou").display_name == "周护士"
+
+
+@pytest.mark.ldap
+@pytest.mark.django_db
 def test_an_entry_without_display_name_uses_cn_and_an_unknown_department_changes_nothing(
     ldap_on, department_lab
 ):
@@ -258,6 +271,17 @@ def test_a_local_user_with_a_directory_namesake_is_not_taken_over(
     assert (admin_user.display_name, admin_user.employee_no) == ("管理员", None)
     assert user_roles(admin_user) == {Role.ADMIN}
     assert login(APIClient(), "admin_sys", PASSWORD).status_code == 200
+
+
+@pytest.mark.ldap
+@pytest.mark.django_db(transaction=True)
+async def test_the_async_sign_in_path_keeps_the_same_guards(ldap_on, admin_user):
+    # Called on the backend: axes' backend has no async path, so django's aauthenticate() fails.
+    backend = HospitalLDAPBackend()
+    assert await backend.aauthenticate(None, username="admin_sys", password=STAFF_PASSWORD) is None
+    user = await backend.aauthenticate(None, username="doctor_wang", password=STAFF_PASSWORD)
+    assert user is not None
+    assert user.source == UserSource.LDAP
 
 
 @pytest.mark.ldap
@@ -390,8 +414,9 @@ def _settings_with(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         "LDAP_DEFAULT_ROLE",
         "LDAP_USER_FILTER",
     ]
+    # Only the settings module is imported (no django.setup()): what the environment makes of it.
     code = (
-        "import json; from django.conf import settings; "
+        "import json; import config.settings as settings; "
         f"values = {{n: getattr(settings, n) for n in {names!r}}}; "
         "tls = settings.LDAP_AUTH_CONNECT_ARGS.get('tls'); "
         "values['ldaps_validate'] = tls.validate if tls else None; "
@@ -400,7 +425,7 @@ def _settings_with(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("HITSM_", "DATABASE_URL"))}
     base.update({"HITSM_DATA_DIR": os.environ["HITSM_DATA_DIR"], "HITSM_DEBUG": "true", **env})
     return subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
+        [sys.executable, "-c", code],
         cwd=BACKEND,
         env=base,
         capture_output=True,

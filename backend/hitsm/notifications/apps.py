@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "hitsm.notifications"
+    label = "notifications"
+    verbose_name = "通知"

@@ -1,0 +1,158 @@
+"""Write notifications into the outbox and deliver them, exactly once per (person, channel, event)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from hitsm.accounts.models import User
+from hitsm.notifications.models import (
+    REQUESTER_ALWAYS,
+    DeliveryStatus,
+    Notification,
+    NotificationChannel,
+    NotificationPreference,
+)
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 6
+BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10),
+           timedelta(minutes=30), timedelta(hours=2))
+
+
+class Transport(Protocol):
+    def send(self, notification: Notification) -> None: ...
+
+
+def transport_for(channel: str) -> Transport:
+    if channel == NotificationChannel.INAPP:
+        from hitsm.notifications.channels.inapp.transport import Transport as InApp
+
+        return InApp()
+    if channel == NotificationChannel.EMAIL:
+        from hitsm.notifications.channels.email.transport import Transport as Email
+
+        return Email()
+    raise ValueError(f"unknown channel {channel!r}")
+
+
+def channels_enabled() -> list[str]:
+    channels = [str(NotificationChannel.INAPP)]
+    if settings.EMAIL_ENABLED:
+        channels.append(str(NotificationChannel.EMAIL))
+    return channels
+
+
+def _wanted(user: User, kind: str, channel: str, *, as_requester: bool,
+            preferences: dict[tuple[int, str, str], bool]) -> bool:
+    if as_requester and kind in REQUESTER_ALWAYS and channel == NotificationChannel.INAPP:
+        return True
+    if channel == NotificationChannel.EMAIL and not user.email:
+        return False
+    return preferences.get((user.pk, kind, channel), True)
+
+
+def notify(
+    *, recipients: Iterable[User], kind: str, title: str, body: str = "", link: str = "",
+    ticket_id: int | None = None, dedupe_key: str, requesters: Iterable[User] = (),
+) -> list[Notification]:
+    """Queue a message for each recipient on each enabled channel (inside the caller's
+    transaction). ``requesters`` get it too and cannot turn off REQUESTER_ALWAYS kinds."""
+    requester_ids = {u.pk for u in requesters}
+    people = {u.pk: u for u in [*recipients, *requesters] if u is not None and u.is_active}
+    if not people:
+        return []
+    preferences = {
+        (p.user_id, p.kind, p.channel): p.enabled
+        for p in NotificationPreference.objects.filter(user_id__in=people, kind=kind)
+    }
+    created: list[Notification] = []
+    for user in people.values():
+        for channel in channels_enabled():
+            if not _wanted(user, kind, channel, as_requester=user.pk in requester_ids,
+                           preferences=preferences):
+                continue
+            try:
+                with transaction.atomic():
+                    created.append(Notification.objects.create(
+                        recipient=user, channel=channel, kind=kind, title=title[:200], body=body,
+                        link=link, ticket_id=ticket_id, dedupe_key=dedupe_key[:120],
+                        next_attempt_at=timezone.now()))
+            except IntegrityError:
+                continue  # this event was already queued for this person and channel
+    if created:
+        ids = [n.pk for n in created]
+        transaction.on_commit(lambda: _enqueue(ids))
+    return created
+
+
+def _enqueue(ids: list[int]) -> None:
+    from hitsm.notifications.tasks import deliver
+
+    for pk in ids:
+        try:
+            deliver.delay(pk)
+        except Exception:  # the broker is down: the periodic dispatcher will pick it up
+            logger.warning("could not queue notification %s; the dispatcher will retry", pk)
+
+
+def deliver_one(*, notification_id: int) -> bool:
+    """Claim (pending → sending) and deliver one notification; False if not ours to send."""
+    now = timezone.now()
+    claimed = Notification.objects.filter(
+        pk=notification_id, status=DeliveryStatus.PENDING,
+    ).filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)).update(
+        status=DeliveryStatus.SENDING, attempts=F("attempts") + 1)
+    if not claimed:
+        return False
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    try:
+        transport_for(notification.channel).send(notification)
+    except Exception as exc:
+        attempts = notification.attempts
+        final = attempts >= MAX_ATTEMPTS
+        notification.status = DeliveryStatus.FAILED if final else DeliveryStatus.PENDING
+        notification.next_attempt_at = None if final else now + BACKOFF[min(attempts, len(BACKOFF)) - 1]
+        notification.last_error = f"{type(exc).__name__}: {exc}"[:300]
+        notification.save(update_fields=["status", "next_attempt_at", "last_error"])
+        logger.warning("notification %s attempt %s failed: %s", notification.pk, attempts, exc)
+        return False
+    notification.status = DeliveryStatus.SENT
+    notification.sent_at = timezone.now()
+    notification.last_error = ""
+    notification.save(update_fields=["status", "sent_at", "last_error"])
+    return True
+
+
+def dispatch_due(*, limit: int = 500) -> int:
+    """Deliver what is due (new rows whose task was lost, retries after back-off, and rows left
+    'sending' by a worker that died more than 5 minutes ago)."""
+    now = timezone.now()
+    stale = now - timedelta(minutes=5)
+    Notification.objects.filter(status=DeliveryStatus.SENDING, next_attempt_at__lt=stale).update(
+        status=DeliveryStatus.PENDING)
+    due = list(Notification.objects.filter(status=DeliveryStatus.PENDING)
+               .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+               .order_by("id").values_list("id", flat=True)[:limit])
+    return sum(1 for pk in due if deliver_one(notification_id=pk))
+
+
+def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
+    rows = Notification.objects.filter(recipient=user, channel=NotificationChannel.INAPP,
+                                       read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=ids)
+    return rows.update(read_at=timezone.now())
+
+
+def preference_set(*, user: User, kind: str, channel: str, enabled: bool) -> Any:
+    preference, _ = NotificationPreference.objects.update_or_create(
+        user=user, kind=kind, channel=channel, defaults={"enabled": enabled})
+    return preference

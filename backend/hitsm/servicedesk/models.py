@@ -1,0 +1,267 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from hitsm.core.models import ChangeLoggedModel
+from hitsm.servicedesk.choices import (
+    Channel,
+    EventKind,
+    GroupDistribution,
+    PendingReason,
+    ResolutionCode,
+    TicketKind,
+    TicketStatus,
+)
+from hitsm.sla.models import Impact, Priority, Urgency
+
+
+class AssignmentGroup(ChangeLoggedModel):
+    """A support group tickets are dispatched to (桌面组, 应用组, 网络组 …)."""
+
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    code = models.SlugField(_("编码"), max_length=40, unique=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("成员"), blank=True,
+                                     related_name="assignment_groups")
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("组长"), null=True,
+                                blank=True, on_delete=models.SET_NULL, related_name="+")
+    distribution = models.CharField(_("组内分配"), max_length=16,
+                                    choices=GroupDistribution.choices,
+                                    default=GroupDistribution.MANUAL)
+    escalation_group = models.ForeignKey(
+        "self", verbose_name=_("升级到"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text=_("技术升级时工单转到的上一级支持组"))
+    last_assigned = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+", editable=False)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("支持组")
+        verbose_name_plural = _("支持组")
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(ChangeLoggedModel):
+    """Ticket category tree (硬件 › 打印机, 应用 › HIS …)."""
+
+    name = models.CharField(_("名称"), max_length=60)
+    code = models.SlugField(_("编码"), max_length=60, unique=True)
+    parent = models.ForeignKey("self", verbose_name=_("上级"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    kind = models.CharField(_("适用"), max_length=10, choices=TicketKind.choices, blank=True,
+                            help_text=_("留空表示请求与故障均可用"))
+    default_group = models.ForeignKey(AssignmentGroup, verbose_name=_("默认支持组"), null=True,
+                                      blank=True, on_delete=models.SET_NULL, related_name="+")
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("分类")
+        verbose_name_plural = _("分类")
+        ordering = ("sort_order", "name")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ticket(ChangeLoggedModel):
+    kind = models.CharField(_("类型"), max_length=10, choices=TicketKind.choices, db_index=True)
+    number = models.CharField(_("单号"), max_length=24, unique=True)
+    title = models.CharField(_("标题"), max_length=200)
+    description = models.TextField(_("描述"), blank=True)
+    status = models.CharField(_("状态"), max_length=12, choices=TicketStatus.choices,
+                              default=TicketStatus.NEW)
+    channel = models.CharField(_("来源渠道"), max_length=12, choices=Channel.choices,
+                               default=Channel.WEB)
+
+    requester = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("报修人"),
+                                  on_delete=models.PROTECT, related_name="requested_tickets")
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("代提交人"),
+                                     on_delete=models.PROTECT, related_name="submitted_tickets")
+    department = models.ForeignKey("accounts.Department", verbose_name=_("科室"), null=True,
+                                   blank=True, on_delete=models.PROTECT, related_name="tickets")
+    contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    location_campus = models.CharField(_("院区"), max_length=40, blank=True)
+    location_building = models.CharField(_("楼宇"), max_length=40, blank=True)
+    location_floor = models.CharField(_("楼层"), max_length=20, blank=True)
+    location_room = models.CharField(_("房间"), max_length=40, blank=True)
+    location_bed = models.CharField(_("床位"), max_length=20, blank=True)
+
+    category = models.ForeignKey(Category, verbose_name=_("分类"), null=True, blank=True,
+                                 on_delete=models.PROTECT, related_name="tickets")
+    impact = models.PositiveSmallIntegerField(_("影响度"), choices=Impact.choices,
+                                              default=Impact.LOW)
+    urgency = models.PositiveSmallIntegerField(_("紧急度"), choices=Urgency.choices,
+                                               default=Urgency.MEDIUM)
+    priority = models.PositiveSmallIntegerField(_("优先级"), choices=Priority.choices,
+                                                default=Priority.P4)
+    assignment_group = models.ForeignKey(AssignmentGroup, verbose_name=_("支持组"), null=True,
+                                         blank=True, on_delete=models.PROTECT,
+                                         related_name="tickets")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True,
+                                 blank=True, on_delete=models.PROTECT,
+                                 related_name="assigned_tickets")
+    configuration_items = models.ManyToManyField(
+        "cmdb.ConfigurationItem", verbose_name=_("关联配置项"), blank=True, related_name="tickets")
+
+    parent = models.ForeignKey("self", verbose_name=_("父工单"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="children")
+    merged_into = models.ForeignKey("self", verbose_name=_("合并到"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="merged_tickets")
+    related = models.ManyToManyField("self", verbose_name=_("相关工单"), blank=True,
+                                     symmetrical=True)
+    form_data = models.JSONField(_("表单数据"), default=dict, blank=True)
+
+    pending_reason = models.CharField(_("挂起原因"), max_length=12, choices=PendingReason.choices,
+                                      blank=True)
+    resolution_code = models.CharField(_("解决方式"), max_length=20,
+                                       choices=ResolutionCode.choices, blank=True)
+    resolution_notes = models.TextField(_("解决说明"), blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("升级级别"), default=0)
+
+    accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("受理人"),
+                                    null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    assigned_at = models.DateTimeField(_("派发时间"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("解决时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    response_due_at = models.DateTimeField(_("响应截止"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("解决截止"), null=True, blank=True)
+    reopen_count = models.PositiveSmallIntegerField(_("重开次数"), default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    search_tokens = models.TextField(editable=False, blank=True)
+
+    changelog_ignored_fields = ("updated_at", "search_tokens", "version")
+
+    class Meta:
+        verbose_name = _("工单")
+        verbose_name_plural = _("工单")
+        ordering = ("-created_at", "-id")
+        indexes = [
+            models.Index(fields=["status", "-created_at"], name="ticket_status_created"),
+            models.Index(fields=["assignment_group", "status"], name="ticket_group_status"),
+            models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
+            models.Index(fields=["requester", "-created_at"], name="ticket_requester"),
+            models.Index(fields=["department", "-created_at"], name="ticket_department"),
+            models.Index(fields=["resolution_due_at"], name="ticket_overdue",
+                         condition=Q(status__in=["new", "accepted", "assigned", "in_progress",
+                                                 "pending"])),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (TicketStatus.NEW, TicketStatus.ACCEPTED, TicketStatus.ASSIGNED,
+                               TicketStatus.IN_PROGRESS, TicketStatus.PENDING)
+
+
+class TicketEvent(models.Model):
+    """One row of a ticket's timeline; ``public`` events are shown to the requester."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("事件"), max_length=16, choices=EventKind.choices)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True,
+                              blank=True, on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(_("操作人标识"), max_length=150)
+    public = models.BooleanField(_("报修人可见"), default=True)
+    body = models.TextField(_("内容"), blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("工单动态")
+        verbose_name_plural = _("工单动态")
+        ordering = ("created_at", "id")
+        indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket_time")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind}"
+
+
+class AttachmentKind(models.TextChoices):
+    IMAGE = "image", _("图片")
+    AUDIO = "audio", _("语音")
+    VIDEO = "video", _("视频")
+    DOCUMENT = "document", _("文档")
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    event = models.ForeignKey(TicketEvent, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="attachments")
+    file = models.FileField(_("文件"), upload_to="attachments/%Y/%m/", max_length=200)
+    thumbnail = models.FileField(_("缩略图"), upload_to="thumbnails/%Y/%m/", max_length=200,
+                                 blank=True)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100)
+    kind = models.CharField(_("类别"), max_length=10, choices=AttachmentKind.choices)
+    size = models.PositiveBigIntegerField(_("大小"))
+    sha256 = models.CharField(max_length=64)
+    public = models.BooleanField(_("报修人可见"), default=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class RoutingRule(ChangeLoggedModel):
+    """First matching rule (by order) decides the group a new ticket is dispatched to."""
+
+    name = models.CharField(_("名称"), max_length=80)
+    order = models.PositiveIntegerField(_("顺序"), default=100)
+    is_active = models.BooleanField(_("启用"), default=True)
+    kind = models.CharField(_("工单类型"), max_length=10, choices=TicketKind.choices, blank=True)
+    category = models.ForeignKey(Category, verbose_name=_("分类（含下级）"), null=True, blank=True,
+                                 on_delete=models.CASCADE, related_name="+")
+    department = models.ForeignKey("accounts.Department", verbose_name=_("科室（含下级）"),
+                                   null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="+")
+    configuration_item = models.ForeignKey("cmdb.ConfigurationItem", verbose_name=_("配置项"),
+                                           null=True, blank=True, on_delete=models.CASCADE,
+                                           related_name="+")
+    keywords = models.CharField(_("关键词"), max_length=200, blank=True,
+                                help_text=_("多个关键词用逗号分隔，标题或描述包含任一即匹配"))
+    target_group = models.ForeignKey(AssignmentGroup, verbose_name=_("派发到"),
+                                     on_delete=models.CASCADE, related_name="+")
+    auto_assign = models.BooleanField(_("自动分配到人"), default=False,
+                                      help_text=_("按支持组的组内分配方式直接指定处理人"))
+
+    class Meta:
+        verbose_name = _("派发规则")
+        verbose_name_plural = _("派发规则")
+        ordering = ("order", "id")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SavedFilter(ChangeLoggedModel):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                              related_name="saved_filters")
+    name = models.CharField(_("名称"), max_length=60)
+    params = models.JSONField(_("条件"), default=dict)
+    shared = models.BooleanField(_("共享给服务台"), default=False)
+
+    class Meta:
+        verbose_name = _("保存的筛选")
+        verbose_name_plural = _("保存的筛选")
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name

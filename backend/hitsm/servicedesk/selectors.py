@@ -1,0 +1,174 @@
+"""Reads for the service desk: scoping, queues with counts, search."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import BooleanField, Count, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
+
+from hitsm.accounts.models import User
+from hitsm.accounts.roles import IT_STAFF, Role, has_role, user_roles
+from hitsm.core.permissions import Policy
+from hitsm.servicedesk.choices import OPEN_STATUSES, TicketStatus
+from hitsm.servicedesk.models import AssignmentGroup, Ticket, TicketEvent
+from hitsm.servicedesk.search import tokens
+
+DESK_ROLES = (Role.AGENT, Role.MANAGER, Role.ADMIN)
+
+
+def is_desk(user: Any) -> bool:
+    return has_role(user, *DESK_ROLES)
+
+
+def group_ids_of(user: Any) -> set[int]:
+    cached = getattr(user, "_hitsm_group_ids", None)
+    if cached is None:
+        cached = set(AssignmentGroup.objects.filter(members=user).values_list("id", flat=True))
+        user._hitsm_group_ids = cached
+    return set(cached)
+
+
+def is_requester_side(user: Any, ticket: Ticket) -> bool:
+    return user.pk in (ticket.requester_id, ticket.submitted_by_id)
+
+
+def is_worker(user: Any, ticket: Ticket) -> bool:
+    """Assignee, or member of the ticket's group."""
+    return ticket.assignee_id == user.pk or (
+        ticket.assignment_group_id is not None and ticket.assignment_group_id in group_ids_of(user))
+
+
+def ticket_visibility(user: Any) -> Q | None:
+    """None = everything; otherwise the rows this user may see."""
+    if is_desk(user):
+        return None
+    mine = Q(requester=user) | Q(submitted_by=user)
+    if has_role(user, Role.ENGINEER, Role.SYSADMIN):
+        mine |= Q(assignee=user) | Q(assignment_group__in=group_ids_of(user))
+    department_id = getattr(user, "department_id", None)
+    if department_id:
+        mine |= Q(department_id=department_id)
+    return mine
+
+
+class TicketPolicy(Policy):
+    """Who sees which tickets and who may do what to them (docs/servicedesk.md)."""
+
+    def scope(self, user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        rule = ticket_visibility(user)
+        return queryset if rule is None else queryset.filter(rule)
+
+    def can_list(self, user: Any) -> bool:
+        return bool(user.is_authenticated)
+
+    def can_create(self, user: Any) -> bool:
+        return bool(user.is_authenticated)
+
+    def can(self, user: Any, action: str, obj: Any) -> bool:
+        return ticket_can(user, action, obj)
+
+
+def ticket_can(user: Any, action: str, ticket: Ticket) -> bool:
+    desk = is_desk(user)
+    worker = is_worker(user, ticket)
+    requester = is_requester_side(user, ticket)
+    it_staff = bool(user_roles(user) & IT_STAFF)
+    if action in ("retrieve", "events", "attachments", "reply", "attach"):
+        return True  # the row is already in the user's scope
+    if action == "accept":
+        return desk
+    if action in ("assign", "start", "pend", "resume", "resolve", "close", "escalate",
+                  "transfer", "update", "partial_update", "link", "merge", "set_parent"):
+        return desk or worker
+    if action in ("confirm", "reopen"):
+        return requester or desk or worker
+    if action == "cancel":
+        return desk or worker or (requester and ticket.status in (TicketStatus.NEW,
+                                                                  TicketStatus.ACCEPTED))
+    if action == "note":
+        return it_staff
+    return False
+
+
+def ticket_list() -> QuerySet[Ticket]:
+    return Ticket.objects.select_related(
+        "requester", "department", "assignment_group", "assignee", "category")
+
+
+def ticket_detail() -> QuerySet[Ticket]:
+    return ticket_list().select_related("submitted_by", "accepted_by", "parent", "merged_into")
+
+
+def ticket_events(*, ticket: Ticket, user: Any) -> QuerySet[TicketEvent]:
+    events = ticket.events.select_related("actor").prefetch_related("attachments")
+    if not (user_roles(user) & IT_STAFF):
+        events = events.filter(public=True)
+    return events
+
+
+def unaccepted_cutoff() -> Any:
+    return timezone.now() - timedelta(minutes=settings.TICKET_UNACCEPTED_MINUTES)
+
+
+QUEUES = ("intake", "dispatch", "overdue", "unaccepted", "mine", "my_groups", "open", "all")
+
+
+def queue_filter(name: str, user: Any) -> Q:
+    now = timezone.now()
+    if name == "intake":  # 受理队列
+        return Q(status=TicketStatus.NEW)
+    if name == "dispatch":  # 派发队列
+        return Q(status=TicketStatus.ACCEPTED)
+    if name == "overdue":  # 处理超时队列
+        return Q(status__in=OPEN_STATUSES, resolution_due_at__lt=now)
+    if name == "unaccepted":  # 无人受理工作队列
+        return Q(status=TicketStatus.NEW, created_at__lt=unaccepted_cutoff())
+    if name == "mine":
+        return Q(assignee=user, status__in=OPEN_STATUSES)
+    if name == "my_groups":
+        return Q(assignment_group__in=group_ids_of(user), status__in=OPEN_STATUSES)
+    if name == "open":
+        return Q(status__in=OPEN_STATUSES)
+    if name == "all":
+        return Q()
+    raise ValueError(name)
+
+
+def queue_counts(*, user: Any) -> dict[str, int]:
+    """Every queue's count in one query, within what the user may see."""
+    base = TicketPolicy().scope(user, Ticket.objects.all())
+    aggregates = {name: Count("id", filter=queue_filter(name, user))
+                  for name in QUEUES if name != "all"}
+    return {name: int(value) for name, value in base.aggregate(**aggregates).items()}
+
+
+def ticket_search(queryset: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
+    """Number, or Chinese full text over title, description, number and requester."""
+    text = text.strip()
+    if not text:
+        return queryset
+    upper = text.upper()
+    if upper.startswith(("SR-", "INC-")) and len(upper) >= 8:
+        return queryset.filter(number__startswith=upper)
+    words = tokens(text)
+    if not words:
+        return queryset.none()
+    if connection.vendor == "postgresql":
+        # Same expression as the GIN index (migration 0002); every word must match.
+        match = RawSQL(
+            "to_tsvector('simple', servicedesk_ticket.search_tokens) "
+            "@@ plainto_tsquery('simple', %s)",
+            [" ".join(words)], output_field=BooleanField())
+        return queryset.filter(match)
+    for word in words:
+        queryset = queryset.filter(search_tokens__contains=word)
+    return queryset
+
+
+def members_of(group: AssignmentGroup) -> QuerySet[User]:
+    return group.members.filter(is_active=True).order_by("username")
