@@ -334,7 +334,22 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "TicketKindEnum": "hitsm.servicedesk.choices.TicketKind",
+        "TicketStatusEnum": "hitsm.servicedesk.choices.TicketStatus",
+        "TicketChannelEnum": "hitsm.servicedesk.choices.Channel",
+        "PendingReasonEnum": "hitsm.servicedesk.choices.PendingReason",
+        "ResolutionCodeEnum": "hitsm.servicedesk.choices.ResolutionCode",
+        "EscalationKindEnum": "hitsm.servicedesk.choices.EscalationKind",
+        "AttachmentKindEnum": "hitsm.servicedesk.models.AttachmentKind",
+        "EventKindEnum": "hitsm.servicedesk.choices.EventKind",
+        "DepartmentKindEnum": "hitsm.accounts.models.DepartmentKind",
+        "UserSourceEnum": "hitsm.accounts.models.UserSource",
+        "JobStatusEnum": "hitsm.core.models.JobStatus",
+        "NotificationKindEnum": "hitsm.notifications.models.NotificationKind",
+        "NotificationChannelEnum": "hitsm.notifications.models.NotificationChannel",
+        "CIStatusEnum": "hitsm.cmdb.models.CIStatus",
+    },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }
 

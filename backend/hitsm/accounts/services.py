@@ -163,6 +163,12 @@ def user_set_password(
     request: HttpRequest | None = None,
     must_change: bool = False,
 ) -> User:
+    if user.source == UserSource.LDAP:
+        raise ValidationFailed(
+            _("该账号由 LDAP/AD 统一认证，请在目录服务中修改密码"),
+            code="accounts.directory_user",
+            fields={"new_password": [str(_("该账号由 LDAP/AD 统一认证，请在目录服务中修改密码"))]},
+        )
     _check_password(new_password, user)
     if user.password and user.has_usable_password():
         PasswordHistory.objects.create(user=user, password=user.password)

@@ -3,12 +3,26 @@ from rest_framework.routers import DefaultRouter
 
 from hitsm.accounts.api import views as accounts
 from hitsm.core.api import views as core
+from hitsm.notifications.api import views as notifications
+from hitsm.servicedesk.api import views as servicedesk
 
 router = DefaultRouter()
 router.register("auth/tokens", accounts.ApiTokenViewSet, basename="api-token")
 router.register("departments", accounts.DepartmentViewSet, basename="department")
 router.register("users", accounts.UserViewSet, basename="user")
 router.register("jobs", core.JobViewSet, basename="job")
+router.register("tickets", servicedesk.TicketViewSet, basename="ticket")
+router.register("attachments", servicedesk.AttachmentViewSet, basename="attachment")
+router.register(
+    "assignment-groups", servicedesk.AssignmentGroupViewSet, basename="assignment-group"
+)
+router.register("categories", servicedesk.CategoryViewSet, basename="category")
+router.register(
+    "configuration-items", servicedesk.ConfigurationItemLookupViewSet, basename="configuration-item"
+)
+router.register("routing-rules", servicedesk.RoutingRuleViewSet, basename="routing-rule")
+router.register("saved-filters", servicedesk.SavedFilterViewSet, basename="saved-filter")
+router.register("notifications", notifications.NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("auth/csrf/", accounts.CsrfView.as_view(), name="auth-csrf"),
@@ -25,5 +39,10 @@ urlpatterns = [
         name="user-import-template",
     ),
     path("system/health/", core.HealthView.as_view(), name="system-health"),
+    path(
+        "notification-preferences/",
+        notifications.PreferencesView.as_view(),
+        name="notification-preferences",
+    ),
     path("", include(router.urls)),
 ]

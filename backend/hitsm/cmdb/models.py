@@ -46,20 +46,29 @@ class CIStatus(models.TextChoices):
 
 
 class ConfigurationItem(ChangeLoggedModel):
-    ci_class = models.ForeignKey(CIClass, verbose_name=_("类型"), on_delete=models.PROTECT,
-                                 related_name="items")
+    ci_class = models.ForeignKey(
+        CIClass, verbose_name=_("类型"), on_delete=models.PROTECT, related_name="items"
+    )
     name = models.CharField(_("名称"), max_length=120)
     code = models.CharField(_("编码"), max_length=60, unique=True)
     description = models.TextField(_("说明"), blank=True)
-    status = models.CharField(_("状态"), max_length=12, choices=CIStatus.choices,
-                              default=CIStatus.IN_USE, db_index=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=CIStatus.choices, default=CIStatus.IN_USE, db_index=True
+    )
     owner_department = models.ForeignKey(
-        "accounts.Department", verbose_name=_("归属科室"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="configuration_items")
+        "accounts.Department",
+        verbose_name=_("归属科室"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="configuration_items",
+    )
     clinical_critical = models.BooleanField(_("影响临床业务"), default=False)
     operable_from_incident = models.BooleanField(
-        _("可从故障单直接操作"), default=False,
-        help_text=_("虚拟机：重启/挂起/关机不影响业务时才可勾选"))
+        _("可从故障单直接操作"),
+        default=False,
+        help_text=_("虚拟机：重启/挂起/关机不影响业务时才可勾选"),
+    )
     location = models.CharField(_("位置"), max_length=120, blank=True)
 
     class Meta:

@@ -16,7 +16,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 
-from hitsm.core.context import current_actor
+from hitsm.core.context import Actor, current_actor
 from hitsm.core.models import ChangeAction, ChangeLog, ChangeLoggingMixin
 
 MASK = "******"
@@ -64,12 +64,13 @@ def changelog_record(
     action: str,
     before: dict[str, Any] | None,
     after: dict[str, Any] | None,
+    actor: Actor | None = None,
 ) -> ChangeLog | None:
     """Write one change log row; an update that changed nothing writes nothing."""
     changed = _diff(before, after)
     if action == ChangeAction.UPDATE and not changed:
         return None
-    actor = current_actor()
+    actor = actor or current_actor()
     return ChangeLog.objects.create(
         actor_id=actor.user_id,
         actor_label=actor.label[:150],

@@ -55,6 +55,18 @@ def acting_as(*, label: str, user_id: int | None = None) -> Iterator[Actor]:
         _system.reset(token)
 
 
+def actor_of(user: Any) -> Actor:
+    """The actor for a service called with an explicit user (or the context's when None)."""
+    if user is None:
+        return current_actor()
+    request = _request.get()
+    return Actor(
+        user_id=user.pk,
+        label=user.get_username(),
+        request_id=getattr(request, "request_id", "") if request is not None else "",
+    )
+
+
 def current_actor() -> Actor:
     system = _system.get()
     if system is not None:

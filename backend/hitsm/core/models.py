@@ -36,7 +36,7 @@ class TimestampedModel(models.Model):
 
 
 class ChangeLoggedModel(ChangeLoggingMixin, TimestampedModel):
-    changelog_ignored_fields = ("updated_at",)
+    changelog_ignored_fields: ClassVar[tuple[str, ...]] = ("updated_at",)
 
     class Meta:
         abstract = True

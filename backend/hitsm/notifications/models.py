@@ -40,16 +40,22 @@ class NotificationKind(models.TextChoices):
 
 
 # What a requester is always told about their own tickets, whatever their preferences.
-REQUESTER_ALWAYS = frozenset({
-    NotificationKind.TICKET_SUBMITTED, NotificationKind.TICKET_ACCEPTED,
-    NotificationKind.TICKET_REPLY, NotificationKind.TICKET_PENDING,
-    NotificationKind.TICKET_RESOLVED, NotificationKind.TICKET_CLOSED,
-})
+REQUESTER_ALWAYS = frozenset(
+    {
+        NotificationKind.TICKET_SUBMITTED,
+        NotificationKind.TICKET_ACCEPTED,
+        NotificationKind.TICKET_REPLY,
+        NotificationKind.TICKET_PENDING,
+        NotificationKind.TICKET_RESOLVED,
+        NotificationKind.TICKET_CLOSED,
+    }
+)
 
 
 class Notification(models.Model):
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                  related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     channel = models.CharField(_("渠道"), max_length=10, choices=NotificationChannel.choices)
     kind = models.CharField(_("类型"), max_length=30, choices=NotificationKind.choices)
     title = models.CharField(_("标题"), max_length=200)
@@ -57,8 +63,9 @@ class Notification(models.Model):
     link = models.CharField(_("链接"), max_length=200, blank=True)
     ticket_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     dedupe_key = models.CharField(max_length=120)
-    status = models.CharField(_("状态"), max_length=10, choices=DeliveryStatus.choices,
-                              default=DeliveryStatus.PENDING)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
@@ -70,18 +77,24 @@ class Notification(models.Model):
         verbose_name = _("通知")
         verbose_name_plural = _("通知")
         ordering = ("-created_at", "-id")
-        constraints = [models.UniqueConstraint(fields=["recipient", "channel", "dedupe_key"],
-                                               name="notification_once")]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
-                   models.Index(fields=["recipient", "channel", "read_at"], name="inbox_unread")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "channel", "dedupe_key"], name="notification_once"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+            models.Index(fields=["recipient", "channel", "read_at"], name="inbox_unread"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.channel} {self.kind}"
 
 
 class NotificationPreference(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="notification_preferences")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
     kind = models.CharField(max_length=30, choices=NotificationKind.choices)
     channel = models.CharField(max_length=10, choices=NotificationChannel.choices)
     enabled = models.BooleanField(default=True)
@@ -89,8 +102,9 @@ class NotificationPreference(models.Model):
     class Meta:
         verbose_name = _("通知偏好")
         verbose_name_plural = _("通知偏好")
-        constraints = [models.UniqueConstraint(fields=["user", "kind", "channel"],
-                                               name="one_preference")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "channel"], name="one_preference")
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.channel}={self.enabled}"

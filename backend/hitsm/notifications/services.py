@@ -23,8 +23,13 @@ from hitsm.notifications.models import (
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
-BACKOFF = (timedelta(seconds=30), timedelta(minutes=2), timedelta(minutes=10),
-           timedelta(minutes=30), timedelta(hours=2))
+BACKOFF = (
+    timedelta(seconds=30),
+    timedelta(minutes=2),
+    timedelta(minutes=10),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+)
 
 
 class Transport(Protocol):
@@ -50,8 +55,14 @@ def channels_enabled() -> list[str]:
     return channels
 
 
-def _wanted(user: User, kind: str, channel: str, *, as_requester: bool,
-            preferences: dict[tuple[int, str, str], bool]) -> bool:
+def _wanted(
+    user: User,
+    kind: str,
+    channel: str,
+    *,
+    as_requester: bool,
+    preferences: dict[tuple[int, str, str], bool],
+) -> bool:
     if as_requester and kind in REQUESTER_ALWAYS and channel == NotificationChannel.INAPP:
         return True
     if channel == NotificationChannel.EMAIL and not user.email:
@@ -60,8 +71,15 @@ def _wanted(user: User, kind: str, channel: str, *, as_requester: bool,
 
 
 def notify(
-    *, recipients: Iterable[User], kind: str, title: str, body: str = "", link: str = "",
-    ticket_id: int | None = None, dedupe_key: str, requesters: Iterable[User] = (),
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    ticket_id: int | None = None,
+    dedupe_key: str,
+    requesters: Iterable[User] = (),
 ) -> list[Notification]:
     """Queue a message for each recipient on each enabled channel (inside the caller's
     transaction). ``requesters`` get it too and cannot turn off REQUESTER_ALWAYS kinds."""
@@ -76,15 +94,25 @@ def notify(
     created: list[Notification] = []
     for user in people.values():
         for channel in channels_enabled():
-            if not _wanted(user, kind, channel, as_requester=user.pk in requester_ids,
-                           preferences=preferences):
+            if not _wanted(
+                user, kind, channel, as_requester=user.pk in requester_ids, preferences=preferences
+            ):
                 continue
             try:
                 with transaction.atomic():
-                    created.append(Notification.objects.create(
-                        recipient=user, channel=channel, kind=kind, title=title[:200], body=body,
-                        link=link, ticket_id=ticket_id, dedupe_key=dedupe_key[:120],
-                        next_attempt_at=timezone.now()))
+                    created.append(
+                        Notification.objects.create(
+                            recipient=user,
+                            channel=channel,
+                            kind=kind,
+                            title=title[:200],
+                            body=body,
+                            link=link,
+                            ticket_id=ticket_id,
+                            dedupe_key=dedupe_key[:120],
+                            next_attempt_at=timezone.now(),
+                        )
+                    )
             except IntegrityError:
                 continue  # this event was already queued for this person and channel
     if created:
@@ -106,10 +134,14 @@ def _enqueue(ids: list[int]) -> None:
 def deliver_one(*, notification_id: int) -> bool:
     """Claim (pending → sending) and deliver one notification; False if not ours to send."""
     now = timezone.now()
-    claimed = Notification.objects.filter(
-        pk=notification_id, status=DeliveryStatus.PENDING,
-    ).filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)).update(
-        status=DeliveryStatus.SENDING, attempts=F("attempts") + 1)
+    claimed = (
+        Notification.objects.filter(
+            pk=notification_id,
+            status=DeliveryStatus.PENDING,
+        )
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1)
+    )
     if not claimed:
         return False
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
@@ -119,7 +151,9 @@ def deliver_one(*, notification_id: int) -> bool:
         attempts = notification.attempts
         final = attempts >= MAX_ATTEMPTS
         notification.status = DeliveryStatus.FAILED if final else DeliveryStatus.PENDING
-        notification.next_attempt_at = None if final else now + BACKOFF[min(attempts, len(BACKOFF)) - 1]
+        notification.next_attempt_at = (
+            None if final else now + BACKOFF[min(attempts, len(BACKOFF)) - 1]
+        )
         notification.last_error = f"{type(exc).__name__}: {exc}"[:300]
         notification.save(update_fields=["status", "next_attempt_at", "last_error"])
         logger.warning("notification %s attempt %s failed: %s", notification.pk, attempts, exc)
@@ -137,16 +171,21 @@ def dispatch_due(*, limit: int = 500) -> int:
     now = timezone.now()
     stale = now - timedelta(minutes=5)
     Notification.objects.filter(status=DeliveryStatus.SENDING, next_attempt_at__lt=stale).update(
-        status=DeliveryStatus.PENDING)
-    due = list(Notification.objects.filter(status=DeliveryStatus.PENDING)
-               .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-               .order_by("id").values_list("id", flat=True)[:limit])
+        status=DeliveryStatus.PENDING
+    )
+    due = list(
+        Notification.objects.filter(status=DeliveryStatus.PENDING)
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
+    )
     return sum(1 for pk in due if deliver_one(notification_id=pk))
 
 
 def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
-    rows = Notification.objects.filter(recipient=user, channel=NotificationChannel.INAPP,
-                                       read_at__isnull=True)
+    rows = Notification.objects.filter(
+        recipient=user, channel=NotificationChannel.INAPP, read_at__isnull=True
+    )
     if ids is not None:
         rows = rows.filter(pk__in=ids)
     return rows.update(read_at=timezone.now())
@@ -154,5 +193,6 @@ def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
 
 def preference_set(*, user: User, kind: str, channel: str, enabled: bool) -> Any:
     preference, _ = NotificationPreference.objects.update_or_create(
-        user=user, kind=kind, channel=channel, defaults={"enabled": enabled})
+        user=user, kind=kind, channel=channel, defaults={"enabled": enabled}
+    )
     return preference

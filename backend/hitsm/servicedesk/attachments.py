@@ -26,22 +26,34 @@ from hitsm.servicedesk.models import AttachmentKind
 MB = 1024 * 1024
 # Sniffed MIME type → (kind, canonical extension)
 ALLOWED: dict[str, tuple[str, str]] = {
-    "image/jpeg": (AttachmentKind.IMAGE, "jpg"), "image/png": (AttachmentKind.IMAGE, "png"),
-    "image/gif": (AttachmentKind.IMAGE, "gif"), "image/webp": (AttachmentKind.IMAGE, "webp"),
-    "image/bmp": (AttachmentKind.IMAGE, "bmp"), "image/heic": (AttachmentKind.IMAGE, "heic"),
-    "audio/amr": (AttachmentKind.AUDIO, "amr"), "audio/mpeg": (AttachmentKind.AUDIO, "mp3"),
-    "audio/x-wav": (AttachmentKind.AUDIO, "wav"), "audio/wav": (AttachmentKind.AUDIO, "wav"),
-    "audio/m4a": (AttachmentKind.AUDIO, "m4a"), "audio/mp4": (AttachmentKind.AUDIO, "m4a"),
-    "audio/ogg": (AttachmentKind.AUDIO, "ogg"), "audio/webm": (AttachmentKind.AUDIO, "webm"),
-    "video/mp4": (AttachmentKind.VIDEO, "mp4"), "video/quicktime": (AttachmentKind.VIDEO, "mov"),
+    "image/jpeg": (AttachmentKind.IMAGE, "jpg"),
+    "image/png": (AttachmentKind.IMAGE, "png"),
+    "image/gif": (AttachmentKind.IMAGE, "gif"),
+    "image/webp": (AttachmentKind.IMAGE, "webp"),
+    "image/bmp": (AttachmentKind.IMAGE, "bmp"),
+    "image/heic": (AttachmentKind.IMAGE, "heic"),
+    "audio/amr": (AttachmentKind.AUDIO, "amr"),
+    "audio/mpeg": (AttachmentKind.AUDIO, "mp3"),
+    "audio/x-wav": (AttachmentKind.AUDIO, "wav"),
+    "audio/wav": (AttachmentKind.AUDIO, "wav"),
+    "audio/m4a": (AttachmentKind.AUDIO, "m4a"),
+    "audio/mp4": (AttachmentKind.AUDIO, "m4a"),
+    "audio/ogg": (AttachmentKind.AUDIO, "ogg"),
+    "audio/webm": (AttachmentKind.AUDIO, "webm"),
+    "video/mp4": (AttachmentKind.VIDEO, "mp4"),
+    "video/quicktime": (AttachmentKind.VIDEO, "mov"),
     "video/webm": (AttachmentKind.VIDEO, "webm"),
     "application/pdf": (AttachmentKind.DOCUMENT, "pdf"),
     "application/zip": (AttachmentKind.DOCUMENT, "zip"),
 }
 OFFICE_EXTENSIONS = {"docx", "xlsx", "pptx"}  # zip containers
 TEXT_EXTENSIONS = {"txt", "log", "csv"}
-LIMITS = {AttachmentKind.IMAGE: 20 * MB, AttachmentKind.AUDIO: 20 * MB,
-          AttachmentKind.VIDEO: 200 * MB, AttachmentKind.DOCUMENT: 50 * MB}
+LIMITS: dict[str, int] = {
+    AttachmentKind.IMAGE: 20 * MB,
+    AttachmentKind.AUDIO: 20 * MB,
+    AttachmentKind.VIDEO: 200 * MB,
+    AttachmentKind.DOCUMENT: 50 * MB,
+}
 MAX_IMAGE_PIXELS = 80_000_000  # refuse decompression bombs
 THUMBNAIL_SIZE = (320, 320)
 
@@ -101,13 +113,17 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
             if extension not in OFFICE_EXTENSIONS:
                 raise _refuse(_("不支持上传压缩包，请直接上传文件"))
             canonical = extension
-            mime = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                    }[extension]
-        family = {AttachmentKind.IMAGE: {"jpg", "jpeg", "png", "gif", "webp", "bmp", "heic"},
-                  AttachmentKind.AUDIO: {"amr", "mp3", "wav", "m4a", "ogg", "webm", "aac"},
-                  AttachmentKind.VIDEO: {"mp4", "mov", "webm"}}.get(kind)
+            mime = {
+                "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            }[extension]
+        families: dict[str, set[str]] = {
+            AttachmentKind.IMAGE: {"jpg", "jpeg", "png", "gif", "webp", "bmp", "heic"},
+            AttachmentKind.AUDIO: {"amr", "mp3", "wav", "m4a", "ogg", "webm", "aac"},
+            AttachmentKind.VIDEO: {"mp4", "mov", "webm"},
+        }
+        family = families.get(kind)
         if family is not None and extension and extension not in family:
             raise _refuse(_("文件内容与扩展名 .%(ext)s 不符") % {"ext": extension})
     elif guess is None and extension in TEXT_EXTENSIONS and _looks_like_text(content):
@@ -119,8 +135,13 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
     if kind == AttachmentKind.IMAGE and mime != "image/heic":
         _check_image(content)
     return CheckedUpload(
-        content=content, original_name=name, storage_name=f"{uuid.uuid4().hex}.{canonical}",
-        content_type=mime, kind=kind, sha256=hashlib.sha256(content).hexdigest())
+        content=content,
+        original_name=name,
+        storage_name=f"{uuid.uuid4().hex}.{canonical}",
+        content_type=mime,
+        kind=kind,
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
 
 
 def _check_image(content: bytes) -> None:

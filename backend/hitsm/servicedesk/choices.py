@@ -18,8 +18,13 @@ class TicketStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
-OPEN_STATUSES = (TicketStatus.NEW, TicketStatus.ACCEPTED, TicketStatus.ASSIGNED,
-                 TicketStatus.IN_PROGRESS, TicketStatus.PENDING)
+OPEN_STATUSES = (
+    TicketStatus.NEW,
+    TicketStatus.ACCEPTED,
+    TicketStatus.ASSIGNED,
+    TicketStatus.IN_PROGRESS,
+    TicketStatus.PENDING,
+)
 WORKING_STATUSES = (TicketStatus.ASSIGNED, TicketStatus.IN_PROGRESS, TicketStatus.PENDING)
 
 

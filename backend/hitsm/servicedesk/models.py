@@ -24,18 +24,43 @@ class AssignmentGroup(ChangeLoggedModel):
     name = models.CharField(_("名称"), max_length=60, unique=True)
     code = models.SlugField(_("编码"), max_length=40, unique=True)
     description = models.CharField(_("说明"), max_length=200, blank=True)
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_("成员"), blank=True,
-                                     related_name="assignment_groups")
-    manager = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("组长"), null=True,
-                                blank=True, on_delete=models.SET_NULL, related_name="+")
-    distribution = models.CharField(_("组内分配"), max_length=16,
-                                    choices=GroupDistribution.choices,
-                                    default=GroupDistribution.MANUAL)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("成员"),
+        blank=True,
+        related_name="assignment_groups",
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("组长"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    distribution = models.CharField(
+        _("组内分配"),
+        max_length=16,
+        choices=GroupDistribution.choices,
+        default=GroupDistribution.MANUAL,
+    )
     escalation_group = models.ForeignKey(
-        "self", verbose_name=_("升级到"), null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+", help_text=_("技术升级时工单转到的上一级支持组"))
-    last_assigned = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="+", editable=False)
+        "self",
+        verbose_name=_("升级到"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("技术升级时工单转到的上一级支持组"),
+    )
+    last_assigned = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
@@ -52,12 +77,29 @@ class Category(ChangeLoggedModel):
 
     name = models.CharField(_("名称"), max_length=60)
     code = models.SlugField(_("编码"), max_length=60, unique=True)
-    parent = models.ForeignKey("self", verbose_name=_("上级"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
-    kind = models.CharField(_("适用"), max_length=10, choices=TicketKind.choices, blank=True,
-                            help_text=_("留空表示请求与故障均可用"))
-    default_group = models.ForeignKey(AssignmentGroup, verbose_name=_("默认支持组"), null=True,
-                                      blank=True, on_delete=models.SET_NULL, related_name="+")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    kind = models.CharField(
+        _("适用"),
+        max_length=10,
+        choices=TicketKind.choices,
+        blank=True,
+        help_text=_("留空表示请求与故障均可用"),
+    )
+    default_group = models.ForeignKey(
+        AssignmentGroup,
+        verbose_name=_("默认支持组"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -75,17 +117,33 @@ class Ticket(ChangeLoggedModel):
     number = models.CharField(_("单号"), max_length=24, unique=True)
     title = models.CharField(_("标题"), max_length=200)
     description = models.TextField(_("描述"), blank=True)
-    status = models.CharField(_("状态"), max_length=12, choices=TicketStatus.choices,
-                              default=TicketStatus.NEW)
-    channel = models.CharField(_("来源渠道"), max_length=12, choices=Channel.choices,
-                               default=Channel.WEB)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=TicketStatus.choices, default=TicketStatus.NEW
+    )
+    channel = models.CharField(
+        _("来源渠道"), max_length=12, choices=Channel.choices, default=Channel.WEB
+    )
 
-    requester = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("报修人"),
-                                  on_delete=models.PROTECT, related_name="requested_tickets")
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("代提交人"),
-                                     on_delete=models.PROTECT, related_name="submitted_tickets")
-    department = models.ForeignKey("accounts.Department", verbose_name=_("科室"), null=True,
-                                   blank=True, on_delete=models.PROTECT, related_name="tickets")
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报修人"),
+        on_delete=models.PROTECT,
+        related_name="requested_tickets",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("代提交人"),
+        on_delete=models.PROTECT,
+        related_name="submitted_tickets",
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("科室"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
     contact_phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     location_campus = models.CharField(_("院区"), max_length=40, blank=True)
     location_building = models.CharField(_("楼宇"), max_length=40, blank=True)
@@ -93,42 +151,82 @@ class Ticket(ChangeLoggedModel):
     location_room = models.CharField(_("房间"), max_length=40, blank=True)
     location_bed = models.CharField(_("床位"), max_length=20, blank=True)
 
-    category = models.ForeignKey(Category, verbose_name=_("分类"), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="tickets")
-    impact = models.PositiveSmallIntegerField(_("影响度"), choices=Impact.choices,
-                                              default=Impact.LOW)
-    urgency = models.PositiveSmallIntegerField(_("紧急度"), choices=Urgency.choices,
-                                               default=Urgency.MEDIUM)
-    priority = models.PositiveSmallIntegerField(_("优先级"), choices=Priority.choices,
-                                                default=Priority.P4)
-    assignment_group = models.ForeignKey(AssignmentGroup, verbose_name=_("支持组"), null=True,
-                                         blank=True, on_delete=models.PROTECT,
-                                         related_name="tickets")
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("处理人"), null=True,
-                                 blank=True, on_delete=models.PROTECT,
-                                 related_name="assigned_tickets")
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("分类"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    impact = models.PositiveSmallIntegerField(
+        _("影响度"), choices=Impact.choices, default=Impact.LOW
+    )
+    urgency = models.PositiveSmallIntegerField(
+        _("紧急度"), choices=Urgency.choices, default=Urgency.MEDIUM
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("优先级"), choices=Priority.choices, default=Priority.P4
+    )
+    assignment_group = models.ForeignKey(
+        AssignmentGroup,
+        verbose_name=_("支持组"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("处理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_tickets",
+    )
     configuration_items = models.ManyToManyField(
-        "cmdb.ConfigurationItem", verbose_name=_("关联配置项"), blank=True, related_name="tickets")
+        "cmdb.ConfigurationItem", verbose_name=_("关联配置项"), blank=True, related_name="tickets"
+    )
 
-    parent = models.ForeignKey("self", verbose_name=_("父工单"), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name="children")
-    merged_into = models.ForeignKey("self", verbose_name=_("合并到"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="merged_tickets")
-    related = models.ManyToManyField("self", verbose_name=_("相关工单"), blank=True,
-                                     symmetrical=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("父工单"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("合并到"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_tickets",
+    )
+    related = models.ManyToManyField(
+        "self", verbose_name=_("相关工单"), blank=True, symmetrical=True
+    )
     form_data = models.JSONField(_("表单数据"), default=dict, blank=True)
 
-    pending_reason = models.CharField(_("挂起原因"), max_length=12, choices=PendingReason.choices,
-                                      blank=True)
-    resolution_code = models.CharField(_("解决方式"), max_length=20,
-                                       choices=ResolutionCode.choices, blank=True)
+    pending_reason = models.CharField(
+        _("挂起原因"), max_length=12, choices=PendingReason.choices, blank=True
+    )
+    resolution_code = models.CharField(
+        _("解决方式"), max_length=20, choices=ResolutionCode.choices, blank=True
+    )
     resolution_notes = models.TextField(_("解决说明"), blank=True)
     escalation_level = models.PositiveSmallIntegerField(_("升级级别"), default=0)
 
     accepted_at = models.DateTimeField(_("受理时间"), null=True, blank=True)
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("受理人"),
-                                    null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("受理人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     assigned_at = models.DateTimeField(_("派发时间"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("解决时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
@@ -150,9 +248,11 @@ class Ticket(ChangeLoggedModel):
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["requester", "-created_at"], name="ticket_requester"),
             models.Index(fields=["department", "-created_at"], name="ticket_department"),
-            models.Index(fields=["resolution_due_at"], name="ticket_overdue",
-                         condition=Q(status__in=["new", "accepted", "assigned", "in_progress",
-                                                 "pending"])),
+            models.Index(
+                fields=["resolution_due_at"],
+                name="ticket_overdue",
+                condition=Q(status__in=["new", "accepted", "assigned", "in_progress", "pending"]),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -160,8 +260,13 @@ class Ticket(ChangeLoggedModel):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (TicketStatus.NEW, TicketStatus.ACCEPTED, TicketStatus.ASSIGNED,
-                               TicketStatus.IN_PROGRESS, TicketStatus.PENDING)
+        return self.status in (
+            TicketStatus.NEW,
+            TicketStatus.ACCEPTED,
+            TicketStatus.ASSIGNED,
+            TicketStatus.IN_PROGRESS,
+            TicketStatus.PENDING,
+        )
 
 
 class TicketEvent(models.Model):
@@ -170,8 +275,14 @@ class TicketEvent(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("事件"), max_length=16, choices=EventKind.choices)
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True,
-                              blank=True, on_delete=models.PROTECT, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     actor_label = models.CharField(_("操作人标识"), max_length=150)
     public = models.BooleanField(_("报修人可见"), default=True)
     body = models.TextField(_("内容"), blank=True)
@@ -196,19 +307,22 @@ class AttachmentKind(models.TextChoices):
 
 class Attachment(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
-    event = models.ForeignKey(TicketEvent, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="attachments")
+    event = models.ForeignKey(
+        TicketEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
     file = models.FileField(_("文件"), upload_to="attachments/%Y/%m/", max_length=200)
-    thumbnail = models.FileField(_("缩略图"), upload_to="thumbnails/%Y/%m/", max_length=200,
-                                 blank=True)
+    thumbnail = models.FileField(
+        _("缩略图"), upload_to="thumbnails/%Y/%m/", max_length=200, blank=True
+    )
     original_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(_("类型"), max_length=100)
     kind = models.CharField(_("类别"), max_length=10, choices=AttachmentKind.choices)
     size = models.PositiveBigIntegerField(_("大小"))
     sha256 = models.CharField(max_length=64)
     public = models.BooleanField(_("报修人可见"), default=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -227,20 +341,42 @@ class RoutingRule(ChangeLoggedModel):
     order = models.PositiveIntegerField(_("顺序"), default=100)
     is_active = models.BooleanField(_("启用"), default=True)
     kind = models.CharField(_("工单类型"), max_length=10, choices=TicketKind.choices, blank=True)
-    category = models.ForeignKey(Category, verbose_name=_("分类（含下级）"), null=True, blank=True,
-                                 on_delete=models.CASCADE, related_name="+")
-    department = models.ForeignKey("accounts.Department", verbose_name=_("科室（含下级）"),
-                                   null=True, blank=True, on_delete=models.CASCADE,
-                                   related_name="+")
-    configuration_item = models.ForeignKey("cmdb.ConfigurationItem", verbose_name=_("配置项"),
-                                           null=True, blank=True, on_delete=models.CASCADE,
-                                           related_name="+")
-    keywords = models.CharField(_("关键词"), max_length=200, blank=True,
-                                help_text=_("多个关键词用逗号分隔，标题或描述包含任一即匹配"))
-    target_group = models.ForeignKey(AssignmentGroup, verbose_name=_("派发到"),
-                                     on_delete=models.CASCADE, related_name="+")
-    auto_assign = models.BooleanField(_("自动分配到人"), default=False,
-                                      help_text=_("按支持组的组内分配方式直接指定处理人"))
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("分类（含下级）"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    department = models.ForeignKey(
+        "accounts.Department",
+        verbose_name=_("科室（含下级）"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    configuration_item = models.ForeignKey(
+        "cmdb.ConfigurationItem",
+        verbose_name=_("配置项"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    keywords = models.CharField(
+        _("关键词"),
+        max_length=200,
+        blank=True,
+        help_text=_("多个关键词用逗号分隔，标题或描述包含任一即匹配"),
+    )
+    target_group = models.ForeignKey(
+        AssignmentGroup, verbose_name=_("派发到"), on_delete=models.CASCADE, related_name="+"
+    )
+    auto_assign = models.BooleanField(
+        _("自动分配到人"), default=False, help_text=_("按支持组的组内分配方式直接指定处理人")
+    )
 
     class Meta:
         verbose_name = _("派发规则")
@@ -252,8 +388,9 @@ class RoutingRule(ChangeLoggedModel):
 
 
 class SavedFilter(ChangeLoggedModel):
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                              related_name="saved_filters")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters"
+    )
     name = models.CharField(_("名称"), max_length=60)
     params = models.JSONField(_("条件"), default=dict)
     shared = models.BooleanField(_("共享给服务台"), default=False)

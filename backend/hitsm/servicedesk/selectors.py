@@ -40,7 +40,8 @@ def is_requester_side(user: Any, ticket: Ticket) -> bool:
 def is_worker(user: Any, ticket: Ticket) -> bool:
     """Assignee, or member of the ticket's group."""
     return ticket.assignee_id == user.pk or (
-        ticket.assignment_group_id is not None and ticket.assignment_group_id in group_ids_of(user))
+        ticket.assignment_group_id is not None and ticket.assignment_group_id in group_ids_of(user)
+    )
 
 
 def ticket_visibility(user: Any) -> Q | None:
@@ -82,14 +83,30 @@ def ticket_can(user: Any, action: str, ticket: Ticket) -> bool:
         return True  # the row is already in the user's scope
     if action == "accept":
         return desk
-    if action in ("assign", "start", "pend", "resume", "resolve", "close", "escalate",
-                  "transfer", "update", "partial_update", "link", "merge", "set_parent"):
+    if action in (
+        "assign",
+        "start",
+        "pend",
+        "resume",
+        "resolve",
+        "close",
+        "escalate",
+        "transfer",
+        "update",
+        "partial_update",
+        "link",
+        "merge",
+        "set_parent",
+    ):
         return desk or worker
     if action in ("confirm", "reopen"):
         return requester or desk or worker
     if action == "cancel":
-        return desk or worker or (requester and ticket.status in (TicketStatus.NEW,
-                                                                  TicketStatus.ACCEPTED))
+        return (
+            desk
+            or worker
+            or (requester and ticket.status in (TicketStatus.NEW, TicketStatus.ACCEPTED))
+        )
     if action == "note":
         return it_staff
     return False
@@ -97,7 +114,8 @@ def ticket_can(user: Any, action: str, ticket: Ticket) -> bool:
 
 def ticket_list() -> QuerySet[Ticket]:
     return Ticket.objects.select_related(
-        "requester", "department", "assignment_group", "assignee", "category")
+        "requester", "department", "assignment_group", "assignee", "category"
+    )
 
 
 def ticket_detail() -> QuerySet[Ticket]:
@@ -142,8 +160,9 @@ def queue_filter(name: str, user: Any) -> Q:
 def queue_counts(*, user: Any) -> dict[str, int]:
     """Every queue's count in one query, within what the user may see."""
     base = TicketPolicy().scope(user, Ticket.objects.all())
-    aggregates = {name: Count("id", filter=queue_filter(name, user))
-                  for name in QUEUES if name != "all"}
+    aggregates = {
+        name: Count("id", filter=queue_filter(name, user)) for name in QUEUES if name != "all"
+    }
     return {name: int(value) for name, value in base.aggregate(**aggregates).items()}
 
 
@@ -163,7 +182,9 @@ def ticket_search(queryset: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
         match = RawSQL(
             "to_tsvector('simple', servicedesk_ticket.search_tokens) "
             "@@ plainto_tsquery('simple', %s)",
-            [" ".join(words)], output_field=BooleanField())
+            [" ".join(words)],
+            output_field=BooleanField(),
+        )
         return queryset.filter(match)
     for word in words:
         queryset = queryset.filter(search_tokens__contains=word)

@@ -8,15 +8,15 @@ the UPDATE itself repeats that condition (``WHERE status IN (…)``), so of two 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from hitsm.accounts.models import Department, User
 from hitsm.accounts.roles import IT_STAFF, Role, user_roles
 from hitsm.cmdb.models import ConfigurationItem
 from hitsm.core.changelog import changelog_record, snapshot
+from hitsm.core.context import actor_of
 from hitsm.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from hitsm.core.numbering import number_next
 from hitsm.core.realtime import publish, role_group, user_group
@@ -69,18 +70,38 @@ LIFECYCLE: dict[str, tuple[str, ...]] = {
     "cancel": (S.NEW, S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.PENDING),
     "escalate": (S.NEW, S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.PENDING),
     "transfer": (S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.PENDING),
+    # not offered to users: a child ticket resolves with its parent from any open status
+    "resolve_with_parent": OPEN_STATUSES,
 }
 ACTION_LABELS = {
-    "accept": _("受理"), "assign": _("派发"), "start": _("开始处理"), "pend": _("挂起"),
-    "resume": _("恢复处理"), "resolve": _("解决"), "confirm": _("确认解决"), "close": _("关闭"),
-    "reopen": _("重新打开"), "cancel": _("取消"), "escalate": _("升级"), "transfer": _("转组"),
+    "accept": _("受理"),
+    "assign": _("派发"),
+    "start": _("开始处理"),
+    "pend": _("挂起"),
+    "resume": _("恢复处理"),
+    "resolve": _("解决"),
+    "confirm": _("确认解决"),
+    "close": _("关闭"),
+    "reopen": _("重新打开"),
+    "cancel": _("取消"),
+    "escalate": _("升级"),
+    "transfer": _("转组"),
+    "resolve_with_parent": _("随父工单解决"),
 }
 MENTION = re.compile(r"@([A-Za-z0-9_.\-]{2,150})")
 
 
-class IllegalTransition(DomainError):
+class IllegalTransition(Conflict):
     code = "ticket.invalid_transition"
-    status = 409
+
+
+def _last_actor(ticket: Ticket) -> str:
+    last = ticket.events.exclude(
+        kind__in=(EventKind.REPLY, EventKind.NOTE, EventKind.ATTACHMENT)
+    ).last()
+    if last is None:
+        return ""
+    return _("%(who)s %(what)s") % {"who": last.actor_label, "what": last.get_kind_display()}
 
 
 def _label(action: str) -> str:
@@ -97,11 +118,18 @@ def _ticket_link(ticket: Ticket) -> str:
 
 
 def _summary(ticket: Ticket) -> dict[str, Any]:
-    return {"id": ticket.pk, "number": ticket.number, "title": ticket.title,
-            "status": ticket.status, "priority": ticket.priority, "kind": ticket.kind,
-            "department": ticket.department.name if ticket.department_id and ticket.department
-            else "", "channel": ticket.channel,
-            "assignment_group_id": ticket.assignment_group_id, "assignee_id": ticket.assignee_id}
+    return {
+        "id": ticket.pk,
+        "number": ticket.number,
+        "title": ticket.title,
+        "status": ticket.status,
+        "priority": ticket.priority,
+        "kind": ticket.kind,
+        "department": ticket.department.name if ticket.department_id and ticket.department else "",
+        "channel": ticket.channel,
+        "assignment_group_id": ticket.assignment_group_id,
+        "assignee_id": ticket.assignee_id,
+    }
 
 
 def _broadcast(ticket: Ticket, event_type: str) -> None:
@@ -110,24 +138,39 @@ def _broadcast(ticket: Ticket, event_type: str) -> None:
     if ticket.assignee_id:
         groups.append(user_group(ticket.assignee_id))
     if ticket.assignment_group_id:
-        groups += [user_group(pk) for pk in ticket.assignment_group.members.values_list(
-            "id", flat=True) if pk != ticket.assignee_id] if ticket.assignment_group else []
+        groups += (
+            [
+                user_group(pk)
+                for pk in ticket.assignment_group.members.values_list("id", flat=True)
+                if pk != ticket.assignee_id
+            ]
+            if ticket.assignment_group
+            else []
+        )
     groups.append(user_group(ticket.requester_id))
     publish(sorted(set(groups)), event_type, _summary(ticket))
 
 
 def _transition(
-    ticket: Ticket, *, actor: User, action: str, to_status: str | None,
-    changes: dict[str, Any] | None = None, event_kind: str, public: bool = True,
-    body: str = "", data: dict[str, Any] | None = None,
+    ticket: Ticket,
+    *,
+    actor: User | None,
+    action: str,
+    to_status: str | None,
+    changes: dict[str, Any] | None = None,
+    event_kind: str,
+    public: bool = True,
+    body: str = "",
+    data: dict[str, Any] | None = None,
 ) -> Ticket:
     """Conditional UPDATE from the allowed statuses; event + change log; fresh ticket back."""
     allowed = LIFECYCLE[action]
     if ticket.status not in allowed:
         raise IllegalTransition(
-            _("工单当前状态为「%(s)s」，不能执行「%(a)s」") % {
-                "s": ticket.get_status_display(), "a": _label(action)},
-            extra={"status": ticket.status})
+            _("工单当前状态为「%(s)s」（%(who)s），不能执行「%(a)s」")
+            % {"s": ticket.get_status_display(), "a": _label(action), "who": _last_actor(ticket)},
+            extra={"status": ticket.status},
+        )
     before = snapshot(ticket)
     values: dict[str, Any] = dict(changes or {})
     if to_status is not None:
@@ -137,20 +180,22 @@ def _transition(
     updated = Ticket.objects.filter(pk=ticket.pk, status__in=allowed).update(**values)
     if not updated:
         current = Ticket.objects.get(pk=ticket.pk)
-        last = current.events.exclude(kind__in=(EventKind.REPLY, EventKind.NOTE)).last()
-        who = last.actor_label if last else ""
         raise Conflict(
-            _("该工单刚被 %(who)s 处理（当前状态：%(s)s），请刷新后再试") % {
-                "who": who, "s": current.get_status_display()},
-            extra={"status": current.status})
+            _("该工单刚被%(who)s处理（当前状态：%(s)s），请刷新后再试")
+            % {"who": _last_actor(current), "s": current.get_status_display()},
+            extra={"status": current.status},
+        )
     ticket.refresh_from_db()
-    changelog_record(ticket, action="update", before=before, after=snapshot(ticket))
-    event_add(ticket, event_kind, public=public, body=body, data=data or {})
+    changelog_record(
+        ticket, action="update", before=before, after=snapshot(ticket), actor=actor_of(actor)
+    )
+    event_add(ticket, event_kind, actor=actor, public=public, body=body, data=data or {})
     _broadcast(ticket, "ticket.updated")
     return ticket
 
 
 # --- creation ---------------------------------------------------------------------------------
+
 
 def _deadlines(priority: int, start: datetime) -> dict[str, datetime]:
     response, resolution = targets_for(priority)
@@ -192,25 +237,41 @@ def pick_assignee(group: AssignmentGroup) -> User | None:
     if not members:
         return None
     if group.distribution == GroupDistribution.LEAST_LOADED:
-        load = dict(Ticket.objects.filter(assignee__in=members, status__in=OPEN_STATUSES)
-                    .values_list("assignee").annotate(n=Count("id")).values_list("assignee", "n"))
+        load = dict(
+            Ticket.objects.filter(assignee__in=members, status__in=OPEN_STATUSES)
+            .values_list("assignee")
+            .annotate(n=Count("id"))
+            .values_list("assignee", "n")
+        )
         return min(members, key=lambda m: (load.get(m.pk, 0), m.username))
     locked = AssignmentGroup.objects.select_for_update().get(pk=group.pk)
     ids = [m.pk for m in members]
-    index = (ids.index(locked.last_assigned_id) + 1) % len(ids) \
-        if locked.last_assigned_id in ids else 0
+    index = (
+        (ids.index(locked.last_assigned_id) + 1) % len(ids) if locked.last_assigned_id in ids else 0
+    )
     AssignmentGroup.objects.filter(pk=group.pk).update(last_assigned=members[index])
     return members[index]
 
 
 @transaction.atomic
 def ticket_create(
-    *, requester: User, submitted_by: User, kind: str, title: str, description: str = "",
-    channel: str = Channel.WEB, department: Department | None = None,
-    category: Category | None = None, impact: int | None = None, urgency: int | None = None,
-    configuration_items: Sequence[ConfigurationItem] = (), contact_phone: str = "",
-    location: dict[str, str] | None = None, form_data: dict[str, Any] | None = None,
-    files: Sequence[UploadedFile] = (), parent: Ticket | None = None,
+    *,
+    requester: User,
+    submitted_by: User,
+    kind: str,
+    title: str,
+    description: str = "",
+    channel: str = Channel.WEB,
+    department: Department | None = None,
+    category: Category | None = None,
+    impact: int | None = None,
+    urgency: int | None = None,
+    configuration_items: Sequence[ConfigurationItem] = (),
+    contact_phone: str = "",
+    location: dict[str, str] | None = None,
+    form_data: dict[str, Any] | None = None,
+    files: Sequence[UploadedFile] = (),
+    parent: Ticket | None = None,
 ) -> Ticket:
     title = (title or "").strip()
     if not title:
@@ -228,22 +289,39 @@ def ticket_create(
     priority = priority_for(impact=impact, urgency=urgency)
     location = location or {}
     ticket = Ticket(
-        kind=kind, title=title[:200], description=description, channel=channel,
+        kind=kind,
+        title=title[:200],
+        description=description,
+        channel=channel,
         number=number_next(prefix="INC" if kind == TicketKind.INCIDENT else "SR"),
-        requester=requester, submitted_by=submitted_by,
-        department=department or requester.department, category=category,
-        impact=impact, urgency=urgency, priority=priority, contact_phone=contact_phone,
-        location_campus=location.get("campus", ""), location_building=location.get("building", ""),
-        location_floor=location.get("floor", ""), location_room=location.get("room", ""),
-        location_bed=location.get("bed", ""), form_data=form_data or {}, parent=parent,
+        requester=requester,
+        submitted_by=submitted_by,
+        department=department or requester.department,
+        category=category,
+        impact=impact,
+        urgency=urgency,
+        priority=priority,
+        contact_phone=contact_phone,
+        location_campus=location.get("campus", ""),
+        location_building=location.get("building", ""),
+        location_floor=location.get("floor", ""),
+        location_room=location.get("room", ""),
+        location_bed=location.get("bed", ""),
+        form_data=form_data or {},
+        parent=parent,
         **_deadlines(priority, now),
     )
     ticket.search_tokens = tokens_text(ticket.number, title, description, requester.name)
     ticket.save()
     if configuration_items:
         ticket.configuration_items.set(configuration_items)
-    created = event_add(ticket, EventKind.CREATED, body=description,
-                        data={"channel": channel, "priority": priority})
+    created = event_add(
+        ticket,
+        EventKind.CREATED,
+        actor=submitted_by,
+        body=description,
+        data={"channel": channel, "priority": priority},
+    )
     for item in checked:
         _store_attachment(ticket, item, uploaded_by=submitted_by, event=created, public=True)
     rule = _route(ticket)
@@ -253,39 +331,69 @@ def ticket_create(
     elif rule is not None:
         ticket.assignment_group = rule.target_group
         ticket.save(update_fields=["assignment_group", "updated_at"])
-        event_add(ticket, EventKind.FIELD_CHANGED, public=False,
-                  body=_("按派发规则「%(r)s」建议支持组：%(g)s") % {
-                      "r": rule.name, "g": rule.target_group.name},
-                  data={"rule": rule.pk, "group": rule.target_group_id})
+        event_add(
+            ticket,
+            EventKind.FIELD_CHANGED,
+            public=False,
+            body=_("按派发规则「%(r)s」建议支持组：%(g)s")
+            % {"r": rule.name, "g": rule.target_group.name},
+            data={"rule": rule.pk, "group": rule.target_group_id},
+        )
     publish([role_group(Role.AGENT), role_group(Role.MANAGER)], "ticket.created", _summary(ticket))
-    notify(recipients=[], requesters=[requester], kind=NotificationKind.TICKET_SUBMITTED,
-           title=_("工单 %(n)s 已提交") % {"n": ticket.number}, body=ticket.title,
-           link=_ticket_link(ticket), ticket_id=ticket.pk, dedupe_key=f"t{ticket.pk}:submitted")
+    notify(
+        recipients=[],
+        requesters=[requester],
+        kind=NotificationKind.TICKET_SUBMITTED,
+        title=_("工单 %(n)s 已提交") % {"n": ticket.number},
+        body=ticket.title,
+        link=_ticket_link(ticket),
+        ticket_id=ticket.pk,
+        dedupe_key=f"t{ticket.pk}:submitted",
+    )
     if rule is not None and rule.auto_assign:
         assignee = pick_assignee(rule.target_group)
-        ticket = ticket_assign(ticket=ticket, actor=None, group=rule.target_group,
-                               assignee=assignee)
+        ticket = ticket_assign(
+            ticket=ticket, actor=None, group=rule.target_group, assignee=assignee
+        )
     return ticket
 
 
 # --- lifecycle --------------------------------------------------------------------------------
 
+
 @transaction.atomic
 def ticket_accept(*, ticket: Ticket, actor: User) -> Ticket:
     _require(actor, "accept", ticket)
-    ticket = _transition(ticket, actor=actor, action="accept", to_status=S.ACCEPTED,
-                         changes={"accepted_at": timezone.now(), "accepted_by": actor},
-                         event_kind=EventKind.ACCEPTED)
-    notify(recipients=[], requesters=[ticket.requester], kind=NotificationKind.TICKET_ACCEPTED,
-           title=_("工单 %(n)s 已受理") % {"n": ticket.number},
-           body=_("服务台 %(who)s 已受理您的工单") % {"who": actor.name},
-           link=_ticket_link(ticket), ticket_id=ticket.pk, dedupe_key=f"t{ticket.pk}:accepted")
+    ticket = _transition(
+        ticket,
+        actor=actor,
+        action="accept",
+        to_status=S.ACCEPTED,
+        changes={"accepted_at": timezone.now(), "accepted_by": actor},
+        event_kind=EventKind.ACCEPTED,
+    )
+    notify(
+        recipients=[],
+        requesters=[ticket.requester],
+        kind=NotificationKind.TICKET_ACCEPTED,
+        title=_("工单 %(n)s 已受理") % {"n": ticket.number},
+        body=_("服务台 %(who)s 已受理您的工单") % {"who": actor.name},
+        link=_ticket_link(ticket),
+        ticket_id=ticket.pk,
+        dedupe_key=f"t{ticket.pk}:accepted",
+    )
     return ticket
 
 
 @transaction.atomic
-def ticket_assign(*, ticket: Ticket, actor: User | None, group: AssignmentGroup | None = None,
-                  assignee: User | None = None, note: str = "") -> Ticket:
+def ticket_assign(
+    *,
+    ticket: Ticket,
+    actor: User | None,
+    group: AssignmentGroup | None = None,
+    assignee: User | None = None,
+    note: str = "",
+) -> Ticket:
     """Dispatch (派发) to a group and/or person. ``actor`` None = routing rule."""
     if actor is not None:
         _require(actor, "assign", ticket)
@@ -297,38 +405,66 @@ def ticket_assign(*, ticket: Ticket, actor: User | None, group: AssignmentGroup 
     if group is None and assignee is None:
         raise ValidationFailed(fields={"assignment_group": [_("请选择支持组或处理人")]})
     if group is None and assignee is not None:
-        group = assignee.assignment_groups.filter(is_active=True).order_by("name").first()
-    if assignee is not None and group is not None and not group.members.filter(
-            pk=assignee.pk).exists():
-        raise ValidationFailed(fields={"assignee": [
-            _("%(u)s 不是「%(g)s」的成员") % {"u": assignee.name, "g": group.name}]})
+        group = (
+            AssignmentGroup.objects.filter(members=assignee, is_active=True)
+            .order_by("name")
+            .first()
+        )
+    if (
+        assignee is not None
+        and group is not None
+        and not group.members.filter(pk=assignee.pk).exists()
+    ):
+        raise ValidationFailed(
+            fields={
+                "assignee": [_("%(u)s 不是「%(g)s」的成员") % {"u": assignee.name, "g": group.name}]
+            }
+        )
     if assignee is None and group is not None and group.distribution != GroupDistribution.MANUAL:
         assignee = pick_assignee(group)
     now = timezone.now()
-    changes: dict[str, Any] = {"assignment_group": group, "assignee": assignee,
-                               "assigned_at": now if assignee else None}
+    changes: dict[str, Any] = {
+        "assignment_group": group,
+        "assignee": assignee,
+        "assigned_at": now if assignee else None,
+    }
     if ticket.accepted_at is None:
         changes.update(accepted_at=now, accepted_by=actor)
     to_status = S.ASSIGNED if assignee else S.ACCEPTED
-    ticket = _transition(ticket, actor=actor, action="assign", to_status=to_status,  # type: ignore[arg-type]
-                         changes=changes, event_kind=EventKind.ASSIGNED, body=note,
-                         data={"group": group.pk if group else None,
-                               "group_name": group.name if group else "",
-                               "assignee": assignee.pk if assignee else None,
-                               "assignee_name": assignee.name if assignee else ""})
+    ticket = _transition(
+        ticket,
+        actor=actor,
+        action="assign",
+        to_status=to_status,
+        changes=changes,
+        event_kind=EventKind.ASSIGNED,
+        body=note,
+        data={
+            "group": group.pk if group else None,
+            "group_name": group.name if group else "",
+            "assignee": assignee.pk if assignee else None,
+            "assignee_name": assignee.name if assignee else "",
+        },
+    )
     if assignee is not None:
-        notify(recipients=[assignee], kind=NotificationKind.TICKET_ASSIGNED,
-               title=_("工单 %(n)s 派发给您") % {"n": ticket.number}, body=ticket.title,
-               link=_ticket_link(ticket), ticket_id=ticket.pk,
-               dedupe_key=f"t{ticket.pk}:assigned:{ticket.version}")
+        notify(
+            recipients=[assignee],
+            kind=NotificationKind.TICKET_ASSIGNED,
+            title=_("工单 %(n)s 派发给您") % {"n": ticket.number},
+            body=ticket.title,
+            link=_ticket_link(ticket),
+            ticket_id=ticket.pk,
+            dedupe_key=f"t{ticket.pk}:assigned:{ticket.version}",
+        )
     return ticket
 
 
 @transaction.atomic
 def ticket_start(*, ticket: Ticket, actor: User) -> Ticket:
     _require(actor, "start", ticket)
-    return _transition(ticket, actor=actor, action="start", to_status=S.IN_PROGRESS,
-                       event_kind=EventKind.STARTED)
+    return _transition(
+        ticket, actor=actor, action="start", to_status=S.IN_PROGRESS, event_kind=EventKind.STARTED
+    )
 
 
 @transaction.atomic
@@ -338,53 +474,105 @@ def ticket_pend(*, ticket: Ticket, actor: User, reason: str, note: str) -> Ticke
         raise ValidationFailed(fields={"reason": [_("请选择挂起原因")]})
     if not note.strip():
         raise ValidationFailed(fields={"note": [_("请说明挂起原因，报修人会看到这段话")]})
-    ticket = _transition(ticket, actor=actor, action="pend", to_status=S.PENDING,
-                         changes={"pending_reason": reason}, event_kind=EventKind.PENDING,
-                         body=note, data={"reason": reason})
+    ticket = _transition(
+        ticket,
+        actor=actor,
+        action="pend",
+        to_status=S.PENDING,
+        changes={"pending_reason": reason},
+        event_kind=EventKind.PENDING,
+        body=note,
+        data={"reason": reason},
+    )
     if reason == PendingReason.REQUESTER:
-        notify(recipients=[], requesters=[ticket.requester], kind=NotificationKind.TICKET_PENDING,
-               title=_("工单 %(n)s 需要您回复") % {"n": ticket.number}, body=note,
-               link=_ticket_link(ticket), ticket_id=ticket.pk,
-               dedupe_key=f"t{ticket.pk}:pending:{ticket.version}")
+        notify(
+            recipients=[],
+            requesters=[ticket.requester],
+            kind=NotificationKind.TICKET_PENDING,
+            title=_("工单 %(n)s 需要您回复") % {"n": ticket.number},
+            body=note,
+            link=_ticket_link(ticket),
+            ticket_id=ticket.pk,
+            dedupe_key=f"t{ticket.pk}:pending:{ticket.version}",
+        )
     return ticket
 
 
 @transaction.atomic
 def ticket_resume(*, ticket: Ticket, actor: User, note: str = "") -> Ticket:
     _require(actor, "resume", ticket)
-    return _transition(ticket, actor=actor, action="resume", to_status=S.IN_PROGRESS,
-                       changes={"pending_reason": ""}, event_kind=EventKind.RESUMED, body=note)
+    return _transition(
+        ticket,
+        actor=actor,
+        action="resume",
+        to_status=S.IN_PROGRESS,
+        changes={"pending_reason": ""},
+        event_kind=EventKind.RESUMED,
+        body=note,
+    )
 
 
 @transaction.atomic
-def ticket_resolve(*, ticket: Ticket, actor: User, code: str, notes: str,
-                   cascade: bool = True) -> Ticket:
+def ticket_resolve(
+    *, ticket: Ticket, actor: User, code: str, notes: str, cascade: bool = True
+) -> Ticket:
     _require(actor, "resolve", ticket)
     if code not in ResolutionCode.values:
         raise ValidationFailed(fields={"code": [_("请选择解决方式")]})
     if not notes.strip():
         raise ValidationFailed(fields={"notes": [_("请填写解决说明")]})
-    ticket = _transition(ticket, actor=actor, action="resolve", to_status=S.RESOLVED,
-                         changes={"resolution_code": code, "resolution_notes": notes,
-                                  "resolved_at": timezone.now(), "pending_reason": ""},
-                         event_kind=EventKind.RESOLVED, body=notes, data={"code": code})
-    notify(recipients=[], requesters=[ticket.requester], kind=NotificationKind.TICKET_RESOLVED,
-           title=_("工单 %(n)s 已解决，请确认") % {"n": ticket.number}, body=notes,
-           link=_ticket_link(ticket), ticket_id=ticket.pk,
-           dedupe_key=f"t{ticket.pk}:resolved:{ticket.version}")
+    ticket = _transition(
+        ticket,
+        actor=actor,
+        action="resolve",
+        to_status=S.RESOLVED,
+        changes={
+            "resolution_code": code,
+            "resolution_notes": notes,
+            "resolved_at": timezone.now(),
+            "pending_reason": "",
+        },
+        event_kind=EventKind.RESOLVED,
+        body=notes,
+        data={"code": code},
+    )
+    notify(
+        recipients=[],
+        requesters=[ticket.requester],
+        kind=NotificationKind.TICKET_RESOLVED,
+        title=_("工单 %(n)s 已解决，请确认") % {"n": ticket.number},
+        body=notes,
+        link=_ticket_link(ticket),
+        ticket_id=ticket.pk,
+        dedupe_key=f"t{ticket.pk}:resolved:{ticket.version}",
+    )
     if cascade:  # one HIS outage → its 50 child reports resolve with it
-        for child in ticket.children.filter(status__in=LIFECYCLE["resolve"]):
-            _transition(child, actor=actor, action="resolve", to_status=S.RESOLVED,
-                        changes={"resolution_code": code, "resolved_at": timezone.now(),
-                                 "resolution_notes": _("随父工单 %(n)s 一并解决：%(t)s") % {
-                                     "n": ticket.number, "t": notes}},
-                        event_kind=EventKind.RESOLVED, body=notes,
-                        data={"code": code, "parent": ticket.pk})
-            notify(recipients=[], requesters=[child.requester],
-                   kind=NotificationKind.TICKET_RESOLVED,
-                   title=_("工单 %(n)s 已解决，请确认") % {"n": child.number}, body=notes,
-                   link=_ticket_link(child), ticket_id=child.pk,
-                   dedupe_key=f"t{child.pk}:resolved:parent{ticket.pk}")
+        for child in ticket.children.filter(status__in=OPEN_STATUSES):
+            _transition(
+                child,
+                actor=actor,
+                action="resolve_with_parent",
+                to_status=S.RESOLVED,
+                changes={
+                    "resolution_code": code,
+                    "resolved_at": timezone.now(),
+                    "resolution_notes": _("随父工单 %(n)s 一并解决：%(t)s")
+                    % {"n": ticket.number, "t": notes},
+                },
+                event_kind=EventKind.RESOLVED,
+                body=notes,
+                data={"code": code, "parent": ticket.pk},
+            )
+            notify(
+                recipients=[],
+                requesters=[child.requester],
+                kind=NotificationKind.TICKET_RESOLVED,
+                title=_("工单 %(n)s 已解决，请确认") % {"n": child.number},
+                body=notes,
+                link=_ticket_link(child),
+                ticket_id=child.pk,
+                dedupe_key=f"t{child.pk}:resolved:parent{ticket.pk}",
+            )
     return ticket
 
 
@@ -392,9 +580,15 @@ def ticket_resolve(*, ticket: Ticket, actor: User, code: str, notes: str,
 def ticket_confirm(*, ticket: Ticket, actor: User, comment: str = "") -> Ticket:
     """The requester confirms the fix: the ticket closes."""
     _require(actor, "confirm", ticket)
-    ticket = _transition(ticket, actor=actor, action="confirm", to_status=S.CLOSED,
-                         changes={"closed_at": timezone.now()}, event_kind=EventKind.CONFIRMED,
-                         body=comment)
+    ticket = _transition(
+        ticket,
+        actor=actor,
+        action="confirm",
+        to_status=S.CLOSED,
+        changes={"closed_at": timezone.now()},
+        event_kind=EventKind.CONFIRMED,
+        body=comment,
+    )
     _notify_closed(ticket)
     return ticket
 
@@ -403,19 +597,30 @@ def ticket_confirm(*, ticket: Ticket, actor: User, comment: str = "") -> Ticket:
 def ticket_close(*, ticket: Ticket, actor: User | None, note: str = "") -> Ticket:
     if actor is not None:
         _require(actor, "close", ticket)
-    ticket = _transition(ticket, actor=actor, action="close", to_status=S.CLOSED,  # type: ignore[arg-type]
-                         changes={"closed_at": timezone.now()}, event_kind=EventKind.CLOSED,
-                         body=note)
+    ticket = _transition(
+        ticket,
+        actor=actor,
+        action="close",
+        to_status=S.CLOSED,
+        changes={"closed_at": timezone.now()},
+        event_kind=EventKind.CLOSED,
+        body=note,
+    )
     _notify_closed(ticket)
     return ticket
 
 
 def _notify_closed(ticket: Ticket) -> None:
-    notify(recipients=[ticket.assignee] if ticket.assignee else [],
-           requesters=[ticket.requester], kind=NotificationKind.TICKET_CLOSED,
-           title=_("工单 %(n)s 已关闭") % {"n": ticket.number}, body=ticket.title,
-           link=_ticket_link(ticket), ticket_id=ticket.pk,
-           dedupe_key=f"t{ticket.pk}:closed:{ticket.version}")
+    notify(
+        recipients=[ticket.assignee] if ticket.assignee else [],
+        requesters=[ticket.requester],
+        kind=NotificationKind.TICKET_CLOSED,
+        title=_("工单 %(n)s 已关闭") % {"n": ticket.number},
+        body=ticket.title,
+        link=_ticket_link(ticket),
+        ticket_id=ticket.pk,
+        dedupe_key=f"t{ticket.pk}:closed:{ticket.version}",
+    )
 
 
 @transaction.atomic
@@ -425,19 +630,34 @@ def ticket_reopen(*, ticket: Ticket, actor: User, reason: str) -> Ticket:
         raise ValidationFailed(fields={"reason": [_("请说明为什么问题没有解决")]})
     if ticket.status == S.CLOSED:
         limit = settings.TICKET_REOPEN_DAYS
-        if not ticket.closed_at or timezone.now() - ticket.closed_at > timezone.timedelta(days=limit):
-            raise IllegalTransition(_("工单关闭已超过 %(d)d 天，不能重新打开，请提交新工单") % {
-                "d": limit})
+        if not ticket.closed_at or timezone.now() - ticket.closed_at > timedelta(days=limit):
+            raise IllegalTransition(
+                _("工单关闭已超过 %(d)d 天，不能重新打开，请提交新工单") % {"d": limit}
+            )
     to_status = S.IN_PROGRESS if ticket.assignee_id else S.ACCEPTED
-    ticket = _transition(ticket, actor=actor, action="reopen", to_status=to_status,
-                         changes={"reopen_count": F("reopen_count") + 1, "resolved_at": None,
-                                  "closed_at": None, "resolution_code": ""},
-                         event_kind=EventKind.REOPENED, body=reason)
-    notify(recipients=[ticket.assignee] if ticket.assignee else [],
-           kind=NotificationKind.TICKET_REOPENED,
-           title=_("工单 %(n)s 被重新打开") % {"n": ticket.number}, body=reason,
-           link=_ticket_link(ticket), ticket_id=ticket.pk,
-           dedupe_key=f"t{ticket.pk}:reopened:{ticket.version}")
+    ticket = _transition(
+        ticket,
+        actor=actor,
+        action="reopen",
+        to_status=to_status,
+        changes={
+            "reopen_count": F("reopen_count") + 1,
+            "resolved_at": None,
+            "closed_at": None,
+            "resolution_code": "",
+        },
+        event_kind=EventKind.REOPENED,
+        body=reason,
+    )
+    notify(
+        recipients=[ticket.assignee] if ticket.assignee else [],
+        kind=NotificationKind.TICKET_REOPENED,
+        title=_("工单 %(n)s 被重新打开") % {"n": ticket.number},
+        body=reason,
+        link=_ticket_link(ticket),
+        ticket_id=ticket.pk,
+        dedupe_key=f"t{ticket.pk}:reopened:{ticket.version}",
+    )
     return ticket
 
 
@@ -446,25 +666,35 @@ def ticket_cancel(*, ticket: Ticket, actor: User, reason: str) -> Ticket:
     _require(actor, "cancel", ticket)
     if not reason.strip():
         raise ValidationFailed(fields={"reason": [_("请填写取消原因")]})
-    return _transition(ticket, actor=actor, action="cancel", to_status=S.CANCELLED,
-                       changes={"closed_at": timezone.now()}, event_kind=EventKind.CANCELLED,
-                       body=reason)
+    return _transition(
+        ticket,
+        actor=actor,
+        action="cancel",
+        to_status=S.CANCELLED,
+        changes={"closed_at": timezone.now()},
+        event_kind=EventKind.CANCELLED,
+        body=reason,
+    )
 
 
 @transaction.atomic
-def ticket_transfer(*, ticket: Ticket, actor: User, group: AssignmentGroup,
-                    reason: str) -> Ticket:
+def ticket_transfer(*, ticket: Ticket, actor: User, group: AssignmentGroup, reason: str) -> Ticket:
     _require(actor, "transfer", ticket)
     if not reason.strip():
         raise ValidationFailed(fields={"reason": [_("请填写转组原因")]})
     if group.pk == ticket.assignment_group_id:
         raise ValidationFailed(fields={"group": [_("工单已在该支持组")]})
-    return _transition(ticket, actor=actor, action="transfer", to_status=S.ACCEPTED,
-                       changes={"assignment_group": group, "assignee": None,
-                                "assigned_at": None},
-                       event_kind=EventKind.TRANSFERRED, public=False, body=reason,
-                       data={"from": ticket.assignment_group_id, "to": group.pk,
-                             "group_name": group.name})
+    return _transition(
+        ticket,
+        actor=actor,
+        action="transfer",
+        to_status=S.ACCEPTED,
+        changes={"assignment_group": group, "assignee": None, "assigned_at": None},
+        event_kind=EventKind.TRANSFERRED,
+        public=False,
+        body=reason,
+        data={"from": ticket.assignment_group_id, "to": group.pk, "group_name": group.name},
+    )
 
 
 @transaction.atomic
@@ -484,50 +714,94 @@ def ticket_escalate(*, ticket: Ticket, actor: User, kind: str, reason: str) -> T
             raise ValidationFailed(fields={"kind": [_("当前支持组没有设置上一级支持组")]})
         changes.update(assignment_group=target, assignee=None, assigned_at=None)
         to_status = S.ACCEPTED
-    ticket = _transition(ticket, actor=actor, action="escalate", to_status=to_status,
-                         changes=changes, event_kind=EventKind.ESCALATED, public=False,
-                         body=reason, data={"kind": kind})
+    ticket = _transition(
+        ticket,
+        actor=actor,
+        action="escalate",
+        to_status=to_status,
+        changes=changes,
+        event_kind=EventKind.ESCALATED,
+        public=False,
+        body=reason,
+        data={"kind": kind},
+    )
     managers = User.objects.filter(groups__name=Role.MANAGER, is_active=True)
-    notify(recipients=managers, kind=NotificationKind.TICKET_ESCALATED,
-           title=_("工单 %(n)s 已升级（第 %(l)d 级）") % {
-               "n": ticket.number, "l": ticket.escalation_level},
-           body=reason, link=_ticket_link(ticket), ticket_id=ticket.pk,
-           dedupe_key=f"t{ticket.pk}:escalated:{ticket.escalation_level}")
+    notify(
+        recipients=managers,
+        kind=NotificationKind.TICKET_ESCALATED,
+        title=_("工单 %(n)s 已升级（第 %(l)d 级）")
+        % {"n": ticket.number, "l": ticket.escalation_level},
+        body=reason,
+        link=_ticket_link(ticket),
+        ticket_id=ticket.pk,
+        dedupe_key=f"t{ticket.pk}:escalated:{ticket.escalation_level}",
+    )
     return ticket
 
 
 # --- conversation -----------------------------------------------------------------------------
 
+
 @transaction.atomic
-def ticket_reply(*, ticket: Ticket, actor: User, body: str, internal: bool = False,
-                 files: Sequence[UploadedFile] = ()) -> TicketEvent:
+def ticket_reply(
+    *,
+    ticket: Ticket,
+    actor: User,
+    body: str,
+    internal: bool = False,
+    files: Sequence[UploadedFile] = (),
+) -> TicketEvent:
     """A public reply (everyone on the ticket sees it) or an internal note (IT staff only)."""
     _require(actor, "note" if internal else "reply", ticket)
     body = (body or "").strip()
     if not body and not files:
         raise ValidationFailed(fields={"body": [_("请填写回复内容")]})
     checked = [uploads.check_upload(f) for f in files]
-    event = event_add(ticket, EventKind.NOTE if internal else EventKind.REPLY,
-                      public=not internal, body=body)
+    event = event_add(
+        ticket,
+        EventKind.NOTE if internal else EventKind.REPLY,
+        actor=actor,
+        public=not internal,
+        body=body,
+    )
     for item in checked:
         _store_attachment(ticket, item, uploaded_by=actor, event=event, public=not internal)
     Ticket.objects.filter(pk=ticket.pk).update(updated_at=timezone.now())
     from_requester = is_requester_side(actor, ticket)
-    if (from_requester and ticket.status == S.PENDING
-            and ticket.pending_reason == PendingReason.REQUESTER):
-        _transition(ticket, actor=actor, action="resume", to_status=S.IN_PROGRESS,
-                    changes={"pending_reason": ""}, event_kind=EventKind.RESUMED,
-                    body=_("报修人已回复，工单恢复处理"))
+    if (
+        from_requester
+        and ticket.status == S.PENDING
+        and ticket.pending_reason == PendingReason.REQUESTER
+    ):
+        _transition(
+            ticket,
+            actor=actor,
+            action="resume",
+            to_status=S.IN_PROGRESS,
+            changes={"pending_reason": ""},
+            event_kind=EventKind.RESUMED,
+            body=_("报修人已回复，工单恢复处理"),
+        )
     if not internal:
         people = [ticket.requester] if not from_requester else []
         workers = [ticket.assignee] if ticket.assignee and ticket.assignee_id != actor.pk else []
-        notify(recipients=workers, requesters=people, kind=NotificationKind.TICKET_REPLY,
-               title=_("工单 %(n)s 有新回复") % {"n": ticket.number}, body=body[:500],
-               link=_ticket_link(ticket), ticket_id=ticket.pk, dedupe_key=f"e{event.pk}:reply")
+        notify(
+            recipients=workers,
+            requesters=people,
+            kind=NotificationKind.TICKET_REPLY,
+            title=_("工单 %(n)s 有新回复") % {"n": ticket.number},
+            body=body[:500],
+            link=_ticket_link(ticket),
+            ticket_id=ticket.pk,
+            dedupe_key=f"e{event.pk}:reply",
+        )
     _notify_mentions(ticket, event, actor, internal=internal)
-    publish([user_group(ticket.requester_id)] + ([user_group(ticket.assignee_id)]
-            if ticket.assignee_id else []), "ticket.event", {"ticket": ticket.pk,
-                                                             "event": event.pk})
+    publish(
+        [user_group(ticket.requester_id)]
+        + ([user_group(ticket.assignee_id)] if ticket.assignee_id else []),
+        "ticket.event",
+        {"ticket": ticket.pk, "event": event.pk},
+    )
     return event
 
 
@@ -535,13 +809,22 @@ def _notify_mentions(ticket: Ticket, event: TicketEvent, actor: User, *, interna
     names = set(MENTION.findall(event.body))
     if not names:
         return
-    people = [u for u in User.objects.filter(username__in=names, is_active=True)
-              if u.pk != actor.pk and ticket_can(u, "note" if internal else "reply", ticket)
-              and _can_see(u, ticket)]
-    notify(recipients=people, kind=NotificationKind.TICKET_MENTIONED,
-           title=_("%(who)s 在工单 %(n)s 中提到了您") % {"who": actor.name, "n": ticket.number},
-           body=event.body[:500], link=_ticket_link(ticket), ticket_id=ticket.pk,
-           dedupe_key=f"e{event.pk}:mention")
+    people = [
+        u
+        for u in User.objects.filter(username__in=names, is_active=True)
+        if u.pk != actor.pk
+        and ticket_can(u, "note" if internal else "reply", ticket)
+        and _can_see(u, ticket)
+    ]
+    notify(
+        recipients=people,
+        kind=NotificationKind.TICKET_MENTIONED,
+        title=_("%(who)s 在工单 %(n)s 中提到了您") % {"who": actor.name, "n": ticket.number},
+        body=event.body[:500],
+        link=_ticket_link(ticket),
+        ticket_id=ticket.pk,
+        dedupe_key=f"e{event.pk}:mention",
+    )
 
 
 def _can_see(user: User, ticket: Ticket) -> bool:
@@ -550,12 +833,25 @@ def _can_see(user: User, ticket: Ticket) -> bool:
     return TicketPolicy().scope(user, Ticket.objects.filter(pk=ticket.pk)).exists()
 
 
-def _store_attachment(ticket: Ticket, item: uploads.CheckedUpload, *, uploaded_by: User | None,
-                      event: TicketEvent | None, public: bool) -> Attachment:
-    attachment = Attachment(ticket=ticket, event=event, original_name=item.original_name,
-                            content_type=item.content_type, kind=item.kind,
-                            size=len(item.content), sha256=item.sha256, public=public,
-                            uploaded_by=uploaded_by)
+def _store_attachment(
+    ticket: Ticket,
+    item: uploads.CheckedUpload,
+    *,
+    uploaded_by: User | None,
+    event: TicketEvent | None,
+    public: bool,
+) -> Attachment:
+    attachment = Attachment(
+        ticket=ticket,
+        event=event,
+        original_name=item.original_name,
+        content_type=item.content_type,
+        kind=item.kind,
+        size=len(item.content),
+        sha256=item.sha256,
+        public=public,
+        uploaded_by=uploaded_by,
+    )
     attachment.file.save(item.storage_name, ContentFile(item.content), save=False)
     if item.kind == "image":
         thumb = uploads.thumbnail_for(item.content)
@@ -578,9 +874,10 @@ def attachments_sweep_orphans(*, older_than_hours: int = 6) -> int:
     """Delete stored files that no attachment row points at (left by rolled-back uploads)."""
     from django.core.files.storage import default_storage
 
-    cutoff = timezone.now() - timezone.timedelta(hours=older_than_hours)
+    cutoff = timezone.now() - timedelta(hours=older_than_hours)
     known = set(Attachment.objects.values_list("file", flat=True)) | set(
-        Attachment.objects.exclude(thumbnail="").values_list("thumbnail", flat=True))
+        Attachment.objects.exclude(thumbnail="").values_list("thumbnail", flat=True)
+    )
     removed = 0
     for top in ("attachments", "thumbnails"):
         removed += _sweep(default_storage, top, known, cutoff)
@@ -604,29 +901,53 @@ def _sweep(storage: Any, path: str, known: set[str], cutoff: datetime) -> int:
 
 
 @transaction.atomic
-def ticket_attach(*, ticket: Ticket, actor: User, files: Sequence[UploadedFile],
-                  internal: bool = False) -> list[Attachment]:
+def ticket_attach(
+    *, ticket: Ticket, actor: User, files: Sequence[UploadedFile], internal: bool = False
+) -> list[Attachment]:
     _require(actor, "note" if internal else "attach", ticket)
     if not files:
         raise ValidationFailed(fields={"file": [_("请选择文件")]})
     checked = [uploads.check_upload(f) for f in files]
-    event = event_add(ticket, EventKind.ATTACHMENT, public=not internal,
-                      body=", ".join(c.original_name for c in checked))
-    return [_store_attachment(ticket, c, uploaded_by=actor, event=event, public=not internal)
-            for c in checked]
+    event = event_add(
+        ticket,
+        EventKind.ATTACHMENT,
+        actor=actor,
+        public=not internal,
+        body=", ".join(c.original_name for c in checked),
+    )
+    return [
+        _store_attachment(ticket, c, uploaded_by=actor, event=event, public=not internal)
+        for c in checked
+    ]
 
 
 # --- fields and links -------------------------------------------------------------------------
 
-EDITABLE = ("title", "description", "category", "impact", "urgency", "contact_phone",
-            "location_campus", "location_building", "location_floor", "location_room",
-            "location_bed", "kind")
+EDITABLE = (
+    "title",
+    "description",
+    "category",
+    "impact",
+    "urgency",
+    "contact_phone",
+    "location_campus",
+    "location_building",
+    "location_floor",
+    "location_room",
+    "location_bed",
+    "kind",
+)
 
 
 @transaction.atomic
-def ticket_update(*, ticket: Ticket, actor: User, changes: dict[str, Any],
-                  configuration_items: Iterable[ConfigurationItem] | None = None,
-                  expected_version: int | None = None) -> Ticket:
+def ticket_update(
+    *,
+    ticket: Ticket,
+    actor: User,
+    changes: dict[str, Any],
+    configuration_items: Iterable[ConfigurationItem] | None = None,
+    expected_version: int | None = None,
+) -> Ticket:
     _require(actor, "update", ticket)
     if not ticket.is_open:
         raise IllegalTransition(_("已解决、已关闭或已取消的工单不能修改"))
@@ -645,10 +966,12 @@ def ticket_update(*, ticket: Ticket, actor: User, changes: dict[str, Any],
             diff["priority"] = priority
             ticket.priority = priority
             ticket.response_due_at, ticket.resolution_due_at = _deadlines(
-                priority, ticket.created_at).values()
+                priority, ticket.created_at
+            ).values()
     if {"title", "description"} & set(diff):
-        ticket.search_tokens = tokens_text(ticket.number, ticket.title, ticket.description,
-                                           ticket.requester.name)
+        ticket.search_tokens = tokens_text(
+            ticket.number, ticket.title, ticket.description, ticket.requester.name
+        )
     ci_change = None
     if configuration_items is not None:
         new_ids = sorted(ci.pk for ci in configuration_items)
@@ -663,9 +986,15 @@ def ticket_update(*, ticket: Ticket, actor: User, changes: dict[str, Any],
     data: dict[str, Any] = {k: str(getattr(ticket, k)) for k in diff}
     if ci_change:
         data["configuration_items"] = ci_change
-    event_add(ticket, EventKind.FIELD_CHANGED, public=False, data=data,
-              body=", ".join(str(Ticket._meta.get_field(k).verbose_name) for k in diff)
-              + (_("，配置项") if ci_change else ""))
+    event_add(
+        ticket,
+        EventKind.FIELD_CHANGED,
+        actor=actor,
+        public=False,
+        data=data,
+        body=", ".join(str(getattr(Ticket._meta.get_field(k), "verbose_name", k)) for k in diff)
+        + (_("，配置项") if ci_change else ""),
+    )
     _broadcast(ticket, "ticket.updated")
     return ticket
 
@@ -676,10 +1005,22 @@ def ticket_link(*, ticket: Ticket, actor: User, other: Ticket) -> Ticket:
     if other.pk == ticket.pk:
         raise ValidationFailed(fields={"ticket": [_("不能关联自己")]})
     ticket.related.add(other)
-    event_add(ticket, EventKind.LINKED, public=False, body=other.number,
-              data={"related": other.pk})
-    event_add(other, EventKind.LINKED, public=False, body=ticket.number,
-              data={"related": ticket.pk})
+    event_add(
+        ticket,
+        EventKind.LINKED,
+        actor=actor,
+        public=False,
+        body=other.number,
+        data={"related": other.pk},
+    )
+    event_add(
+        other,
+        EventKind.LINKED,
+        actor=actor,
+        public=False,
+        body=ticket.number,
+        data={"related": ticket.pk},
+    )
     return ticket
 
 
@@ -699,12 +1040,23 @@ def ticket_set_parent(*, ticket: Ticket, actor: User, parent: Ticket | None) -> 
     ticket.parent = parent
     ticket.version += 1
     ticket.save(update_fields=["parent", "version", "updated_at"])
-    event_add(ticket, EventKind.LINKED, public=False,
-              body=(_("设为 %(n)s 的子工单") % {"n": parent.number}) if parent else _("解除父工单"),
-              data={"parent": parent.pk if parent else None, "before": before})
+    event_add(
+        ticket,
+        EventKind.LINKED,
+        actor=actor,
+        public=False,
+        body=(_("设为 %(n)s 的子工单") % {"n": parent.number}) if parent else _("解除父工单"),
+        data={"parent": parent.pk if parent else None, "before": before},
+    )
     if parent is not None:
-        event_add(parent, EventKind.LINKED, public=False,
-                  body=_("新增子工单 %(n)s") % {"n": ticket.number}, data={"child": ticket.pk})
+        event_add(
+            parent,
+            EventKind.LINKED,
+            actor=actor,
+            public=False,
+            body=_("新增子工单 %(n)s") % {"n": ticket.number},
+            data={"child": ticket.pk},
+        )
     return ticket
 
 
@@ -721,40 +1073,71 @@ def ticket_merge(*, ticket: Ticket, actor: User, into: Ticket) -> Ticket:
         raise ValidationFailed(fields={"into": [_("目标工单已解决或关闭")]})
     before = snapshot(ticket)
     updated = Ticket.objects.filter(pk=ticket.pk, status__in=OPEN_STATUSES).update(
-        status=S.CLOSED, merged_into=into, resolution_code=ResolutionCode.DUPLICATE,
-        resolution_notes=_("已合并到 %(n)s") % {"n": into.number}, closed_at=timezone.now(),
-        resolved_at=timezone.now(), version=F("version") + 1, updated_at=timezone.now())
+        status=S.CLOSED,
+        merged_into=into,
+        resolution_code=ResolutionCode.DUPLICATE,
+        resolution_notes=_("已合并到 %(n)s") % {"n": into.number},
+        closed_at=timezone.now(),
+        resolved_at=timezone.now(),
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
     if not updated:
         raise Conflict()
     ticket.refresh_from_db()
-    changelog_record(ticket, action="update", before=before, after=snapshot(ticket))
-    event_add(ticket, EventKind.MERGED, body=_("已合并到 %(n)s，后续请关注该工单") % {
-        "n": into.number}, data={"into": into.pk})
-    event_add(into, EventKind.MERGED, public=False, body=_("合并了 %(n)s") % {
-        "n": ticket.number}, data={"from": ticket.pk})
-    notify(recipients=[], requesters=[ticket.requester], kind=NotificationKind.TICKET_CLOSED,
-           title=_("工单 %(n)s 已合并到 %(m)s") % {"n": ticket.number, "m": into.number},
-           body=into.title, link=_ticket_link(into), ticket_id=ticket.pk,
-           dedupe_key=f"t{ticket.pk}:merged")
+    changelog_record(
+        ticket, action="update", before=before, after=snapshot(ticket), actor=actor_of(actor)
+    )
+    event_add(
+        ticket,
+        EventKind.MERGED,
+        actor=actor,
+        body=_("已合并到 %(n)s，后续请关注该工单") % {"n": into.number},
+        data={"into": into.pk},
+    )
+    event_add(
+        into,
+        EventKind.MERGED,
+        actor=actor,
+        public=False,
+        body=_("合并了 %(n)s") % {"n": ticket.number},
+        data={"from": ticket.pk},
+    )
+    notify(
+        recipients=[],
+        requesters=[ticket.requester],
+        kind=NotificationKind.TICKET_CLOSED,
+        title=_("工单 %(n)s 已合并到 %(m)s") % {"n": ticket.number, "m": into.number},
+        body=into.title,
+        link=_ticket_link(into),
+        ticket_id=ticket.pk,
+        dedupe_key=f"t{ticket.pk}:merged",
+    )
     _broadcast(ticket, "ticket.updated")
     return ticket
 
 
 # --- scanners ---------------------------------------------------------------------------------
 
+
 def tickets_autoclose(*, now: datetime | None = None) -> int:
     """Close tickets resolved more than N days ago that nobody confirmed or reopened.
     Safe with several workers: each close is a conditional UPDATE on status."""
     now = now or timezone.now()
-    cutoff = now - timezone.timedelta(days=settings.TICKET_AUTOCLOSE_DAYS)
+    cutoff = now - timedelta(days=settings.TICKET_AUTOCLOSE_DAYS)
     closed = 0
     for pk in Ticket.objects.filter(status=S.RESOLVED, resolved_at__lt=cutoff).values_list(
-            "pk", flat=True)[:1000]:
+        "pk", flat=True
+    )[:1000]:
         with transaction.atomic():
             ticket = Ticket.objects.get(pk=pk)
             try:
-                ticket_close(ticket=ticket, actor=None, note=_("超过 %(d)d 天未确认，系统自动关闭") % {
-                    "d": settings.TICKET_AUTOCLOSE_DAYS})
+                ticket_close(
+                    ticket=ticket,
+                    actor=None,
+                    note=_("超过 %(d)d 天未确认，系统自动关闭")
+                    % {"d": settings.TICKET_AUTOCLOSE_DAYS},
+                )
             except (Conflict, IllegalTransition):
                 continue
             closed += 1
@@ -765,8 +1148,12 @@ def bulk_apply(*, ids: list[int], actor: User, action: str, **params: Any) -> di
     """Apply one action to many tickets; each in its own transaction, failures reported."""
     from hitsm.servicedesk.selectors import TicketPolicy
 
-    functions = {"accept": ticket_accept, "assign": ticket_assign, "close": ticket_close,
-                 "merge": ticket_merge}
+    functions: dict[str, Callable[..., Any]] = {
+        "accept": ticket_accept,
+        "assign": ticket_assign,
+        "close": ticket_close,
+        "merge": ticket_merge,
+    }
     if action not in functions:
         raise ValidationFailed(fields={"action": [_("不支持的批量操作")]})
     visible = TicketPolicy().scope(actor, Ticket.objects.filter(pk__in=ids))
@@ -781,6 +1168,7 @@ def bulk_apply(*, ids: list[int], actor: User, action: str, **params: Any) -> di
             functions[action](ticket=ticket, actor=actor, **params)
             done.append(pk)
         except DomainError as exc:
-            failed.append({"id": pk, "number": ticket.number, "code": exc.code,
-                           "message": str(exc.message)})
+            failed.append(
+                {"id": pk, "number": ticket.number, "code": exc.code, "message": str(exc.message)}
+            )
     return {"done": done, "failed": failed}

@@ -43,8 +43,9 @@ class PriorityMatrixCell(ChangeLoggedModel):
     class Meta:
         verbose_name = _("优先级矩阵")
         verbose_name_plural = _("优先级矩阵")
-        constraints = [models.UniqueConstraint(fields=["impact", "urgency"],
-                                               name="sla_matrix_one_cell")]
+        constraints = [
+            models.UniqueConstraint(fields=["impact", "urgency"], name="sla_matrix_one_cell")
+        ]
         ordering = ("impact", "urgency")
 
     def __str__(self) -> str:
@@ -54,9 +55,11 @@ class PriorityMatrixCell(ChangeLoggedModel):
 class PriorityTarget(ChangeLoggedModel):
     priority = models.PositiveSmallIntegerField(_("优先级"), choices=Priority.choices, unique=True)
     response_minutes = models.PositiveIntegerField(
-        _("响应时限（分钟）"), validators=[MinValueValidator(1), MaxValueValidator(60 * 24 * 30)])
+        _("响应时限（分钟）"), validators=[MinValueValidator(1), MaxValueValidator(60 * 24 * 30)]
+    )
     resolution_minutes = models.PositiveIntegerField(
-        _("解决时限（分钟）"), validators=[MinValueValidator(1), MaxValueValidator(60 * 24 * 90)])
+        _("解决时限（分钟）"), validators=[MinValueValidator(1), MaxValueValidator(60 * 24 * 90)]
+    )
 
     class Meta:
         verbose_name = _("默认时限")

@@ -262,3 +262,15 @@ def test_a_token_cannot_outlive_the_maximum(agent_chen, client_for, settings):
 def test_sessions_expire_after_the_idle_timeout(settings):
     assert settings.SESSION_COOKIE_AGE == settings.SESSION_IDLE_MINUTES * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
+
+
+def test_directory_users_never_get_a_local_password(nurse_li):
+    from hitsm.accounts.models import UserSource
+    from hitsm.accounts.services import user_set_password
+    from hitsm.core.errors import ValidationFailed
+
+    nurse_li.source = UserSource.LDAP
+    nurse_li.save(update_fields=["source"])
+    with pytest.raises(ValidationFailed) as caught:
+        user_set_password(user=nurse_li, new_password="Local#Pass2026")
+    assert caught.value.code == "accounts.directory_user"

@@ -28,13 +28,40 @@ def _database_url() -> str:
 def worker(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "HITSM_CELERY_EAGER"}
     # Same data directory as this test process: the embedded broker's queue lives there.
-    env.update({"DATABASE_URL": _database_url(), "HITSM_DATA_DIR": str(settings.DATA_DIR),
-                "HITSM_CELERY_EAGER": "false", "HITSM_HEARTBEAT_SECONDS": "2"})
+    env.update(
+        {
+            "DATABASE_URL": _database_url(),
+            "HITSM_DATA_DIR": str(settings.DATA_DIR),
+            "HITSM_CELERY_EAGER": "false",
+            "HITSM_HEARTBEAT_SECONDS": "2",
+        }
+    )
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--beat", "--pool", "threads",
-         "--concurrency", "2", "--loglevel", "WARNING", "--without-gossip", "--without-mingle",
-         "--schedule", str(tmp_path / "beat-schedule")],
-        cwd=BACKEND, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--beat",
+            "--pool",
+            "threads",
+            "--concurrency",
+            "2",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--schedule",
+            str(tmp_path / "beat-schedule"),
+        ],
+        cwd=BACKEND,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     yield env
     process.send_signal(signal.SIGTERM)
     try:
@@ -54,8 +81,9 @@ def _wait_for(predicate, timeout: float = 40.0) -> bool:
 
 
 def test_worker_and_beat_run_the_heartbeat(worker):
-    assert _wait_for(lambda: Heartbeat.objects.filter(name="beat").exists()), \
+    assert _wait_for(lambda: Heartbeat.objects.filter(name="beat").exists()), (
         "beat never scheduled the heartbeat (or no worker ran it)"
+    )
     assert Heartbeat.objects.filter(name="worker").exists()
 
 
@@ -66,8 +94,11 @@ def test_a_job_queued_through_the_broker_is_run_by_the_worker(worker, agent_chen
     run_job.app.conf.task_always_eager = False
     run_job.app.conf.broker_url = settings.CELERY_BROKER_URL
     try:
-        job = Job.objects.create(kind="accounts.user_import", created_by=agent_chen,
-                                 params={"path": "imports/missing.xlsx", "filename": "x.xlsx"})
+        job = Job.objects.create(
+            kind="accounts.user_import",
+            created_by=agent_chen,
+            params={"path": "imports/missing.xlsx", "filename": "x.xlsx"},
+        )
         run_job.delay(job.pk)
         assert _wait_for(lambda: Job.objects.get(pk=job.pk).status == JobStatus.FAILED)
         assert "FileNotFoundError" in Job.objects.get(pk=job.pk).log

@@ -14,6 +14,10 @@ class Transport:
         if not address:
             raise ValueError("recipient has no e-mail address")
         link = f"\n\n{settings.SITE_URL}{notification.link}" if notification.link else ""
-        send_mail(subject=f"[HITSM] {notification.title}", message=notification.body + link,
-                  from_email=settings.DEFAULT_FROM_EMAIL, recipient_list=[address],
-                  fail_silently=False)
+        send_mail(
+            subject=f"[HITSM] {notification.title}",
+            message=notification.body + link,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[address],
+            fail_silently=False,
+        )

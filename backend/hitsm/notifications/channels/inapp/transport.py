@@ -8,8 +8,15 @@ from hitsm.notifications.models import Notification
 
 class Transport:
     def send(self, notification: Notification) -> None:
-        publish([user_group(notification.recipient_id)], "notification", {
-            "id": notification.pk, "kind": notification.kind, "title": notification.title,
-            "body": notification.body, "link": notification.link,
-            "created_at": notification.created_at.isoformat(),
-        })
+        publish(
+            [user_group(notification.recipient_id)],
+            "notification",
+            {
+                "id": notification.pk,
+                "kind": notification.kind,
+                "title": notification.title,
+                "body": notification.body,
+                "link": notification.link,
+                "created_at": notification.created_at.isoformat(),
+            },
+        )

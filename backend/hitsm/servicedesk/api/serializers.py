@@ -1,0 +1,427 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from hitsm.accounts.api.serializers import UserBriefSerializer
+from hitsm.accounts.models import Department, User
+from hitsm.cmdb.models import ConfigurationItem
+from hitsm.servicedesk.choices import (
+    Channel,
+    EscalationKind,
+    PendingReason,
+    ResolutionCode,
+    TicketKind,
+)
+from hitsm.servicedesk.models import (
+    AssignmentGroup,
+    Attachment,
+    Category,
+    RoutingRule,
+    SavedFilter,
+    Ticket,
+    TicketEvent,
+)
+from hitsm.sla.models import Impact, Urgency
+
+
+class BriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class GroupSerializer(serializers.ModelSerializer[AssignmentGroup]):
+    members = UserBriefSerializer(many=True, read_only=True)
+    member_ids = serializers.PrimaryKeyRelatedField(
+        source="members",
+        queryset=User.objects.filter(is_active=True),
+        many=True,
+        write_only=True,
+        required=False,
+    )
+
+    class Meta:
+        model = AssignmentGroup
+        fields = (
+            "id",
+            "name",
+            "code",
+            "description",
+            "distribution",
+            "escalation_group",
+            "manager",
+            "members",
+            "member_ids",
+            "is_active",
+        )
+
+
+class CategorySerializer(serializers.ModelSerializer[Category]):
+    class Meta:
+        model = Category
+        fields = (
+            "id",
+            "name",
+            "code",
+            "parent",
+            "kind",
+            "default_group",
+            "sort_order",
+            "is_active",
+        )
+
+
+class CIBriefSerializer(serializers.ModelSerializer[ConfigurationItem]):
+    ci_class = serializers.CharField(source="ci_class.name")
+
+    class Meta:
+        model = ConfigurationItem
+        fields = ("id", "name", "code", "ci_class", "status", "clinical_critical")
+
+
+class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
+    url = serializers.SerializerMethodField()
+    thumbnail_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = (
+            "id",
+            "original_name",
+            "content_type",
+            "kind",
+            "size",
+            "public",
+            "url",
+            "thumbnail_url",
+            "created_at",
+            "event",
+        )
+
+    def get_url(self, obj: Attachment) -> str:
+        return reverse("attachment-download", args=[obj.pk])
+
+    def get_thumbnail_url(self, obj: Attachment) -> str | None:
+        return reverse("attachment-thumbnail", args=[obj.pk]) if obj.thumbnail else None
+
+
+class TicketEventSerializer(serializers.ModelSerializer[TicketEvent]):
+    actor = UserBriefSerializer(read_only=True, allow_null=True)
+    kind_label = serializers.CharField(source="get_kind_display")
+    attachments = AttachmentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = TicketEvent
+        fields = (
+            "id",
+            "kind",
+            "kind_label",
+            "created_at",
+            "actor",
+            "actor_label",
+            "public",
+            "body",
+            "data",
+            "attachments",
+        )
+
+
+class TicketListSerializer(serializers.ModelSerializer[Ticket]):
+    requester = UserBriefSerializer(read_only=True)
+    assignee = UserBriefSerializer(read_only=True, allow_null=True)
+    department = BriefSerializer(read_only=True, allow_null=True)
+    assignment_group = BriefSerializer(read_only=True, allow_null=True)
+    category = BriefSerializer(read_only=True, allow_null=True)
+    status_label = serializers.CharField(source="get_status_display")
+    kind_label = serializers.CharField(source="get_kind_display")
+    channel_label = serializers.CharField(source="get_channel_display")
+    overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Ticket
+        fields = (
+            "id",
+            "number",
+            "kind",
+            "kind_label",
+            "title",
+            "status",
+            "status_label",
+            "priority",
+            "impact",
+            "urgency",
+            "channel",
+            "channel_label",
+            "requester",
+            "department",
+            "assignment_group",
+            "assignee",
+            "category",
+            "created_at",
+            "updated_at",
+            "accepted_at",
+            "resolved_at",
+            "response_due_at",
+            "resolution_due_at",
+            "overdue",
+            "escalation_level",
+            "parent",
+        )
+
+    def get_overdue(self, obj: Ticket) -> bool:
+        from django.utils import timezone
+
+        return bool(
+            obj.is_open and obj.resolution_due_at and obj.resolution_due_at < timezone.now()
+        )
+
+
+class TicketDetailSerializer(TicketListSerializer):
+    submitted_by = UserBriefSerializer(read_only=True)
+    accepted_by = UserBriefSerializer(read_only=True, allow_null=True)
+    configuration_items = CIBriefSerializer(many=True, read_only=True)
+    children = serializers.SerializerMethodField()
+    related = serializers.SerializerMethodField()
+    merged_into = serializers.SerializerMethodField()
+    parent_ticket = serializers.SerializerMethodField()
+    location = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta(TicketListSerializer.Meta):
+        fields = (
+            *TicketListSerializer.Meta.fields,
+            "description",
+            "submitted_by",  # type: ignore[assignment]
+            "accepted_by",
+            "contact_phone",
+            "location",
+            "form_data",
+            "pending_reason",
+            "resolution_code",
+            "resolution_notes",
+            "closed_at",
+            "reopen_count",
+            "version",
+            "configuration_items",
+            "children",
+            "related",
+            "merged_into",
+            "parent_ticket",
+            "allowed_actions",
+        )
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_children(self, obj: Ticket) -> list[dict[str, Any]]:
+        return [
+            {"id": t.pk, "number": t.number, "title": t.title, "status": t.status}
+            for t in obj.children.all()[:200]
+        ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_related(self, obj: Ticket) -> list[dict[str, Any]]:
+        return [
+            {"id": t.pk, "number": t.number, "title": t.title, "status": t.status}
+            for t in obj.related.all()[:50]
+        ]
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_merged_into(self, obj: Ticket) -> dict[str, Any] | None:
+        target = obj.merged_into
+        return {"id": target.pk, "number": target.number} if target else None
+
+    @extend_schema_field(serializers.DictField(allow_null=True))
+    def get_parent_ticket(self, obj: Ticket) -> dict[str, Any] | None:
+        parent = obj.parent
+        return {"id": parent.pk, "number": parent.number, "title": parent.title} if parent else None
+
+    @extend_schema_field(serializers.DictField(child=serializers.CharField()))
+    def get_location(self, obj: Ticket) -> dict[str, str]:
+        return {
+            "campus": obj.location_campus,
+            "building": obj.location_building,
+            "floor": obj.location_floor,
+            "room": obj.location_room,
+            "bed": obj.location_bed,
+        }
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_allowed_actions(self, obj: Ticket) -> list[str]:
+        from hitsm.servicedesk.selectors import ticket_can
+        from hitsm.servicedesk.services import LIFECYCLE
+
+        user = self.context["request"].user
+        actions = [
+            a
+            for a, sources in LIFECYCLE.items()
+            if a != "resolve_with_parent" and obj.status in sources and ticket_can(user, a, obj)
+        ]
+        for extra in ("reply", "note", "update", "link", "merge", "set_parent"):
+            if ticket_can(user, extra, obj) and (obj.is_open or extra in ("reply", "note")):
+                actions.append(extra)
+        return actions
+
+
+class LocationSerializer(serializers.Serializer):
+    campus = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    building = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    floor = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    room = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    bed = serializers.CharField(max_length=20, required=False, allow_blank=True)
+
+
+class TicketCreateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(TicketKind.choices, default=TicketKind.INCIDENT)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    description = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    channel = serializers.ChoiceField(Channel.choices, default=Channel.WEB)
+    requester = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False
+    )
+    department = serializers.PrimaryKeyRelatedField(
+        queryset=Department.objects.all(), required=False, allow_null=True
+    )
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    impact = serializers.ChoiceField(Impact.choices, required=False)
+    urgency = serializers.ChoiceField(Urgency.choices, required=False)
+    configuration_items = serializers.PrimaryKeyRelatedField(
+        queryset=ConfigurationItem.objects.all(), many=True, required=False
+    )
+    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    location = LocationSerializer(required=False)
+    form_data = serializers.JSONField(required=False)
+    files = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not (attrs.get("title") or "").strip() and not (attrs.get("description") or "").strip():
+            raise serializers.ValidationError({"title": ["请填写问题描述"]})
+        return attrs
+
+
+class TicketUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False)
+    description = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    kind = serializers.ChoiceField(TicketKind.choices, required=False)
+    category = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(), required=False, allow_null=True
+    )
+    impact = serializers.ChoiceField(Impact.choices, required=False)
+    urgency = serializers.ChoiceField(Urgency.choices, required=False)
+    contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    configuration_items = serializers.PrimaryKeyRelatedField(
+        queryset=ConfigurationItem.objects.all(), many=True, required=False
+    )
+    version = serializers.IntegerField(required=False)
+
+
+class AssignSerializer(serializers.Serializer):
+    group = serializers.PrimaryKeyRelatedField(
+        queryset=AssignmentGroup.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class PendSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(PendingReason.choices)
+    note = serializers.CharField(max_length=2000)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class ResolveSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(ResolutionCode.choices)
+    notes = serializers.CharField(max_length=5000)
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class EscalateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(EscalationKind.choices)
+    reason = serializers.CharField(max_length=2000)
+
+
+class TransferSerializer(serializers.Serializer):
+    group = serializers.PrimaryKeyRelatedField(
+        queryset=AssignmentGroup.objects.filter(is_active=True)
+    )
+    reason = serializers.CharField(max_length=2000)
+
+
+class ReplySerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    internal = serializers.BooleanField(default=False)
+    files = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
+
+
+class AttachSerializer(serializers.Serializer):
+    files = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=10)
+    internal = serializers.BooleanField(default=False)
+
+
+class TicketRefSerializer(serializers.Serializer):
+    ticket = serializers.PrimaryKeyRelatedField(queryset=Ticket.objects.all(), allow_null=True)
+
+
+class BulkSerializer(serializers.Serializer):
+    ids = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=200)
+    action = serializers.ChoiceField(["accept", "assign", "close", "merge"])
+    group = serializers.PrimaryKeyRelatedField(
+        queryset=AssignmentGroup.objects.all(), required=False, allow_null=True
+    )
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.all(), required=False, allow_null=True
+    )
+    into = serializers.PrimaryKeyRelatedField(queryset=Ticket.objects.all(), required=False)
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class BulkResultSerializer(serializers.Serializer):
+    done = serializers.ListField(child=serializers.IntegerField())
+    failed = serializers.ListField(child=serializers.DictField())
+
+
+class QueueCountsSerializer(serializers.Serializer):
+    intake = serializers.IntegerField()
+    dispatch = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    unaccepted = serializers.IntegerField()
+    mine = serializers.IntegerField()
+    my_groups = serializers.IntegerField()
+    open = serializers.IntegerField()
+
+
+class RoutingRuleSerializer(serializers.ModelSerializer[RoutingRule]):
+    class Meta:
+        model = RoutingRule
+        fields = (
+            "id",
+            "name",
+            "order",
+            "is_active",
+            "kind",
+            "category",
+            "department",
+            "configuration_item",
+            "keywords",
+            "target_group",
+            "auto_assign",
+        )
+
+
+class SavedFilterSerializer(serializers.ModelSerializer[SavedFilter]):
+    owner = UserBriefSerializer(read_only=True)
+
+    class Meta:
+        model = SavedFilter
+        fields = ("id", "name", "params", "shared", "owner")
