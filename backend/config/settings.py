@@ -164,6 +164,8 @@ else:
 REALTIME_CROSS_PROCESS = bool(REDIS_URL)
 
 CELERY_TASK_ALWAYS_EAGER = env_bool("HITSM_CELERY_EAGER", False)
+# One queue name per installation sharing a broker (and per test worker sharing Redis).
+CELERY_TASK_DEFAULT_QUEUE = env_str("HITSM_CELERY_QUEUE", "hitsm")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

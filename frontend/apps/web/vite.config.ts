@@ -37,7 +37,7 @@ export default defineConfig(({ command }) => ({
     proxy: {
       '/api': { target: backend, changeOrigin: false },
       '/ws': { target: backend, ws: true, changeOrigin: false },
-      '/admin': { target: backend, changeOrigin: false },
+      '/admin/django': { target: backend, changeOrigin: false },
       // Django's own static files (admin, API docs); the web app's assets come from Vite.
       '^/static/(?!web/)': { target: backend, changeOrigin: false },
     },

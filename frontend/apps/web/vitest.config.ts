@@ -10,5 +10,9 @@ export default defineProject({
     name: 'web',
     environment: 'jsdom',
     include: ['tests/**/*.test.ts'],
+    setupFiles: ['tests/setup.ts'],
+    // Let Vite transform Element Plus: natively loaded, its ESM build gets async-validator's
+    // CommonJS module object instead of the class and form validation silently passes.
+    server: { deps: { inline: ['element-plus'] } },
   },
 });

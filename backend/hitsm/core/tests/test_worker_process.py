@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ def _database_url() -> str:
 
 @pytest.fixture
 def worker(tmp_path):
+    queue = f"hitsm-test-{uuid.uuid4().hex[:8]}"  # parallel test runs share one Redis
     env = {k: v for k, v in os.environ.items() if k != "HITSM_CELERY_EAGER"}
     # Same data directory as this test process: the embedded broker's queue lives there.
     env.update(
@@ -34,6 +36,7 @@ def worker(tmp_path):
             "HITSM_DATA_DIR": str(settings.DATA_DIR),
             "HITSM_CELERY_EAGER": "false",
             "HITSM_HEARTBEAT_SECONDS": "2",
+            "HITSM_CELERY_QUEUE": queue,
         }
     )
     process = subprocess.Popen(
@@ -99,7 +102,7 @@ def test_a_job_queued_through_the_broker_is_run_by_the_worker(worker, agent_chen
             created_by=agent_chen,
             params={"path": "imports/missing.xlsx", "filename": "x.xlsx"},
         )
-        run_job.delay(job.pk)
+        run_job.apply_async((job.pk,), queue=worker["HITSM_CELERY_QUEUE"])
         assert _wait_for(lambda: Job.objects.get(pk=job.pk).status == JobStatus.FAILED)
         assert "FileNotFoundError" in Job.objects.get(pk=job.pk).log
     finally:

@@ -12,6 +12,7 @@ import type {
   DepartmentQuery,
   DepartmentTreeNode,
   Health,
+  HealthQuery,
   Job,
   JobPage,
   JobQuery,
@@ -78,14 +79,15 @@ export function createEndpoints(client: HitsmClient) {
       await client.POST('/api/v1/auth/totp/confirm/', { body: { otp_token: otpToken } });
     },
     async deleteTotp(otpToken: string): Promise<void> {
-      await client.DELETE('/api/v1/auth/totp/', { body: { otp_token: otpToken } });
+      // The contract sends the code in the DELETE body; the generated schema lists no body for it.
+      await client.DELETE('/api/v1/auth/totp/', { body: { otp_token: otpToken } as never });
     },
 
     async listDepartments(query: DepartmentQuery = {}): Promise<DepartmentPage> {
       return unwrap(await client.GET('/api/v1/departments/', { params: { query } }));
     },
     async getDepartmentTree(): Promise<DepartmentTreeNode[]> {
-      return unwrap(await client.GET('/api/v1/departments/tree/'));
+      return unwrap(await client.GET('/api/v1/departments/tree/')) as DepartmentTreeNode[];
     },
 
     async listUsers(query: UserQuery = {}): Promise<UserPage> {
@@ -103,13 +105,14 @@ export function createEndpoints(client: HitsmClient) {
       const form = new FormData();
       if (filename === undefined) form.append('file', file);
       else form.append('file', file, filename);
-      return unwrap(
+      const job = unwrap(
         await client.POST('/api/v1/user-imports/', {
           // The schema types the binary field as a string; the browser sends FormData as-is.
           body: form as unknown as { file: string },
           bodySerializer: (value: unknown) => value as FormData,
         }),
       );
+      return job as Job;
     },
     /** Plain link target for the xlsx template (a same-origin download using the session). */
     importTemplateUrl(): string {
@@ -117,14 +120,13 @@ export function createEndpoints(client: HitsmClient) {
     },
 
     async listJobs(query: JobQuery = {}): Promise<JobPage> {
-      return unwrap(await client.GET('/api/v1/jobs/', { params: { query } }));
+      return unwrap(await client.GET('/api/v1/jobs/', { params: { query } })) as JobPage;
     },
     async getJob(id: number): Promise<Job> {
-      return unwrap(await client.GET('/api/v1/jobs/{id}/', { params: { path: { id } } }));
+      return unwrap(await client.GET('/api/v1/jobs/{id}/', { params: { path: { id } } })) as Job;
     },
 
-    async getHealth(options: { public?: boolean } = {}): Promise<Health> {
-      const query = options.public ? { public: 1 } : {};
+    async getHealth(query: HealthQuery = {}): Promise<Health> {
       return unwrap(await client.GET('/api/v1/system/health/', { params: { query } }));
     },
   };

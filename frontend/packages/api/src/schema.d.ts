@@ -4,6 +4,72 @@
  */
 
 export interface paths {
+    "/api/v1/assignment-groups/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["assignment_groups_list"];
+        put?: never;
+        post: operations["assignment_groups_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assignment-groups/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["assignment_groups_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["assignment_groups_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/attachments/{id}/download/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Downloads go through the ticket's permissions; images and audio open inline. */
+        get: operations["attachments_download_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/{id}/thumbnail/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Downloads go through the ticket's permissions; images and audio open inline. */
+        get: operations["attachments_thumbnail_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/csrf/": {
         parameters: {
             query?: never;
@@ -11,7 +77,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["auth_csrf"];
+        /** Set the CSRF cookie */
+        get: operations["auth_csrf_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -29,7 +96,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["auth_login"];
+        /** Log in with username and password (and TOTP when enabled) */
+        post: operations["auth_login_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -45,7 +113,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["auth_logout"];
+        /** Log out */
+        post: operations["auth_logout_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -59,7 +128,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["auth_me"];
+        /** The signed-in user */
+        get: operations["auth_me_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -77,7 +147,8 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["auth_password"];
+        /** Change my password */
+        post: operations["auth_password_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -123,9 +194,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /** Two-factor status */
         get: operations["auth_totp_retrieve"];
         put?: never;
+        /** Start two-factor set-up: a new, unconfirmed TOTP device */
         post: operations["auth_totp_create"];
+        /** Turn two-factor off (needs a current code) */
         delete: operations["auth_totp_destroy"];
         options?: never;
         head?: never;
@@ -141,7 +215,74 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["auth_totp_confirm"];
+        /** Confirm two-factor set-up with the first code */
+        post: operations["auth_totp_confirm_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/categories/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["categories_list"];
+        put?: never;
+        post: operations["categories_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/categories/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["categories_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["categories_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/configuration-items/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Look up configuration items to link to tickets (full CMDB API comes with the CMDB). */
+        get: operations["configuration_items_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/configuration-items/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Look up configuration items to link to tickets (full CMDB API comes with the CMDB). */
+        get: operations["configuration_items_retrieve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -157,11 +298,27 @@ export interface paths {
         };
         get: operations["departments_list"];
         put?: never;
-        post?: never;
+        post: operations["departments_create"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/departments/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["departments_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["departments_partial_update"];
         trace?: never;
     };
     "/api/v1/departments/tree/": {
@@ -171,87 +328,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["departments_tree"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/users/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["users_list"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/users/{id}/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch: operations["users_partial_update"];
-        trace?: never;
-    };
-    "/api/v1/users/{id}/unlock/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["users_unlock"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/user-imports/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post: operations["user_imports_create"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/user-imports/template/": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get: operations["user_imports_template"];
+        get: operations["departments_tree_list"];
         put?: never;
         post?: never;
         delete?: never;
@@ -292,6 +369,139 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notification-preferences/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Which events reach me on which channel; requesters always hear about their tickets. */
+        get: operations["notification_preferences_list"];
+        /** @description Which events reach me on which channel; requesters always hear about their tickets. */
+        put: operations["notification_preferences_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description My in-app notifications (the bell). */
+        get: operations["notifications_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/mark-read/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description My in-app notifications (the bell). */
+        post: operations["notifications_mark_read_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notifications/unread-count/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description My in-app notifications (the bell). */
+        get: operations["notifications_unread_count_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing-rules/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["routing_rules_list"];
+        put?: never;
+        post: operations["routing_rules_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/routing-rules/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["routing_rules_retrieve"];
+        put: operations["routing_rules_update"];
+        post?: never;
+        delete: operations["routing_rules_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["routing_rules_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/saved-filters/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["saved_filters_list"];
+        put?: never;
+        post: operations["saved_filters_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/saved-filters/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["saved_filters_retrieve"];
+        put: operations["saved_filters_update"];
+        post?: never;
+        delete: operations["saved_filters_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["saved_filters_partial_update"];
+        trace?: never;
+    };
     "/api/v1/system/health/": {
         parameters: {
             query?: never;
@@ -299,9 +509,502 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["system_health"];
+        /** @description Liveness for load balancers (``?public=1``) and a full report for administrators. */
+        get: operations["system_health_retrieve"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Service desk tickets (requests and incidents). Transitions are explicit POST actions. */
+        get: operations["tickets_list"];
+        put?: never;
+        /** @description Service desk tickets (requests and incidents). Transitions are explicit POST actions. */
+        post: operations["tickets_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Service desk tickets (requests and incidents). Transitions are explicit POST actions. */
+        get: operations["tickets_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description Service desk tickets (requests and incidents). Transitions are explicit POST actions. */
+        patch: operations["tickets_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/accept/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 受理 Accept a new ticket
+         * @description Service desk tickets (requests and incidents). Transitions are explicit POST actions.
+         */
+        post: operations["tickets_accept_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/assign/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 派发 Dispatch to a group and/or engineer
+         * @description Service desk tickets (requests and incidents). Transitions are explicit POST actions.
+         */
+        post: operations["tickets_assign_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/attach/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Service desk tickets (requests and incidents). Transitions are explicit POST actions. */
+        post: operations["tickets_attach_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Service desk tickets (requests and incidents). Transitions are explicit POST actions. */
+        post: operations["tickets_cancel_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/close/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Service desk tickets (requests and incidents). Transitions are explicit POST actions. */
+        post: operations["tickets_close_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/confirm/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The requester confirms the fix (closes the ticket)
+         * @description Service desk tickets (requests and incidents). Transitions are explicit POST actions.
+         */
+        post: operations["tickets_confirm_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/escalate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Service desk tickets (requests and incidents). Transitions are explicit POST actions. */
+        post: operations["tickets_escalate_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/events/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Service desk tickets (requests and incidents). Transitions are explicit POST actions. */
+        get: operations["tickets_events_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/link/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Service desk tickets (requests and incidents). Transitions are explicit POST actions. */
+        post: operations["tickets_link_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/merge/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge this (duplicate) ticket into another
+         * @description Service desk tickets (requests and incidents). Transitions are explicit POST actions.
+         */
+        post: operations["tickets_merge_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/pend/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Service desk tickets (requests and incidents). Transitions are explicit POST actions. */
+        post: operations["tickets_pend_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/reopen/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Service desk tickets (requests and incidents). Transitions are explicit POST actions. */
+        post: operations["tickets_reopen_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/reply/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Public reply or internal note (internal=true), with files
+         * @description Service desk tickets (requests and incidents). Transitions are explicit POST actions.
+         */
+        post: operations["tickets_reply_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/resolve/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Service desk tickets (requests and incidents). Transitions are explicit POST actions. */
+        post: operations["tickets_resolve_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/resume/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Service desk tickets (requests and incidents). Transitions are explicit POST actions. */
+        post: operations["tickets_resume_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/set-parent/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make this ticket a child of another (ticket=null to detach)
+         * @description Service desk tickets (requests and incidents). Transitions are explicit POST actions.
+         */
+        post: operations["tickets_set_parent_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/start/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Service desk tickets (requests and incidents). Transitions are explicit POST actions. */
+        post: operations["tickets_start_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/{id}/transfer/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Service desk tickets (requests and incidents). Transitions are explicit POST actions. */
+        post: operations["tickets_transfer_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/bulk/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Service desk tickets (requests and incidents). Transitions are explicit POST actions. */
+        post: operations["tickets_bulk_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Service desk tickets (requests and incidents). Transitions are explicit POST actions. */
+        get: operations["tickets_export_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tickets/queues/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Service desk tickets (requests and incidents). Transitions are explicit POST actions. */
+        get: operations["tickets_queues_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/user-imports/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import departments and users from .xlsx or .csv (runs as a background job) */
+        post: operations["user_imports_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/user-imports/template/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["user_imports_template_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["users_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["users_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["users_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/users/{id}/unlock/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["users_unlock_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -312,210 +1015,1311 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        ErrorEnvelope: {
-            error: {
-                code: string;
-                message: string;
-                fields?: {
-                    [key: string]: string[];
-                };
-                request_id?: string;
-            };
+        /**
+         * @description * `accept` - accept
+         *     * `assign` - assign
+         *     * `close` - close
+         *     * `merge` - merge
+         * @enum {string}
+         */
+        ActionEnum: "accept" | "assign" | "close" | "merge";
+        ApiToken: {
+            readonly id: number;
+            /** 名称 */
+            readonly name: string;
+            /** 前缀 */
+            readonly prefix: string;
+            /**
+             * 创建时间
+             * Format: date-time
+             */
+            readonly created_at: string;
+            /**
+             * 过期时间
+             * Format: date-time
+             */
+            readonly expires_at: string;
+            /**
+             * 最近使用
+             * Format: date-time
+             */
+            readonly last_used_at: string | null;
+            /**
+             * 撤销时间
+             * Format: date-time
+             */
+            readonly revoked_at: string | null;
+            readonly is_active: boolean;
         };
-        DepartmentRef: {
+        ApiTokenCreateRequest: {
+            name: string;
+            expires_in_days?: number;
+        };
+        ApiTokenCreated: {
+            readonly id: number;
+            /** 名称 */
+            readonly name: string;
+            /** 前缀 */
+            readonly prefix: string;
+            /**
+             * 创建时间
+             * Format: date-time
+             */
+            readonly created_at: string;
+            /**
+             * 过期时间
+             * Format: date-time
+             */
+            readonly expires_at: string;
+            /**
+             * 最近使用
+             * Format: date-time
+             */
+            readonly last_used_at: string | null;
+            /**
+             * 撤销时间
+             * Format: date-time
+             */
+            readonly revoked_at: string | null;
+            readonly is_active: boolean;
+            readonly key: string;
+        };
+        AssignRequest: {
+            group?: number | null;
+            assignee?: number | null;
+            note?: string;
+        };
+        AttachRequest: {
+            files: string[];
+            /** @default false */
+            internal: boolean;
+        };
+        Attachment: {
+            readonly id: number;
+            /** 文件名 */
+            original_name: string;
+            /** 类型 */
+            content_type: string;
+            /** 类别 */
+            kind: components["schemas"]["AttachmentKindEnum"];
+            /**
+             * 大小
+             * Format: int64
+             */
+            size: number;
+            /** 报修人可见 */
+            public?: boolean;
+            readonly url: string;
+            readonly thumbnail_url: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            event?: number | null;
+        };
+        /**
+         * @description * `image` - 图片
+         *     * `audio` - 语音
+         *     * `video` - 视频
+         *     * `document` - 文档
+         * @enum {string}
+         */
+        AttachmentKindEnum: "image" | "audio" | "video" | "document";
+        /** @enum {unknown} */
+        BlankEnum: "";
+        Brief: {
             id: number;
             name: string;
-            full_name: string;
+        };
+        BulkRequest: {
+            ids: number[];
+            action: components["schemas"]["ActionEnum"];
+            group?: number | null;
+            assignee?: number | null;
+            into?: number;
+            note?: string;
+        };
+        BulkResult: {
+            done: number[];
+            failed: {
+                [key: string]: unknown;
+            }[];
+        };
+        CIBrief: {
+            readonly id: number;
+            /** 名称 */
+            name: string;
+            /** 编码 */
+            code: string;
+            ci_class: string;
+            /** 状态 */
+            status?: components["schemas"]["CIStatusEnum"];
+            /** 影响临床业务 */
+            clinical_critical?: boolean;
+        };
+        /**
+         * @description * `planned` - 规划中
+         *     * `in_use` - 在用
+         *     * `maintenance` - 维护中
+         *     * `retired` - 已退役
+         * @enum {string}
+         */
+        CIStatusEnum: "planned" | "in_use" | "maintenance" | "retired";
+        Category: {
+            readonly id: number;
+            /** 名称 */
+            name: string;
+            /** 编码 */
+            code: string;
+            /** 上级 */
+            parent?: number | null;
+            /**
+             * 适用
+             * @description 留空表示请求与故障均可用
+             *
+             *     * `request` - 服务请求
+             *     * `incident` - 故障
+             */
+            kind?: components["schemas"]["TicketKindEnum"] | components["schemas"]["BlankEnum"];
+            /** 默认支持组 */
+            default_group?: number | null;
+            /**
+             * 排序
+             * Format: int64
+             */
+            sort_order?: number;
+            /** 启用 */
+            is_active?: boolean;
+        };
+        CategoryRequest: {
+            /** 名称 */
+            name: string;
+            /** 编码 */
+            code: string;
+            /** 上级 */
+            parent?: number | null;
+            /**
+             * 适用
+             * @description 留空表示请求与故障均可用
+             *
+             *     * `request` - 服务请求
+             *     * `incident` - 故障
+             */
+            kind?: components["schemas"]["TicketKindEnum"] | components["schemas"]["BlankEnum"];
+            /** 默认支持组 */
+            default_group?: number | null;
+            /**
+             * 排序
+             * Format: int64
+             */
+            sort_order?: number;
+            /** 启用 */
+            is_active?: boolean;
+        };
+        ComponentHealth: {
+            ok: boolean;
+            /** Format: date-time */
+            last_heartbeat?: string | null;
+            detail?: string;
+        };
+        Department: {
+            readonly id: number;
+            /** 名称 */
+            name: string;
+            /** 编码 */
+            code: string;
+            /** 类型 */
+            kind?: components["schemas"]["DepartmentKindEnum"];
+            /** 上级 */
+            parent?: number | null;
+            readonly full_name: string;
+            readonly head: components["schemas"]["UserBrief"] | null;
+            /** 位置 */
+            location?: string;
+            /** 科室电话 */
+            phone?: string;
+            /**
+             * 企业微信部门ID
+             * Format: int64
+             */
+            wecom_department_id?: number | null;
+            /**
+             * 排序
+             * Format: int64
+             */
+            sort_order?: number;
+            /** 启用 */
+            is_active?: boolean;
+            /** @default 0 */
+            readonly user_count: number;
+        };
+        DepartmentBrief: {
+            readonly id: number;
+            /** 名称 */
+            name: string;
+            readonly full_name: string;
+        };
+        DepartmentBriefRequest: {
+            /** 名称 */
+            name: string;
+        };
+        /**
+         * @description * `hospital` - 医院
+         *     * `campus` - 院区
+         *     * `department` - 科室
+         *     * `ward` - 病区/护理单元
+         * @enum {string}
+         */
+        DepartmentKindEnum: "hospital" | "campus" | "department" | "ward";
+        DepartmentRequest: {
+            /** 名称 */
+            name: string;
+            /** 编码 */
+            code: string;
+            /** 类型 */
+            kind?: components["schemas"]["DepartmentKindEnum"];
+            /** 上级 */
+            parent?: number | null;
+            head_id?: number | null;
+            /** 位置 */
+            location?: string;
+            /** 科室电话 */
+            phone?: string;
+            /**
+             * 企业微信部门ID
+             * Format: int64
+             */
+            wecom_department_id?: number | null;
+            /**
+             * 排序
+             * Format: int64
+             */
+            sort_order?: number;
+            /** 启用 */
+            is_active?: boolean;
+        };
+        DepartmentTreeNode: {
+            id: number;
+            name: string;
+            code: string;
+            kind: string;
+            parent: number | null;
+            children: {
+                [key: string]: unknown;
+            }[];
+        };
+        /**
+         * @description * `manual` - 人工派发
+         *     * `round_robin` - 轮询
+         *     * `least_loaded` - 最少在办
+         * @enum {string}
+         */
+        DistributionEnum: "manual" | "round_robin" | "least_loaded";
+        ErrorBody: {
+            code: string;
+            message: string;
+            fields: {
+                [key: string]: string[];
+            };
+            request_id: string;
+        };
+        ErrorEnvelope: {
+            error: components["schemas"]["ErrorBody"];
+        };
+        EscalateRequest: {
+            kind: components["schemas"]["EscalationKindEnum"];
+            reason: string;
+        };
+        /**
+         * @description * `tier` - 技术升级
+         *     * `management` - 管理升级
+         * @enum {string}
+         */
+        EscalationKindEnum: "tier" | "management";
+        /**
+         * @description * `created` - 提交
+         *     * `accepted` - 受理
+         *     * `assigned` - 派发
+         *     * `started` - 开始处理
+         *     * `pending` - 挂起
+         *     * `resumed` - 恢复处理
+         *     * `resolved` - 解决
+         *     * `confirmed` - 确认解决
+         *     * `closed` - 关闭
+         *     * `reopened` - 重新打开
+         *     * `cancelled` - 取消
+         *     * `escalated` - 升级
+         *     * `transferred` - 转组
+         *     * `reply` - 回复
+         *     * `note` - 内部备注
+         *     * `field_changed` - 修改
+         *     * `linked` - 关联
+         *     * `merged` - 合并
+         *     * `attachment` - 附件
+         * @enum {string}
+         */
+        EventKindEnum: "created" | "accepted" | "assigned" | "started" | "pending" | "resumed" | "resolved" | "confirmed" | "closed" | "reopened" | "cancelled" | "escalated" | "transferred" | "reply" | "note" | "field_changed" | "linked" | "merged" | "attachment";
+        Group: {
+            readonly id: number;
+            /** 名称 */
+            name: string;
+            /** 编码 */
+            code: string;
+            /** 说明 */
+            description?: string;
+            /** 组内分配 */
+            distribution?: components["schemas"]["DistributionEnum"];
+            /**
+             * 升级到
+             * @description 技术升级时工单转到的上一级支持组
+             */
+            escalation_group?: number | null;
+            /** 组长 */
+            manager?: number | null;
+            readonly members: components["schemas"]["UserBrief"][];
+            /** 启用 */
+            is_active?: boolean;
+        };
+        GroupRequest: {
+            /** 名称 */
+            name: string;
+            /** 编码 */
+            code: string;
+            /** 说明 */
+            description?: string;
+            /** 组内分配 */
+            distribution?: components["schemas"]["DistributionEnum"];
+            /**
+             * 升级到
+             * @description 技术升级时工单转到的上一级支持组
+             */
+            escalation_group?: number | null;
+            /** 组长 */
+            manager?: number | null;
+            member_ids?: number[];
+            /** 启用 */
+            is_active?: boolean;
+        };
+        Health: {
+            status: components["schemas"]["HealthStatusEnum"];
+            version: string;
+            database?: components["schemas"]["ComponentHealth"];
+            cache?: components["schemas"]["ComponentHealth"];
+            worker?: components["schemas"]["ComponentHealth"];
+            beat?: components["schemas"]["ComponentHealth"];
+        };
+        /**
+         * @description * `ok` - ok
+         *     * `degraded` - degraded
+         * @enum {string}
+         */
+        HealthStatusEnum: "ok" | "degraded";
+        /**
+         * @description * `1` - 高（全院/多科室）
+         *     * `2` - 中（一个科室）
+         *     * `3` - 低（个人）
+         * @enum {integer}
+         */
+        ImpactEnum: 1 | 2 | 3;
+        Job: {
+            readonly id: number;
+            /** 类型 */
+            readonly kind: string;
+            readonly kind_label: string;
+            /** 状态 */
+            readonly status: components["schemas"]["JobStatusEnum"];
+            readonly status_label: string;
+            /** 进度 */
+            readonly progress: number;
+            /** 总量 */
+            readonly total: number;
+            /** 当前说明 */
+            readonly message: string;
+            /** 日志 */
+            readonly log: string;
+            /** 结果 */
+            readonly result: unknown;
+            readonly created_by: components["schemas"]["UserBrief"] | null;
+            /**
+             * 创建时间
+             * Format: date-time
+             */
+            readonly created_at: string;
+            /**
+             * 开始时间
+             * Format: date-time
+             */
+            readonly started_at: string | null;
+            /**
+             * 结束时间
+             * Format: date-time
+             */
+            readonly finished_at: string | null;
+        };
+        /**
+         * @description * `queued` - 排队中
+         *     * `running` - 运行中
+         *     * `succeeded` - 已完成
+         *     * `failed` - 失败
+         * @enum {string}
+         */
+        JobStatusEnum: "queued" | "running" | "succeeded" | "failed";
+        LocationRequest: {
+            campus?: string;
+            building?: string;
+            floor?: string;
+            room?: string;
+            bed?: string;
+        };
+        LoginRequest: {
+            username: string;
+            password: string;
+            otp_token?: string;
+        };
+        MarkReadRequest: {
+            ids?: number[];
+        };
+        Me: {
+            readonly id: number;
+            /**
+             * 用户名
+             * @description 必填；长度为150个字符或以下；只能包含字母、数字、特殊字符“@”、“.”、“-”和“_”。
+             */
+            username: string;
+            display_name: string;
+            /** 工号 */
+            employee_no?: string | null;
+            /** 职务/职称 */
+            title?: string;
+            /** 分机号 */
+            phone_ext?: string;
+            /** 电子邮件地址 */
+            email?: string;
+            /** 企业微信账号 */
+            wecom_userid?: string | null;
+            department: components["schemas"]["DepartmentBrief"] | null;
+            readonly roles: components["schemas"]["RolesEnum"][];
+            /**
+             * 超级用户状态
+             * @description 指明该用户缺省拥有所有权限。
+             */
+            is_superuser?: boolean;
+            readonly navigation: components["schemas"]["NavItem"][];
+            /** Format: date-time */
+            password_expires_at: string | null;
+            readonly must_change_password: boolean;
+            readonly otp_enabled: boolean;
         };
         NavItem: {
             key: string;
             path: string;
             icon: string;
         };
-        /** @enum {string} */
-        RoleEnum: "requester" | "agent" | "engineer" | "sysadmin" | "manager" | "admin";
-        Me: {
-            id: number;
-            username: string;
-            display_name: string;
-            employee_no: string;
+        NoteRequest: {
+            note?: string;
+        };
+        Notification: {
+            readonly id: number;
+            /** 类型 */
+            kind: components["schemas"]["NotificationKindEnum"];
+            kind_label: string;
+            /** 标题 */
             title: string;
-            phone_ext: string;
-            email: string;
-            wecom_userid: string;
-            department: components["schemas"]["DepartmentRef"] | null;
-            roles: components["schemas"]["RoleEnum"][];
-            is_superuser: boolean;
-            navigation: components["schemas"]["NavItem"][];
+            /** 内容 */
+            body?: string;
+            /** 链接 */
+            link?: string;
+            /** Format: int64 */
+            ticket_id?: number | null;
             /** Format: date-time */
-            password_expires_at: string | null;
-            must_change_password: boolean;
-            otp_enabled: boolean;
+            readonly created_at: string;
+            /**
+             * 已读时间
+             * Format: date-time
+             */
+            read_at?: string | null;
         };
-        Login: {
-            username: string;
-            password: string;
-            otp_token?: string;
+        /**
+         * @description * `inapp` - 站内通知
+         *     * `email` - 邮件
+         * @enum {string}
+         */
+        NotificationChannelEnum: "inapp" | "email";
+        /**
+         * @description * `ticket.created` - 新工单
+         *     * `ticket.submitted` - 我的工单已提交
+         *     * `ticket.accepted` - 我的工单已受理
+         *     * `ticket.assigned` - 工单派发给我/我的组
+         *     * `ticket.reply` - 工单有新回复
+         *     * `ticket.pending` - 工单等待我回复
+         *     * `ticket.resolved` - 我的工单已解决
+         *     * `ticket.closed` - 工单已关闭
+         *     * `ticket.reopened` - 工单被重新打开
+         *     * `ticket.escalated` - 工单升级
+         *     * `ticket.mentioned` - 有人@我
+         * @enum {string}
+         */
+        NotificationKindEnum: "ticket.created" | "ticket.submitted" | "ticket.accepted" | "ticket.assigned" | "ticket.reply" | "ticket.pending" | "ticket.resolved" | "ticket.closed" | "ticket.reopened" | "ticket.escalated" | "ticket.mentioned";
+        OtpTokenRequest: {
+            otp_token: string;
         };
-        PasswordChange: {
+        PaginatedAttachmentList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Attachment"][];
+        };
+        PaginatedCIBriefList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["CIBrief"][];
+        };
+        PaginatedDepartmentList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Department"][];
+        };
+        PaginatedGroupList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Group"][];
+        };
+        PaginatedJobList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Job"][];
+        };
+        PaginatedNotificationList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Notification"][];
+        };
+        PaginatedTicketListList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["TicketList"][];
+        };
+        PaginatedUserList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["User"][];
+        };
+        PasswordChangeRequest: {
             old_password: string;
             new_password: string;
         };
-        ApiToken: {
-            id: number;
-            name: string;
-            prefix?: string;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            expires_at: string | null;
-            /** Format: date-time */
-            last_used_at: string | null;
+        PatchedCategoryRequest: {
+            /** 名称 */
+            name?: string;
+            /** 编码 */
+            code?: string;
+            /** 上级 */
+            parent?: number | null;
+            /**
+             * 适用
+             * @description 留空表示请求与故障均可用
+             *
+             *     * `request` - 服务请求
+             *     * `incident` - 故障
+             */
+            kind?: components["schemas"]["TicketKindEnum"] | components["schemas"]["BlankEnum"];
+            /** 默认支持组 */
+            default_group?: number | null;
+            /**
+             * 排序
+             * Format: int64
+             */
+            sort_order?: number;
+            /** 启用 */
+            is_active?: boolean;
         };
-        ApiTokenCreate: {
-            name: string;
-            expires_in_days?: number | null;
+        PatchedDepartmentRequest: {
+            /** 名称 */
+            name?: string;
+            /** 编码 */
+            code?: string;
+            /** 类型 */
+            kind?: components["schemas"]["DepartmentKindEnum"];
+            /** 上级 */
+            parent?: number | null;
+            head_id?: number | null;
+            /** 位置 */
+            location?: string;
+            /** 科室电话 */
+            phone?: string;
+            /**
+             * 企业微信部门ID
+             * Format: int64
+             */
+            wecom_department_id?: number | null;
+            /**
+             * 排序
+             * Format: int64
+             */
+            sort_order?: number;
+            /** 启用 */
+            is_active?: boolean;
         };
-        ApiTokenCreated: components["schemas"]["ApiToken"] & {
-            key: string;
+        PatchedGroupRequest: {
+            /** 名称 */
+            name?: string;
+            /** 编码 */
+            code?: string;
+            /** 说明 */
+            description?: string;
+            /** 组内分配 */
+            distribution?: components["schemas"]["DistributionEnum"];
+            /**
+             * 升级到
+             * @description 技术升级时工单转到的上一级支持组
+             */
+            escalation_group?: number | null;
+            /** 组长 */
+            manager?: number | null;
+            member_ids?: number[];
+            /** 启用 */
+            is_active?: boolean;
+        };
+        PatchedRoutingRuleRequest: {
+            /** 名称 */
+            name?: string;
+            /**
+             * 顺序
+             * Format: int64
+             */
+            order?: number;
+            /** 启用 */
+            is_active?: boolean;
+            /** 工单类型 */
+            kind?: components["schemas"]["TicketKindEnum"] | components["schemas"]["BlankEnum"];
+            /** 分类（含下级） */
+            category?: number | null;
+            /** 科室（含下级） */
+            department?: number | null;
+            /** 配置项 */
+            configuration_item?: number | null;
+            /**
+             * 关键词
+             * @description 多个关键词用逗号分隔，标题或描述包含任一即匹配
+             */
+            keywords?: string;
+            /** 派发到 */
+            target_group?: number;
+            /**
+             * 自动分配到人
+             * @description 按支持组的组内分配方式直接指定处理人
+             */
+            auto_assign?: boolean;
+        };
+        PatchedSavedFilterRequest: {
+            /** 名称 */
+            name?: string;
+            /** 条件 */
+            params?: unknown;
+            /** 共享给服务台 */
+            shared?: boolean;
+        };
+        PatchedTicketUpdateRequest: {
+            title?: string;
+            description?: string;
+            kind?: components["schemas"]["TicketKindEnum"];
+            category?: number | null;
+            impact?: components["schemas"]["ImpactEnum"];
+            urgency?: components["schemas"]["UrgencyEnum"];
+            contact_phone?: string;
+            configuration_items?: number[];
+            version?: number;
+        };
+        PatchedUserRequest: {
+            /** 姓名 */
+            display_name?: string;
+            /** 工号 */
+            employee_no?: string | null;
+            /** 职务/职称 */
+            title?: string;
+            /** 分机号 */
+            phone_ext?: string;
+            /** 手机 */
+            mobile?: string;
+            /** 电子邮件地址 */
+            email?: string;
+            /** 企业微信账号 */
+            wecom_userid?: string | null;
+            department_id?: number | null;
+            roles?: components["schemas"]["RolesEnum"][];
+            /**
+             * 有效
+             * @description 指明用户是否被认为是活跃的。以反选代替删除帐号。
+             */
+            is_active?: boolean;
+        };
+        PendRequest: {
+            reason: components["schemas"]["PendingReasonEnum"];
+            note: string;
+        };
+        /**
+         * @description * `requester` - 等待报修人回复
+         *     * `vendor` - 等待厂商
+         *     * `change` - 等待变更
+         *     * `other` - 其他
+         * @enum {string}
+         */
+        PendingReasonEnum: "requester" | "vendor" | "change" | "other";
+        Preference: {
+            kind: components["schemas"]["NotificationKindEnum"];
+            readonly kind_label: string;
+            channel: components["schemas"]["NotificationChannelEnum"];
+            enabled: boolean;
+            readonly locked: boolean;
+        };
+        PreferenceRequest: {
+            kind: components["schemas"]["NotificationKindEnum"];
+            channel: components["schemas"]["NotificationChannelEnum"];
+            enabled: boolean;
+        };
+        /**
+         * @description * `1` - P1 紧急
+         *     * `2` - P2 高
+         *     * `3` - P3 中
+         *     * `4` - P4 低
+         *     * `5` - P5 计划
+         * @enum {integer}
+         */
+        PriorityEnum: 1 | 2 | 3 | 4 | 5;
+        QueueCounts: {
+            intake: number;
+            dispatch: number;
+            overdue: number;
+            unaccepted: number;
+            mine: number;
+            my_groups: number;
+            open: number;
+        };
+        ReasonRequest: {
+            reason: string;
+        };
+        ReplyRequest: {
+            body?: string;
+            /** @default false */
+            internal: boolean;
+            files?: string[];
+        };
+        /**
+         * @description * `fixed` - 已修复
+         *     * `workaround` - 临时解决
+         *     * `guidance` - 指导操作
+         *     * `replaced` - 更换设备
+         *     * `not_reproducible` - 无法复现
+         *     * `duplicate` - 重复报修
+         *     * `no_fault` - 非故障
+         * @enum {string}
+         */
+        ResolutionCodeEnum: "fixed" | "workaround" | "guidance" | "replaced" | "not_reproducible" | "duplicate" | "no_fault";
+        ResolveRequest: {
+            code: components["schemas"]["ResolutionCodeEnum"];
+            notes: string;
+        };
+        /**
+         * @description * `requester` - 医护人员
+         *     * `agent` - 服务台坐席
+         *     * `engineer` - 工程师
+         *     * `sysadmin` - 系统管理员
+         *     * `manager` - IT 主管
+         *     * `admin` - 平台管理员
+         * @enum {string}
+         */
+        RolesEnum: "requester" | "agent" | "engineer" | "sysadmin" | "manager" | "admin";
+        RoutingRule: {
+            readonly id: number;
+            /** 名称 */
+            name: string;
+            /**
+             * 顺序
+             * Format: int64
+             */
+            order?: number;
+            /** 启用 */
+            is_active?: boolean;
+            /** 工单类型 */
+            kind?: components["schemas"]["TicketKindEnum"] | components["schemas"]["BlankEnum"];
+            /** 分类（含下级） */
+            category?: number | null;
+            /** 科室（含下级） */
+            department?: number | null;
+            /** 配置项 */
+            configuration_item?: number | null;
+            /**
+             * 关键词
+             * @description 多个关键词用逗号分隔，标题或描述包含任一即匹配
+             */
+            keywords?: string;
+            /** 派发到 */
+            target_group: number;
+            /**
+             * 自动分配到人
+             * @description 按支持组的组内分配方式直接指定处理人
+             */
+            auto_assign?: boolean;
+        };
+        RoutingRuleRequest: {
+            /** 名称 */
+            name: string;
+            /**
+             * 顺序
+             * Format: int64
+             */
+            order?: number;
+            /** 启用 */
+            is_active?: boolean;
+            /** 工单类型 */
+            kind?: components["schemas"]["TicketKindEnum"] | components["schemas"]["BlankEnum"];
+            /** 分类（含下级） */
+            category?: number | null;
+            /** 科室（含下级） */
+            department?: number | null;
+            /** 配置项 */
+            configuration_item?: number | null;
+            /**
+             * 关键词
+             * @description 多个关键词用逗号分隔，标题或描述包含任一即匹配
+             */
+            keywords?: string;
+            /** 派发到 */
+            target_group: number;
+            /**
+             * 自动分配到人
+             * @description 按支持组的组内分配方式直接指定处理人
+             */
+            auto_assign?: boolean;
+        };
+        SavedFilter: {
+            readonly id: number;
+            /** 名称 */
+            name: string;
+            /** 条件 */
+            params?: unknown;
+            /** 共享给服务台 */
+            shared?: boolean;
+            readonly owner: components["schemas"]["UserBrief"];
+        };
+        SavedFilterRequest: {
+            /** 名称 */
+            name: string;
+            /** 条件 */
+            params?: unknown;
+            /** 共享给服务台 */
+            shared?: boolean;
+        };
+        /**
+         * @description * `web` - 网页
+         *     * `h5` - 移动端
+         *     * `wecom` - 企业微信
+         *     * `miniprogram` - 小程序
+         *     * `desktop` - 一键助手
+         *     * `phone` - 电话
+         *     * `monitoring` - 监控告警
+         *     * `email` - 邮件
+         *     * `api` - 接口
+         * @enum {string}
+         */
+        TicketChannelEnum: "web" | "h5" | "wecom" | "miniprogram" | "desktop" | "phone" | "monitoring" | "email" | "api";
+        TicketCreateRequest: {
+            /** @default incident */
+            kind: components["schemas"]["TicketKindEnum"];
+            title?: string;
+            description?: string;
+            /** @default web */
+            channel: components["schemas"]["TicketChannelEnum"];
+            requester?: number;
+            department?: number | null;
+            category?: number | null;
+            impact?: components["schemas"]["ImpactEnum"];
+            urgency?: components["schemas"]["UrgencyEnum"];
+            configuration_items?: number[];
+            contact_phone?: string;
+            location?: components["schemas"]["LocationRequest"];
+            form_data?: unknown;
+            files?: string[];
+        };
+        TicketDetail: {
+            readonly id: number;
+            /** 单号 */
+            number: string;
+            /** 类型 */
+            kind: components["schemas"]["TicketKindEnum"];
+            kind_label: string;
+            /** 标题 */
+            title: string;
+            /** 状态 */
+            status?: components["schemas"]["TicketStatusEnum"];
+            status_label: string;
+            /** 优先级 */
+            priority?: components["schemas"]["PriorityEnum"];
+            /** 影响度 */
+            impact?: components["schemas"]["ImpactEnum"];
+            /** 紧急度 */
+            urgency?: components["schemas"]["UrgencyEnum"];
+            /** 来源渠道 */
+            channel?: components["schemas"]["TicketChannelEnum"];
+            channel_label: string;
+            readonly requester: components["schemas"]["UserBrief"];
+            readonly department: components["schemas"]["Brief"] | null;
+            readonly assignment_group: components["schemas"]["Brief"] | null;
+            readonly assignee: components["schemas"]["UserBrief"] | null;
+            readonly category: components["schemas"]["Brief"] | null;
+            /**
+             * 创建时间
+             * Format: date-time
+             */
+            readonly created_at: string;
+            /**
+             * 更新时间
+             * Format: date-time
+             */
+            readonly updated_at: string;
+            /**
+             * 受理时间
+             * Format: date-time
+             */
+            accepted_at?: string | null;
+            /**
+             * 解决时间
+             * Format: date-time
+             */
+            resolved_at?: string | null;
+            /**
+             * 响应截止
+             * Format: date-time
+             */
+            response_due_at?: string | null;
+            /**
+             * 解决截止
+             * Format: date-time
+             */
+            resolution_due_at?: string | null;
+            readonly overdue: boolean;
+            /**
+             * 升级级别
+             * Format: int64
+             */
+            escalation_level?: number;
+            /** 父工单 */
+            parent?: number | null;
+            /** 描述 */
+            description?: string;
+            readonly submitted_by: components["schemas"]["UserBrief"];
+            readonly accepted_by: components["schemas"]["UserBrief"] | null;
+            /** 联系电话 */
+            contact_phone?: string;
+            readonly location: {
+                [key: string]: string;
+            };
+            /** 表单数据 */
+            form_data?: unknown;
+            /** 挂起原因 */
+            pending_reason?: components["schemas"]["PendingReasonEnum"] | components["schemas"]["BlankEnum"];
+            /** 解决方式 */
+            resolution_code?: components["schemas"]["ResolutionCodeEnum"] | components["schemas"]["BlankEnum"];
+            /** 解决说明 */
+            resolution_notes?: string;
+            /**
+             * 关闭时间
+             * Format: date-time
+             */
+            closed_at?: string | null;
+            /**
+             * 重开次数
+             * Format: int64
+             */
+            reopen_count?: number;
+            readonly version: number;
+            readonly configuration_items: components["schemas"]["CIBrief"][];
+            readonly children: {
+                [key: string]: unknown;
+            }[];
+            readonly related: {
+                [key: string]: unknown;
+            }[];
+            readonly merged_into: {
+                [key: string]: unknown;
+            } | null;
+            readonly parent_ticket: {
+                [key: string]: unknown;
+            } | null;
+            readonly allowed_actions: string[];
+        };
+        TicketEvent: {
+            readonly id: number;
+            /** 事件 */
+            kind: components["schemas"]["EventKindEnum"];
+            kind_label: string;
+            /**
+             * 时间
+             * Format: date-time
+             */
+            readonly created_at: string;
+            readonly actor: components["schemas"]["UserBrief"] | null;
+            /** 操作人标识 */
+            actor_label: string;
+            /** 报修人可见 */
+            public?: boolean;
+            /** 内容 */
+            body?: string;
+            /** 数据 */
+            data?: unknown;
+            readonly attachments: components["schemas"]["Attachment"][];
+        };
+        /**
+         * @description * `request` - 服务请求
+         *     * `incident` - 故障
+         * @enum {string}
+         */
+        TicketKindEnum: "request" | "incident";
+        TicketList: {
+            readonly id: number;
+            /** 单号 */
+            number: string;
+            /** 类型 */
+            kind: components["schemas"]["TicketKindEnum"];
+            kind_label: string;
+            /** 标题 */
+            title: string;
+            /** 状态 */
+            status?: components["schemas"]["TicketStatusEnum"];
+            status_label: string;
+            /** 优先级 */
+            priority?: components["schemas"]["PriorityEnum"];
+            /** 影响度 */
+            impact?: components["schemas"]["ImpactEnum"];
+            /** 紧急度 */
+            urgency?: components["schemas"]["UrgencyEnum"];
+            /** 来源渠道 */
+            channel?: components["schemas"]["TicketChannelEnum"];
+            channel_label: string;
+            readonly requester: components["schemas"]["UserBrief"];
+            readonly department: components["schemas"]["Brief"] | null;
+            readonly assignment_group: components["schemas"]["Brief"] | null;
+            readonly assignee: components["schemas"]["UserBrief"] | null;
+            readonly category: components["schemas"]["Brief"] | null;
+            /**
+             * 创建时间
+             * Format: date-time
+             */
+            readonly created_at: string;
+            /**
+             * 更新时间
+             * Format: date-time
+             */
+            readonly updated_at: string;
+            /**
+             * 受理时间
+             * Format: date-time
+             */
+            accepted_at?: string | null;
+            /**
+             * 解决时间
+             * Format: date-time
+             */
+            resolved_at?: string | null;
+            /**
+             * 响应截止
+             * Format: date-time
+             */
+            response_due_at?: string | null;
+            /**
+             * 解决截止
+             * Format: date-time
+             */
+            resolution_due_at?: string | null;
+            readonly overdue: boolean;
+            /**
+             * 升级级别
+             * Format: int64
+             */
+            escalation_level?: number;
+            /** 父工单 */
+            parent?: number | null;
+        };
+        TicketRefRequest: {
+            ticket: number | null;
+        };
+        /**
+         * @description * `new` - 待受理
+         *     * `accepted` - 待派发
+         *     * `assigned` - 已派发
+         *     * `in_progress` - 处理中
+         *     * `pending` - 挂起
+         *     * `resolved` - 已解决
+         *     * `closed` - 已关闭
+         *     * `cancelled` - 已取消
+         * @enum {string}
+         */
+        TicketStatusEnum: "new" | "accepted" | "assigned" | "in_progress" | "pending" | "resolved" | "closed" | "cancelled";
+        TotpSetup: {
+            otpauth_url: string;
+            qr_svg: string;
         };
         TotpStatus: {
             enabled: boolean;
             confirmed: boolean;
         };
-        TotpDevice: {
-            otpauth_url: string;
-            qr_svg: string;
+        TransferRequest: {
+            group: number;
+            reason: string;
         };
-        OtpToken: {
-            otp_token: string;
+        Unread: {
+            unread: number;
         };
-        /** @enum {string} */
-        DepartmentKindEnum: "campus" | "department";
-        UserRef: {
-            id: number;
-            display_name: string;
-        };
-        Department: {
-            id: number;
-            name: string;
-            code: string;
-            kind: components["schemas"]["DepartmentKindEnum"];
-            parent: number | null;
-            full_name: string;
-            head: components["schemas"]["UserRef"] | null;
-            user_count: number;
-        };
-        DepartmentTreeNode: {
-            id: number;
-            name: string;
-            kind: components["schemas"]["DepartmentKindEnum"];
-            children: components["schemas"]["DepartmentTreeNode"][];
-        };
+        /**
+         * @description * `1` - 高（业务中断）
+         *     * `2` - 中（业务受影响）
+         *     * `3` - 低（可以等待）
+         * @enum {integer}
+         */
+        UrgencyEnum: 1 | 2 | 3;
         User: {
-            id: number;
+            readonly id: number;
+            /**
+             * 用户名
+             * @description 必填；长度为150个字符或以下；只能包含字母、数字、特殊字符“@”、“.”、“-”和“_”。
+             */
+            readonly username: string;
+            /** 姓名 */
+            display_name?: string;
+            /** 工号 */
+            employee_no?: string | null;
+            /** 职务/职称 */
+            title?: string;
+            /** 分机号 */
+            phone_ext?: string;
+            /** 手机 */
+            mobile?: string;
+            /** 电子邮件地址 */
+            email?: string;
+            /** 企业微信账号 */
+            wecom_userid?: string | null;
+            readonly department: components["schemas"]["DepartmentBrief"] | null;
+            roles?: components["schemas"]["RolesEnum"][];
+            /**
+             * 有效
+             * @description 指明用户是否被认为是活跃的。以反选代替删除帐号。
+             */
+            is_active?: boolean;
+            /** 来源 */
+            readonly source: components["schemas"]["UserSourceEnum"];
+            /**
+             * 上次登录
+             * Format: date-time
+             */
+            readonly last_login: string | null;
+            /**
+             * 加入日期
+             * Format: date-time
+             */
+            readonly date_joined: string;
+            readonly locked: boolean;
+        };
+        UserBrief: {
+            readonly id: number;
+            /**
+             * 用户名
+             * @description 必填；长度为150个字符或以下；只能包含字母、数字、特殊字符“@”、“.”、“-”和“_”。
+             */
             username: string;
             display_name: string;
-            employee_no: string;
-            title: string;
-            phone_ext: string;
-            department: components["schemas"]["DepartmentRef"] | null;
-            roles: components["schemas"]["RoleEnum"][];
-            is_active: boolean;
-            /** Format: date-time */
-            last_login: string | null;
-            locked: boolean;
         };
-        PatchedUserUpdate: {
-            roles?: components["schemas"]["RoleEnum"][];
-            is_active?: boolean;
-            department?: number | null;
-            title?: string;
-            display_name?: string;
-            employee_no?: string;
-            phone_ext?: string;
-            email?: string;
+        UserBriefRequest: {
+            /**
+             * 用户名
+             * @description 必填；长度为150个字符或以下；只能包含字母、数字、特殊字符“@”、“.”、“-”和“_”。
+             */
+            username: string;
+            display_name: string;
         };
-        /** @enum {string} */
-        JobStatusEnum: "queued" | "running" | "succeeded" | "failed";
-        Job: {
-            id: number;
-            kind: string;
-            kind_label: string;
-            status: components["schemas"]["JobStatusEnum"];
-            status_label: string;
-            progress: number;
-            total: number;
-            message: string;
-            log: string;
-            result: {
-                [key: string]: unknown;
-            } | null;
-            created_by: number | null;
-            /** Format: date-time */
-            created_at: string;
-            /** Format: date-time */
-            started_at: string | null;
-            /** Format: date-time */
-            finished_at: string | null;
-        };
-        UserImportUpload: {
-            /** Format: binary */
-            file: string;
-        };
-        HealthCheck: {
-            ok: boolean;
-        };
-        HeartbeatCheck: {
-            ok: boolean;
-            /** Format: date-time */
-            last_heartbeat: string | null;
-        };
-        Health: {
-            /** @enum {string} */
-            status: "ok" | "degraded";
-            database?: components["schemas"]["HealthCheck"];
-            cache?: components["schemas"]["HealthCheck"];
-            worker?: components["schemas"]["HeartbeatCheck"];
-            beat?: components["schemas"]["HeartbeatCheck"];
-            version: string;
-        };
-        PaginatedApiTokenList: {
-            /** @example 123 */
-            count: number;
-            /** Format: uri */
-            next?: string | null;
-            /** Format: uri */
-            previous?: string | null;
-            results: components["schemas"]["ApiToken"][];
-        };
-        PaginatedDepartmentList: {
-            /** @example 123 */
-            count: number;
-            /** Format: uri */
-            next?: string | null;
-            /** Format: uri */
-            previous?: string | null;
-            results: components["schemas"]["Department"][];
-        };
-        PaginatedUserList: {
-            /** @example 123 */
-            count: number;
-            /** Format: uri */
-            next?: string | null;
-            /** Format: uri */
-            previous?: string | null;
-            results: components["schemas"]["User"][];
-        };
-        PaginatedJobList: {
-            /** @example 123 */
-            count: number;
-            /** Format: uri */
-            next?: string | null;
-            /** Format: uri */
-            previous?: string | null;
-            results: components["schemas"]["Job"][];
-        };
+        /**
+         * @description * `local` - 本地
+         *     * `ldap` - LDAP/AD
+         *     * `import` - 导入
+         * @enum {string}
+         */
+        UserSourceEnum: "local" | "ldap" | "import";
     };
     responses: never;
     parameters: never;
@@ -525,7 +2329,171 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    auth_csrf: {
+    assignment_groups_list: {
+        parameters: {
+            query?: {
+                is_active?: boolean;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedGroupList"];
+                };
+            };
+        };
+    };
+    assignment_groups_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["GroupRequest"];
+                "multipart/form-data": components["schemas"]["GroupRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+        };
+    };
+    assignment_groups_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 支持组 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+        };
+    };
+    assignment_groups_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 支持组 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedGroupRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedGroupRequest"];
+                "multipart/form-data": components["schemas"]["PatchedGroupRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Group"];
+                };
+            };
+        };
+    };
+    attachments_download_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 附件 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    attachments_thumbnail_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 附件 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    auth_csrf_retrieve: {
         parameters: {
             query?: never;
             header?: never;
@@ -543,7 +2511,7 @@ export interface operations {
             };
         };
     };
-    auth_login: {
+    auth_login_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -552,7 +2520,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["Login"];
+                "application/json": components["schemas"]["LoginRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["LoginRequest"];
+                "multipart/form-data": components["schemas"]["LoginRequest"];
             };
         };
         responses: {
@@ -564,7 +2534,6 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description Error envelope */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -573,7 +2542,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
-            /** @description Error envelope */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -584,7 +2552,7 @@ export interface operations {
             };
         };
     };
-    auth_logout: {
+    auth_logout_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -602,7 +2570,7 @@ export interface operations {
             };
         };
     };
-    auth_me: {
+    auth_me_retrieve: {
         parameters: {
             query?: never;
             header?: never;
@@ -619,18 +2587,9 @@ export interface operations {
                     "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description Error envelope */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
         };
     };
-    auth_password: {
+    auth_password_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -639,7 +2598,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PasswordChange"];
+                "application/json": components["schemas"]["PasswordChangeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PasswordChangeRequest"];
+                "multipart/form-data": components["schemas"]["PasswordChangeRequest"];
             };
         };
         responses: {
@@ -650,8 +2611,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error envelope */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -663,7 +2631,12 @@ export interface operations {
     };
     auth_tokens_list: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -689,7 +2662,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ApiTokenCreate"];
+                "application/json": components["schemas"]["ApiTokenCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ApiTokenCreateRequest"];
+                "multipart/form-data": components["schemas"]["ApiTokenCreateRequest"];
             };
         };
         responses: {
@@ -701,8 +2676,15 @@ export interface operations {
                     "application/json": components["schemas"]["ApiTokenCreated"];
                 };
             };
-            /** @description Error envelope */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -717,6 +2699,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description 标识此 API 令牌 的 唯一整数值。 */
                 id: number;
             };
             cookie?: never;
@@ -729,15 +2712,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
-            };
-            /** @description Error envelope */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
             };
         };
     };
@@ -774,7 +2748,23 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TotpDevice"];
+                    "application/json": components["schemas"]["TotpSetup"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -786,11 +2776,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["OtpToken"];
-            };
-        };
+        requestBody?: never;
         responses: {
             /** @description No response body */
             204: {
@@ -799,8 +2785,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error envelope */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -810,7 +2803,7 @@ export interface operations {
             };
         };
     };
-    auth_totp_confirm: {
+    auth_totp_confirm_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -819,7 +2812,9 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["OtpToken"];
+                "application/json": components["schemas"]["OtpTokenRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["OtpTokenRequest"];
+                "multipart/form-data": components["schemas"]["OtpTokenRequest"];
             };
         };
         responses: {
@@ -830,8 +2825,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Error envelope */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -841,13 +2843,191 @@ export interface operations {
             };
         };
     };
+    categories_list: {
+        parameters: {
+            query?: {
+                is_active?: boolean;
+                /**
+                 * @description 留空表示请求与故障均可用
+                 *
+                 *     * `request` - 服务请求
+                 *     * `incident` - 故障
+                 */
+                kind?: "incident" | "request";
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                parent?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"][];
+                };
+            };
+        };
+    };
+    categories_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CategoryRequest"];
+                "multipart/form-data": components["schemas"]["CategoryRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+        };
+    };
+    categories_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 分类 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+        };
+    };
+    categories_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 分类 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedCategoryRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedCategoryRequest"];
+                "multipart/form-data": components["schemas"]["PatchedCategoryRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Category"];
+                };
+            };
+        };
+    };
+    configuration_items_list: {
+        parameters: {
+            query?: {
+                ci_class__code?: string;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `planned` - 规划中
+                 *     * `in_use` - 在用
+                 *     * `maintenance` - 维护中
+                 *     * `retired` - 已退役
+                 */
+                status?: "in_use" | "maintenance" | "planned" | "retired";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCIBriefList"];
+                };
+            };
+        };
+    };
+    configuration_items_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 配置项 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CIBrief"];
+                };
+            };
+        };
+    };
     departments_list: {
         parameters: {
             query?: {
+                is_active?: boolean;
+                /**
+                 * @description * `hospital` - 医院
+                 *     * `campus` - 院区
+                 *     * `department` - 科室
+                 *     * `ward` - 病区/护理单元
+                 */
+                kind?: "campus" | "department" | "hospital" | "ward";
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
                 page?: number;
+                /** @description 每页返回的结果数量。 */
                 page_size?: number;
                 parent?: number;
-                kind?: components["schemas"]["DepartmentKindEnum"];
+                /** @description 搜索关键词。 */
                 search?: string;
             };
             header?: never;
@@ -866,9 +3046,98 @@ export interface operations {
             };
         };
     };
-    departments_tree: {
+    departments_create: {
         parameters: {
             query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DepartmentRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DepartmentRequest"];
+                "multipart/form-data": components["schemas"]["DepartmentRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Department"];
+                };
+            };
+        };
+    };
+    departments_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 科室 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Department"];
+                };
+            };
+        };
+    };
+    departments_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 科室 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedDepartmentRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedDepartmentRequest"];
+                "multipart/form-data": components["schemas"]["PatchedDepartmentRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Department"];
+                };
+            };
+        };
+    };
+    departments_tree_list: {
+        parameters: {
+            query?: {
+                is_active?: boolean;
+                /**
+                 * @description * `hospital` - 医院
+                 *     * `campus` - 院区
+                 *     * `department` - 科室
+                 *     * `ward` - 病区/护理单元
+                 */
+                kind?: "campus" | "department" | "hospital" | "ward";
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                parent?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -885,153 +3154,25 @@ export interface operations {
             };
         };
     };
-    users_list: {
-        parameters: {
-            query?: {
-                page?: number;
-                page_size?: number;
-                department?: number;
-                role?: components["schemas"]["RoleEnum"];
-                search?: string;
-                is_active?: boolean;
-                ordering?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["PaginatedUserList"];
-                };
-            };
-        };
-    };
-    users_partial_update: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: {
-            content: {
-                "application/json": components["schemas"]["PatchedUserUpdate"];
-            };
-        };
-        responses: {
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["User"];
-                };
-            };
-            /** @description Error envelope */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-            /** @description Error envelope */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-        };
-    };
-    users_unlock: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: number;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description No response body */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-        };
-    };
-    user_imports_create: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "multipart/form-data": components["schemas"]["UserImportUpload"];
-            };
-        };
-        responses: {
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Job"];
-                };
-            };
-            /** @description Error envelope */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
-                };
-            };
-        };
-    };
-    user_imports_template: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description xlsx template */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
-                };
-            };
-        };
-    };
     jobs_list: {
         parameters: {
             query?: {
+                kind?: string;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
                 page?: number;
+                /** @description 每页返回的结果数量。 */
                 page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `queued` - 排队中
+                 *     * `running` - 运行中
+                 *     * `succeeded` - 已完成
+                 *     * `failed` - 失败
+                 */
+                status?: "failed" | "queued" | "running" | "succeeded";
             };
             header?: never;
             path?: never;
@@ -1054,6 +3195,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description 标识此 后台任务 的 唯一整数值。 */
                 id: number;
             };
             cookie?: never;
@@ -1068,21 +3210,438 @@ export interface operations {
                     "application/json": components["schemas"]["Job"];
                 };
             };
-            /** @description Error envelope */
-            404: {
+        };
+    };
+    notification_preferences_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"];
+                    "application/json": components["schemas"]["Preference"][];
                 };
             };
         };
     };
-    system_health: {
+    notification_preferences_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferenceRequest"][];
+                "application/x-www-form-urlencoded": components["schemas"]["PreferenceRequest"][];
+                "multipart/form-data": components["schemas"]["PreferenceRequest"][];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preference"][];
+                };
+            };
+        };
+    };
+    notifications_list: {
         parameters: {
             query?: {
-                public?: number;
+                /**
+                 * @description * `ticket.created` - 新工单
+                 *     * `ticket.submitted` - 我的工单已提交
+                 *     * `ticket.accepted` - 我的工单已受理
+                 *     * `ticket.assigned` - 工单派发给我/我的组
+                 *     * `ticket.reply` - 工单有新回复
+                 *     * `ticket.pending` - 工单等待我回复
+                 *     * `ticket.resolved` - 我的工单已解决
+                 *     * `ticket.closed` - 工单已关闭
+                 *     * `ticket.reopened` - 工单被重新打开
+                 *     * `ticket.escalated` - 工单升级
+                 *     * `ticket.mentioned` - 有人@我
+                 */
+                kind?: "ticket.accepted" | "ticket.assigned" | "ticket.closed" | "ticket.created" | "ticket.escalated" | "ticket.mentioned" | "ticket.pending" | "ticket.reopened" | "ticket.reply" | "ticket.resolved" | "ticket.submitted";
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedNotificationList"];
+                };
+            };
+        };
+    };
+    notifications_mark_read_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["MarkReadRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MarkReadRequest"];
+                "multipart/form-data": components["schemas"]["MarkReadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unread"];
+                };
+            };
+        };
+    };
+    notifications_unread_count_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unread"];
+                };
+            };
+        };
+    };
+    routing_rules_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRule"][];
+                };
+            };
+        };
+    };
+    routing_rules_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoutingRuleRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RoutingRuleRequest"];
+                "multipart/form-data": components["schemas"]["RoutingRuleRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRule"];
+                };
+            };
+        };
+    };
+    routing_rules_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 派发规则 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRule"];
+                };
+            };
+        };
+    };
+    routing_rules_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 派发规则 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RoutingRuleRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RoutingRuleRequest"];
+                "multipart/form-data": components["schemas"]["RoutingRuleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRule"];
+                };
+            };
+        };
+    };
+    routing_rules_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 派发规则 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    routing_rules_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 派发规则 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedRoutingRuleRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedRoutingRuleRequest"];
+                "multipart/form-data": components["schemas"]["PatchedRoutingRuleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoutingRule"];
+                };
+            };
+        };
+    };
+    saved_filters_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFilter"][];
+                };
+            };
+        };
+    };
+    saved_filters_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedFilterRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SavedFilterRequest"];
+                "multipart/form-data": components["schemas"]["SavedFilterRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFilter"];
+                };
+            };
+        };
+    };
+    saved_filters_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 保存的筛选 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFilter"];
+                };
+            };
+        };
+    };
+    saved_filters_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 保存的筛选 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SavedFilterRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SavedFilterRequest"];
+                "multipart/form-data": components["schemas"]["SavedFilterRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFilter"];
+                };
+            };
+        };
+    };
+    saved_filters_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 保存的筛选 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    saved_filters_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 保存的筛选 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedSavedFilterRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedSavedFilterRequest"];
+                "multipart/form-data": components["schemas"]["PatchedSavedFilterRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedFilter"];
+                };
+            };
+        };
+    };
+    system_health_retrieve: {
+        parameters: {
+            query?: {
+                public?: boolean;
             };
             header?: never;
             path?: never;
@@ -1098,7 +3657,1663 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description Error envelope */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    tickets_list: {
+        parameters: {
+            query?: {
+                assignee?: number;
+                assignment_group?: number;
+                category?: number;
+                /**
+                 * @description * `web` - 网页
+                 *     * `h5` - 移动端
+                 *     * `wecom` - 企业微信
+                 *     * `miniprogram` - 小程序
+                 *     * `desktop` - 一键助手
+                 *     * `phone` - 电话
+                 *     * `monitoring` - 监控告警
+                 *     * `email` - 邮件
+                 *     * `api` - 接口
+                 */
+                channel?: "api" | "desktop" | "email" | "h5" | "miniprogram" | "monitoring" | "phone" | "web" | "wecom";
+                configuration_item?: number;
+                created_after?: string;
+                created_before?: string;
+                department?: number;
+                /**
+                 * @description * `request` - 服务请求
+                 *     * `incident` - 故障
+                 */
+                kind?: "incident" | "request";
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                parent?: number;
+                /**
+                 * @description * `1` - P1 紧急
+                 *     * `2` - P2 高
+                 *     * `3` - P3 中
+                 *     * `4` - P4 低
+                 *     * `5` - P5 计划
+                 */
+                priority?: 1 | 2 | 3 | 4 | 5;
+                /** @description 单号或关键词 */
+                q?: string;
+                /**
+                 * @description * `intake` - intake
+                 *     * `dispatch` - dispatch
+                 *     * `overdue` - overdue
+                 *     * `unaccepted` - unaccepted
+                 *     * `mine` - mine
+                 *     * `my_groups` - my_groups
+                 *     * `open` - open
+                 *     * `all` - all
+                 */
+                queue?: "all" | "dispatch" | "intake" | "mine" | "my_groups" | "open" | "overdue" | "unaccepted";
+                requester?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `new` - 待受理
+                 *     * `accepted` - 待派发
+                 *     * `assigned` - 已派发
+                 *     * `in_progress` - 处理中
+                 *     * `pending` - 挂起
+                 *     * `resolved` - 已解决
+                 *     * `closed` - 已关闭
+                 *     * `cancelled` - 已取消
+                 */
+                status?: ("accepted" | "assigned" | "cancelled" | "closed" | "in_progress" | "new" | "pending" | "resolved")[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedTicketListList"];
+                };
+            };
+        };
+    };
+    tickets_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TicketCreateRequest"];
+                "multipart/form-data": components["schemas"]["TicketCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    tickets_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 工单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+        };
+    };
+    tickets_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 工单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedTicketUpdateRequest"];
+                "multipart/form-data": components["schemas"]["PatchedTicketUpdateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedTicketUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    tickets_accept_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 工单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    tickets_assign_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 工单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AssignRequest"];
+                "multipart/form-data": components["schemas"]["AssignRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AssignRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    tickets_attach_create: {
+        parameters: {
+            query?: {
+                assignee?: number;
+                assignment_group?: number;
+                category?: number;
+                /**
+                 * @description * `web` - 网页
+                 *     * `h5` - 移动端
+                 *     * `wecom` - 企业微信
+                 *     * `miniprogram` - 小程序
+                 *     * `desktop` - 一键助手
+                 *     * `phone` - 电话
+                 *     * `monitoring` - 监控告警
+                 *     * `email` - 邮件
+                 *     * `api` - 接口
+                 */
+                channel?: "api" | "desktop" | "email" | "h5" | "miniprogram" | "monitoring" | "phone" | "web" | "wecom";
+                configuration_item?: number;
+                created_after?: string;
+                created_before?: string;
+                department?: number;
+                /**
+                 * @description * `request` - 服务请求
+                 *     * `incident` - 故障
+                 */
+                kind?: "incident" | "request";
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                parent?: number;
+                /**
+                 * @description * `1` - P1 紧急
+                 *     * `2` - P2 高
+                 *     * `3` - P3 中
+                 *     * `4` - P4 低
+                 *     * `5` - P5 计划
+                 */
+                priority?: 1 | 2 | 3 | 4 | 5;
+                /** @description 单号或关键词 */
+                q?: string;
+                /**
+                 * @description * `intake` - intake
+                 *     * `dispatch` - dispatch
+                 *     * `overdue` - overdue
+                 *     * `unaccepted` - unaccepted
+                 *     * `mine` - mine
+                 *     * `my_groups` - my_groups
+                 *     * `open` - open
+                 *     * `all` - all
+                 */
+                queue?: "all" | "dispatch" | "intake" | "mine" | "my_groups" | "open" | "overdue" | "unaccepted";
+                requester?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `new` - 待受理
+                 *     * `accepted` - 待派发
+                 *     * `assigned` - 已派发
+                 *     * `in_progress` - 处理中
+                 *     * `pending` - 挂起
+                 *     * `resolved` - 已解决
+                 *     * `closed` - 已关闭
+                 *     * `cancelled` - 已取消
+                 */
+                status?: ("accepted" | "assigned" | "cancelled" | "closed" | "in_progress" | "new" | "pending" | "resolved")[];
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 工单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["AttachRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAttachmentList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    tickets_cancel_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 工单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+                "multipart/form-data": components["schemas"]["ReasonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    tickets_close_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 工单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+                "multipart/form-data": components["schemas"]["NoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    tickets_confirm_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 工单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    tickets_escalate_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 工单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EscalateRequest"];
+                "multipart/form-data": components["schemas"]["EscalateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["EscalateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    tickets_events_list: {
+        parameters: {
+            query?: {
+                assignee?: number;
+                assignment_group?: number;
+                category?: number;
+                /**
+                 * @description * `web` - 网页
+                 *     * `h5` - 移动端
+                 *     * `wecom` - 企业微信
+                 *     * `miniprogram` - 小程序
+                 *     * `desktop` - 一键助手
+                 *     * `phone` - 电话
+                 *     * `monitoring` - 监控告警
+                 *     * `email` - 邮件
+                 *     * `api` - 接口
+                 */
+                channel?: "api" | "desktop" | "email" | "h5" | "miniprogram" | "monitoring" | "phone" | "web" | "wecom";
+                configuration_item?: number;
+                created_after?: string;
+                created_before?: string;
+                department?: number;
+                /**
+                 * @description * `request` - 服务请求
+                 *     * `incident` - 故障
+                 */
+                kind?: "incident" | "request";
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                parent?: number;
+                /**
+                 * @description * `1` - P1 紧急
+                 *     * `2` - P2 高
+                 *     * `3` - P3 中
+                 *     * `4` - P4 低
+                 *     * `5` - P5 计划
+                 */
+                priority?: 1 | 2 | 3 | 4 | 5;
+                /** @description 单号或关键词 */
+                q?: string;
+                /**
+                 * @description * `intake` - intake
+                 *     * `dispatch` - dispatch
+                 *     * `overdue` - overdue
+                 *     * `unaccepted` - unaccepted
+                 *     * `mine` - mine
+                 *     * `my_groups` - my_groups
+                 *     * `open` - open
+                 *     * `all` - all
+                 */
+                queue?: "all" | "dispatch" | "intake" | "mine" | "my_groups" | "open" | "overdue" | "unaccepted";
+                requester?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `new` - 待受理
+                 *     * `accepted` - 待派发
+                 *     * `assigned` - 已派发
+                 *     * `in_progress` - 处理中
+                 *     * `pending` - 挂起
+                 *     * `resolved` - 已解决
+                 *     * `closed` - 已关闭
+                 *     * `cancelled` - 已取消
+                 */
+                status?: ("accepted" | "assigned" | "cancelled" | "closed" | "in_progress" | "new" | "pending" | "resolved")[];
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 工单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketEvent"][];
+                };
+            };
+        };
+    };
+    tickets_link_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 工单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketRefRequest"];
+                "multipart/form-data": components["schemas"]["TicketRefRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TicketRefRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    tickets_merge_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 工单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketRefRequest"];
+                "multipart/form-data": components["schemas"]["TicketRefRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TicketRefRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    tickets_pend_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 工单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PendRequest"];
+                "multipart/form-data": components["schemas"]["PendRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PendRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    tickets_reopen_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 工单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+                "multipart/form-data": components["schemas"]["ReasonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    tickets_reply_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 工单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReplyRequest"];
+                "multipart/form-data": components["schemas"]["ReplyRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketEvent"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    tickets_resolve_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 工单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveRequest"];
+                "multipart/form-data": components["schemas"]["ResolveRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ResolveRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    tickets_resume_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 工单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+                "multipart/form-data": components["schemas"]["NoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    tickets_set_parent_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 工单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TicketRefRequest"];
+                "multipart/form-data": components["schemas"]["TicketRefRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TicketRefRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    tickets_start_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 工单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    tickets_transfer_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 工单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TransferRequest"];
+                "multipart/form-data": components["schemas"]["TransferRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TransferRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    tickets_bulk_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkRequest"];
+                "multipart/form-data": components["schemas"]["BulkRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["BulkRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResult"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    tickets_export_retrieve: {
+        parameters: {
+            query?: {
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
+    tickets_queues_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueCounts"];
+                };
+            };
+        };
+    };
+    user_imports_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    user_imports_template_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description xlsx */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    users_list: {
+        parameters: {
+            query?: {
+                /** @description 科室（含下级） */
+                department?: number;
+                is_active?: boolean;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /**
+                 * @description * `requester` - 医护人员
+                 *     * `agent` - 服务台坐席
+                 *     * `engineer` - 工程师
+                 *     * `sysadmin` - 系统管理员
+                 *     * `manager` - IT 主管
+                 *     * `admin` - 平台管理员
+                 */
+                role?: "admin" | "agent" | "engineer" | "manager" | "requester" | "sysadmin";
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `local` - 本地
+                 *     * `ldap` - LDAP/AD
+                 *     * `import` - 导入
+                 */
+                source?: "import" | "ldap" | "local";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedUserList"];
+                };
+            };
+        };
+    };
+    users_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 用户 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+        };
+    };
+    users_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 用户 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedUserRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedUserRequest"];
+                "multipart/form-data": components["schemas"]["PatchedUserRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+        };
+    };
+    users_unlock_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 用户 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -50,16 +50,21 @@ export type TotpDevice = ResponseData<'/api/v1/auth/totp/', 'post'>;
 export type DepartmentPage = ResponseData<'/api/v1/departments/', 'get'>;
 export type Department = Results<DepartmentPage>;
 export type DepartmentQuery = QueryParams<'/api/v1/departments/', 'get'>;
-export type DepartmentTreeNode = ResponseData<'/api/v1/departments/tree/', 'get'>[number];
+type RawTreeNode = ResponseData<'/api/v1/departments/tree/', 'get'>[number];
+/** drf-spectacular cannot express the recursion, so `children` is re-typed here. */
+export type DepartmentTreeNode = Omit<RawTreeNode, 'children'> & { children: DepartmentTreeNode[] };
 
 export type UserPage = ResponseData<'/api/v1/users/', 'get'>;
 export type User = Results<UserPage>;
 export type UserQuery = QueryParams<'/api/v1/users/', 'get'>;
 export type UserPatch = RequestBody<'/api/v1/users/{id}/', 'patch'>;
 
-export type JobPage = ResponseData<'/api/v1/jobs/', 'get'>;
-export type Job = ResponseData<'/api/v1/jobs/{id}/', 'get'>;
+type RawJob = ResponseData<'/api/v1/jobs/{id}/', 'get'>;
+/** `result` is a JSON object chosen by the job kind (the schema says only "any"). */
+export type Job = Omit<RawJob, 'result'> & { result: Record<string, unknown> | null };
 export type JobStatus = Job['status'];
+export type JobPage = Omit<ResponseData<'/api/v1/jobs/', 'get'>, 'results'> & { results: Job[] };
 export type JobQuery = QueryParams<'/api/v1/jobs/', 'get'>;
 
 export type Health = ResponseData<'/api/v1/system/health/', 'get'>;
+export type HealthQuery = QueryParams<'/api/v1/system/health/', 'get'>;

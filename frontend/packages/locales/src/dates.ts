@@ -53,3 +53,12 @@ export function secondsBetween(start: DateInput, end: DateInput): number | null 
 export function hourOfDay(now: DateInput = new Date(), timeZone: string = DEFAULT_TIME_ZONE): number {
   return parse(now)?.tz(timeZone).hour() ?? 0;
 }
+
+/** Locale key of the greeting for the hour in the hospital's time zone (`home.greeting_*`). */
+export function greetingKey(now: DateInput = new Date()): string {
+  const hour = hourOfDay(now);
+  if (hour < 11) return 'home.greeting_morning';
+  if (hour < 13) return 'home.greeting_noon';
+  if (hour < 18) return 'home.greeting_afternoon';
+  return 'home.greeting_evening';
+}

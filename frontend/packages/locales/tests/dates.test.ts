@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatDate, formatDateTime, fromNow, hourOfDay, secondsBetween } from '../src';
+import { formatDate, formatDateTime, fromNow, greetingKey, hourOfDay, secondsBetween } from '../src';
 
 describe('formatDateTime', () => {
   it('shows UTC instants in Asia/Shanghai as YYYY-MM-DD HH:mm, 24-hour', () => {
@@ -49,5 +49,14 @@ describe('helpers', () => {
   });
   it('knows the hour in Shanghai', () => {
     expect(hourOfDay('2026-03-01T23:30:00Z')).toBe(7);
+  });
+});
+
+describe('greetingKey', () => {
+  it('greets by the hour in Shanghai', () => {
+    expect(greetingKey('2026-03-01T00:30:00Z')).toBe('home.greeting_morning'); // 08:30
+    expect(greetingKey('2026-03-01T04:00:00Z')).toBe('home.greeting_noon'); // 12:00
+    expect(greetingKey('2026-03-01T07:00:00Z')).toBe('home.greeting_afternoon'); // 15:00
+    expect(greetingKey('2026-03-01T12:00:00Z')).toBe('home.greeting_evening'); // 20:00
   });
 });

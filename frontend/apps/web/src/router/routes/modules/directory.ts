@@ -1,20 +1,23 @@
 import type { RouteRecordRaw } from 'vue-router';
 
+// Paths follow the server's `me.navigation` (hitsm/accounts/navigation.py); the Django admin
+// itself lives at /admin/django/.
+
 export const directoryRoutes: RouteRecordRaw[] = [
   {
-    path: 'users',
+    path: 'admin/users',
     name: 'users',
     component: () => import('@/views/directory/users/index.vue'),
     meta: { navKey: 'users', title: 'nav.users' },
   },
   {
-    path: 'users/import',
+    path: 'admin/user-import',
     name: 'user_import',
     component: () => import('@/views/directory/user-import/index.vue'),
     meta: { navKey: 'user_import', title: 'nav.user_import' },
   },
   {
-    path: 'departments',
+    path: 'admin/departments',
     name: 'departments',
     component: () => import('@/views/directory/departments/index.vue'),
     meta: { navKey: 'departments', title: 'nav.departments' },

@@ -8,7 +8,7 @@ export const systemRoutes: RouteRecordRaw[] = [
     meta: { navKey: 'jobs', title: 'nav.jobs' },
   },
   {
-    path: 'system',
+    path: 'admin/system',
     name: 'system',
     component: () => import('@/views/system/health/index.vue'),
     meta: { navKey: 'system', title: 'nav.system' },

@@ -3,7 +3,8 @@ import { getDepartmentTree, listDepartments, type Department, type DepartmentTre
 export interface DepartmentRow {
   id: number;
   name: string;
-  kind: DepartmentTreeNode['kind'];
+  /** hospital, campus, department or ward. */
+  kind: string;
   code: string;
   head: Department['head'];
   userCount: number;
@@ -31,7 +32,7 @@ export function mergeTree(tree: DepartmentTreeNode[], flat: Department[]): Depar
       id: node.id,
       name: node.name,
       kind: node.kind,
-      code: detail?.code ?? '',
+      code: node.code || detail?.code || '',
       head: detail?.head ?? null,
       userCount: detail?.user_count ?? 0,
       children: (node.children ?? []).map(convert),
@@ -44,7 +45,7 @@ export function countTree(rows: DepartmentRow[]): { campuses: number; department
   const totals = { campuses: 0, departments: 0, users: 0 };
   const walk = (row: DepartmentRow): void => {
     if (row.kind === 'campus') totals.campuses += 1;
-    else totals.departments += 1;
+    else if (row.kind !== 'hospital') totals.departments += 1;
     totals.users += row.userCount;
     row.children.forEach(walk);
   };

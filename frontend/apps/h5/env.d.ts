@@ -1,0 +1,12 @@
+/// <reference types="vite/client" />
+
+import 'vue-router';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without a session (login, 404). */
+    public?: boolean;
+    /** Locale key of the page title. */
+    title?: string;
+  }
+}

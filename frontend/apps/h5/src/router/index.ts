@@ -1,0 +1,48 @@
+import { createRouter, createWebHistory, type Router, type RouteRecordRaw } from 'vue-router';
+
+import { i18n } from '@/i18n';
+import { useSessionStore } from '@/stores/session';
+
+import { decideH5Route } from './guard';
+
+const routes: RouteRecordRaw[] = [
+  {
+    path: '/login',
+    name: 'login',
+    component: () => import('@/views/auth/login/index.vue'),
+    meta: { public: true, title: 'auth.welcome' },
+  },
+  {
+    path: '/',
+    component: () => import('@/layouts/tab-layout/index.vue'),
+    children: [
+      {
+        path: '',
+        name: 'home',
+        component: () => import('@/views/portal/home/index.vue'),
+        meta: { title: 'h5.tab_home' },
+      },
+      {
+        path: 'me',
+        name: 'profile',
+        component: () => import('@/views/account/profile/index.vue'),
+        meta: { title: 'h5.profile_title' },
+      },
+    ],
+  },
+  { path: '/:pathMatch(.*)*', redirect: { name: 'home' } },
+];
+
+export function createAppRouter(): Router {
+  // Django serves this portal under /h5/.
+  const router = createRouter({ history: createWebHistory('/h5/'), routes });
+  router.beforeEach(async (to) => {
+    const me = await useSessionStore().ensureLoaded();
+    return decideH5Route(to, me !== null);
+  });
+  router.afterEach((to) => {
+    const product = i18n.global.t('app.short_name');
+    document.title = to.meta.title ? `${i18n.global.t(to.meta.title)} · ${product}` : product;
+  });
+  return router;
+}
