@@ -13,7 +13,7 @@ test:
 	bash scripts/test.sh
 
 lint:
-	cd backend && uv run ruff check . && uv run ruff format --check . && uv run mypy .
+	cd backend && uv run ruff check . && uv run ruff format --check . && HITSM_DEBUG=true uv run mypy .
 	cd frontend && npm run lint && npm run typecheck
 
 build:

@@ -26,13 +26,27 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_cache():
+def _clear_cache() -> None:
+    """Empty this test worker's cache only. ``cache.clear()`` on Redis is FLUSHDB, which would
+    also wipe the broker queues and channel groups of the other parallel test workers."""
+    from django.conf import settings
     from django.core.cache import cache
 
-    cache.clear()
+    if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
+        cache.clear()
+        return
+    client = cache._cache.get_client()
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    _clear_cache()
     yield
-    cache.clear()
+    _clear_cache()
 
 
 from hitsm.accounts.tests.fixtures import *  # noqa: E402, F403

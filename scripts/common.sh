@@ -14,7 +14,7 @@ need_tools() {
   python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' \
     || die "Python 3.11 is required (found $(python3 --version 2>&1))"
   command -v node >/dev/null || die "Node.js 20 is required"
-  node -e 'process.exit(+process.versions.node.split(".")[0] < 20)' \
+  node -e 'process.exit(Number(process.versions.node.split(".")[0]) < 20 ? 1 : 0)' \
     || die "Node.js 20 or newer is required (found $(node --version))"
   if ! command -v uv >/dev/null; then
     say "Installing uv (Python package manager) with pip"

@@ -20,5 +20,16 @@ manage hitsm_user nurse_li --password 'Nurse@Hitsm2026' --role requester --displ
 manage hitsm_user agent_chen --password 'Agent@Hitsm2026' --role agent --display-name 陈工 --department XXC
 manage hitsm_user manager_zhao --password 'Manager@Hitsm2026' --role manager --display-name 赵主任 --department XXC
 manage hitsm_user lock_test --password 'Lock@Hitsm2026' --role requester --display-name 锁定测试 --department MZ
+manage hitsm_user engineer_wang --password 'Engineer@Hitsm2026' --role engineer --display-name 王工 --department XXC
+manage shell -c "
+from hitsm.accounts.models import User
+from hitsm.servicedesk.models import AssignmentGroup, Category
+group = AssignmentGroup.objects.create(name='桌面运维组', code='desktop')
+group.members.add(User.objects.get(username='engineer_wang'))
+AssignmentGroup.objects.create(name='应用组', code='apps')
+hardware = Category.objects.create(name='硬件', code='hardware')
+Category.objects.create(name='打印机', code='printer', parent=hardware, default_group=group)
+Category.objects.create(name='应用系统', code='apps')
+"
 cd "$BACKEND"
 exec uv run --frozen uvicorn config.asgi:application --host 127.0.0.1 --port "$PORT" --log-level warning

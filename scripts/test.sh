@@ -16,7 +16,7 @@ start_services
 cd "$BACKEND"
 step "ruff lint" uv run --frozen ruff check .
 step "ruff format" uv run --frozen ruff format --check .
-step "mypy" uv run --frozen mypy .
+step "mypy" env HITSM_DEBUG=true uv run --frozen mypy .
 step "django checks" env HITSM_DEBUG=true uv run --frozen python manage.py check --fail-level WARNING
 step "migrations are up to date" env HITSM_DEBUG=true uv run --frozen python manage.py makemigrations --check --dry-run
 schema_check() {

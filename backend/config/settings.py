@@ -133,18 +133,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, channel layer, Celery broker ---------------------------------------------
 REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss"))
+# Namespace for keys, channel groups and the task queue when installations (or parallel test
+# workers) share one Redis.
+REDIS_PREFIX = env_str("HITSM_REDIS_PREFIX", "hitsm")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "hitsm",
+            "KEY_PREFIX": REDIS_PREFIX,
         }
     }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "hitsm"},
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": REDIS_PREFIX},
         }
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -165,7 +168,7 @@ REALTIME_CROSS_PROCESS = bool(REDIS_URL)
 
 CELERY_TASK_ALWAYS_EAGER = env_bool("HITSM_CELERY_EAGER", False)
 # One queue name per installation sharing a broker (and per test worker sharing Redis).
-CELERY_TASK_DEFAULT_QUEUE = env_str("HITSM_CELERY_QUEUE", "hitsm")
+CELERY_TASK_DEFAULT_QUEUE = env_str("HITSM_CELERY_QUEUE", REDIS_PREFIX)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

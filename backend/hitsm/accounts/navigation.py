@@ -20,6 +20,10 @@ class NavItem:
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("home", "/", "House", EVERYONE),
+    NavItem("desk", "/desk", "Headset", frozenset(IT_STAFF)),
+    NavItem("new_ticket", "/tickets/new", "EditPen", EVERYONE),
+    NavItem("my_tickets", "/my-tickets", "Tickets", EVERYONE),
+    NavItem("notifications", "/notifications", "Bell", EVERYONE),
     NavItem("jobs", "/jobs", "Timer", frozenset(IT_STAFF)),
     NavItem("users", "/admin/users", "User", frozenset({Role.ADMIN, Role.MANAGER})),
     NavItem(

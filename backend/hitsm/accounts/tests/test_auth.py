@@ -35,7 +35,13 @@ def test_a_nurse_logs_in_and_sees_her_own_navigation(nurse_li):
     assert me["display_name"] == "李护士"
     assert me["department"]["full_name"] == "总院区 / 门诊部"
     assert me["roles"] == ["requester"]
-    assert [item["key"] for item in me["navigation"]] == ["home", "security"]
+    assert [item["key"] for item in me["navigation"]] == [
+        "home",
+        "new_ticket",
+        "my_tickets",
+        "notifications",
+        "security",
+    ]
     assert client.get("/api/v1/auth/me/").json()["username"] == "nurse_li"
     assert LoginEvent.objects.filter(username="nurse_li", kind=LoginEventKind.LOGIN).exists()
 
@@ -50,7 +56,8 @@ def test_each_role_gets_its_own_navigation(nurse_li, agent_chen, admin_user, man
     assert "users" in keys["admin_sys"] and "user_import" in keys["admin_sys"]
     assert "users" in keys["manager_zhao"] and "user_import" not in keys["manager_zhao"]
     assert "jobs" in keys["agent_chen"] and "users" not in keys["agent_chen"]
-    assert keys["nurse_li"] == ["home", "security"]
+    assert "desk" in keys["agent_chen"] and "desk" not in keys["nurse_li"]
+    assert keys["nurse_li"] == ["home", "new_ticket", "my_tickets", "notifications", "security"]
 
 
 def test_login_without_csrf_token_is_refused(nurse_li):

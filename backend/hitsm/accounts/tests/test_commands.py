@@ -10,13 +10,27 @@ pytestmark = pytest.mark.django_db
 
 
 def test_seed_demo_builds_a_hospital_and_is_idempotent(capsys):
+    from hitsm.servicedesk.models import Ticket
+
     call_command("seed_demo")
     departments, users = Department.objects.count(), User.objects.count()
-    assert departments >= 30 and users >= 60
+    tickets = Ticket.objects.count()
+    assert departments >= 30 and users >= 60 and tickets >= 9
     logs = ChangeLog.objects.count()
     call_command("seed_demo")
     assert (Department.objects.count(), User.objects.count()) == (departments, users)
+    assert Ticket.objects.count() == tickets
     assert ChangeLog.objects.count() == logs  # a second run changes nothing
+    statuses = set(Ticket.objects.values_list("status", flat=True))
+    assert {
+        "new",
+        "accepted",
+        "assigned",
+        "in_progress",
+        "pending",
+        "resolved",
+        "closed",
+    } <= statuses
     nurse = User.objects.get(username="nurse_li")
     assert nurse.check_password(DEMO_PASSWORD)
     assert nurse.department.parent.name == "门诊部"

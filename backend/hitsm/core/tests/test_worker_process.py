@@ -65,6 +65,7 @@ def worker(tmp_path):
         stderr=subprocess.STDOUT,
         text=True,
     )
+    env["_process"] = process  # type: ignore[assignment]
     yield env
     process.send_signal(signal.SIGTERM)
     try:
@@ -72,6 +73,17 @@ def worker(tmp_path):
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def _output(worker_env) -> str:
+    process = worker_env["_process"]
+    process.send_signal(signal.SIGTERM)
+    try:
+        out, _ = process.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, _ = process.communicate()
+    return out[-3000:]
 
 
 def _wait_for(predicate, timeout: float = 40.0) -> bool:
@@ -103,7 +115,8 @@ def test_a_job_queued_through_the_broker_is_run_by_the_worker(worker, agent_chen
             params={"path": "imports/missing.xlsx", "filename": "x.xlsx"},
         )
         run_job.apply_async((job.pk,), queue=worker["HITSM_CELERY_QUEUE"])
-        assert _wait_for(lambda: Job.objects.get(pk=job.pk).status == JobStatus.FAILED)
+        finished = _wait_for(lambda: Job.objects.get(pk=job.pk).status == JobStatus.FAILED)
+        assert finished, _output(worker)
         assert "FileNotFoundError" in Job.objects.get(pk=job.pk).log
     finally:
         run_job.app.conf.task_always_eager = True
