@@ -9,4 +9,6 @@ os.environ.setdefault("HITSM_DATA_DIR", tempfile.mkdtemp(prefix="hitsm-test-"))
 
 # Parallel test workers (pytest-xdist) share one Redis: give each its own namespace.
 # (xdist workers inherit the controller's environment, so assign rather than setdefault.)
-os.environ["HITSM_REDIS_PREFIX"] = f"hitsm-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+os.environ["HITSM_REDIS_PREFIX"] = (
+    f"hitsm-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+)
