@@ -1,10 +1,11 @@
-.PHONY: run test lint build schema messages bench help
+.PHONY: run test lint build schema messages bench bench-postgres help
 help:
 	@echo "make run      install, build, migrate, load demo data and start HITSM (embedded mode)"
 	@echo "make test     run every test (what CI runs)"
 	@echo "make lint     ruff, mypy, eslint, vue-tsc"
 	@echo "make schema   regenerate the OpenAPI schema and the typed front-end client"
 	@echo "make messages refresh and compile backend translations"
+	@echo "make bench    HOSP-100K benchmark on SQLite; make bench-postgres: HOSP-1M on PostgreSQL"
 
 run:
 	bash scripts/run.sh
@@ -27,3 +28,13 @@ schema:
 messages:
 	cd backend && HITSM_DEBUG=true uv run python manage.py makemessages -l en --ignore=.venv --ignore='*/tests/*' \
 		&& HITSM_DEBUG=true uv run python manage.py compilemessages --ignore=.venv
+
+bench:
+	rm -rf /tmp/hitsm-bench-sqlite
+	cd bench && HITSM_DATA_DIR=/tmp/hitsm-bench-sqlite uv run --project ../backend python generate.py --profile HOSP-100K --reset
+	cd bench && HITSM_DATA_DIR=/tmp/hitsm-bench-sqlite uv run --project ../backend python run.py --label HOSP-100K-sqlite
+
+bench-postgres:
+	psql -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hitsm_bench" -c "CREATE DATABASE hitsm_bench"
+	cd bench && HITSM_DATA_DIR=/tmp/hitsm-bench-pg DATABASE_URL=postgres://postgres@127.0.0.1:5432/hitsm_bench uv run --project ../backend python generate.py --profile HOSP-1M --reset
+	cd bench && HITSM_DATA_DIR=/tmp/hitsm-bench-pg DATABASE_URL=postgres://postgres@127.0.0.1:5432/hitsm_bench uv run --project ../backend python run.py --label HOSP-1M-postgresql

@@ -1,0 +1,220 @@
+"""Service-desk benchmark against a real server (gunicorn, loopback), on a loaded HOSP profile.
+
+    cd bench && HITSM_DATA_DIR=/tmp/hitsm-bench DATABASE_URL=... uv run --project ../backend \\
+        python run.py --label HOSP-1M-postgresql
+
+Measures, as p50/p95/p99 over real HTTP: queue counts, the first page of every queue, keyword
+search, ticket detail, and ticket creation throughput with 20 concurrent clients; plus the limit
+reference (the same server answering a one-query JSON view). Writes bench/results/<label>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+BACKEND = Path(__file__).resolve().parent.parent / "backend"
+RESULTS = Path(__file__).resolve().parent / "results"
+sys.path.insert(0, str(BACKEND))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("HITSM_DEBUG", "true")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+from hitsm.accounts.models import User  # noqa: E402
+from hitsm.accounts.services import api_token_create, user_set_roles  # noqa: E402
+from hitsm.servicedesk.models import Ticket  # noqa: E402
+
+QUEUES = ["intake", "dispatch", "overdue", "unaccepted", "mine", "my_groups", "open", "all"]
+KEYWORDS = ["打印机", "HIS", "卡纸", "蓝屏", "医保卡", "腕带", "Wi-Fi", "PACS", "账号开通", "网络不通",
+            "读卡器", "叫号屏", "电子病历", "手麻系统", "密码重置", "门诊3楼 打印机", "急诊 腕带",
+            "检验报告", "扫码枪", "企业微信"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Client:
+    def __init__(self, port: int, token: str) -> None:
+        self.port, self.token = port, token
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def call(self, method: str, path: str, body: dict[str, Any] | None = None) -> tuple[int, float]:
+        headers = {"Authorization": f"Token {self.token}", "Accept": "application/json"}
+        payload = None
+        if body is not None:
+            payload = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        started = time.perf_counter()
+        try:
+            self.conn.request(method, path, body=payload, headers=headers)
+            response = self.conn.getresponse()
+            response.read()
+        except (http.client.HTTPException, OSError):
+            self.conn.close()
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            return 599, (time.perf_counter() - started) * 1000
+        return response.status, (time.perf_counter() - started) * 1000
+
+
+def summary(samples: list[float], errors: int = 0) -> dict[str, float | int]:
+    ordered = sorted(samples)
+
+    def pct(q: float) -> float:
+        return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 1)
+
+    return {"n": len(samples), "errors": errors, "p50_ms": pct(0.50), "p95_ms": pct(0.95),
+            "p99_ms": pct(0.99), "mean_ms": round(statistics.fmean(samples), 1)}
+
+
+def measure(client: Client, paths: list[str], repeat: int) -> dict[str, float | int]:
+    samples, errors = [], 0
+    for _ in range(repeat):
+        for path in paths:
+            status, ms = client.call("GET", path)
+            samples.append(ms)
+            errors += status >= 400
+    return summary(samples, errors)
+
+
+def start_server(port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, HITSM_ALLOWED_HOSTS="127.0.0.1", HITSM_LOG_LEVEL="WARNING")
+    env.setdefault("HITSM_SECRET_KEY", "bench-" + "x" * 40)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind",
+         f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"],
+        cwd=BACKEND, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return process
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("server did not start; see " + str(log))
+
+
+def rss_mb(pid: int) -> float:
+    total = 0
+    for child in [pid, *map(int, subprocess.run(["pgrep", "-P", str(pid)], capture_output=True,
+                                                text=True).stdout.split())]:
+        try:
+            for line in Path(f"/proc/{child}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            continue
+    return round(total / 1024, 1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--label", required=True)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--create-seconds", type=float, default=20.0)
+    parser.add_argument("--clients", type=int, default=20)
+    args = parser.parse_args()
+
+    agent, _ = User.objects.get_or_create(username="bench_agent",
+                                          defaults={"display_name": "压测坐席"})
+    user_set_roles(user=agent, roles=["agent"])
+    _, token = api_token_create(user=agent, name="bench")
+    tickets = Ticket.objects.count()
+    ids = list(Ticket.objects.order_by("-id").values_list("id", flat=True)[:2000])
+    RESULTS.mkdir(exist_ok=True)
+    port = free_port()
+    server = start_server(port, args.workers, RESULTS / f"{args.label}.server.log")
+    try:
+        client = Client(port, token)
+        for path in ["/api/v1/system/health/?public=1", "/api/v1/tickets/queues/",
+                     "/api/v1/tickets/?q=%E6%89%93%E5%8D%B0%E6%9C%BA"] * 3 * args.workers:  # warm every worker
+            client.call("GET", path)
+        results: dict[str, Any] = {}
+        results["limit_reference_health"] = measure(client, ["/api/v1/system/health/?public=1"],
+                                                    args.repeat * 5)
+        results["queue_counts"] = measure(client, ["/api/v1/tickets/queues/"], args.repeat * 5)
+        for queue in QUEUES:
+            results[f"queue_first_page_{queue}"] = measure(
+                client, [f"/api/v1/tickets/?queue={queue}&page_size=20"], args.repeat)
+        from urllib.parse import quote
+
+        results["keyword_search"] = measure(
+            client, [f"/api/v1/tickets/?q={quote(k)}&page_size=20" for k in KEYWORDS],
+            max(1, args.repeat // 4))
+        rng = random.Random(7)
+        results["ticket_detail"] = measure(
+            client, [f"/api/v1/tickets/{rng.choice(ids)}/" for _ in range(100)], 1)
+        results["ticket_timeline"] = measure(
+            client, [f"/api/v1/tickets/{rng.choice(ids)}/events/" for _ in range(100)], 1)
+
+        stop = time.monotonic() + args.create_seconds
+        lock = threading.Lock()
+        latencies: list[float] = []
+        failures = [0]
+
+        def creator(n: int) -> None:
+            own = Client(port, token)
+            while time.monotonic() < stop:
+                status, ms = own.call("POST", "/api/v1/tickets/", {
+                    "kind": "incident", "title": f"压测工单 {n} 门诊打印机卡纸",
+                    "description": "处方打不出来", "channel": "api"})
+                with lock:
+                    latencies.append(ms)
+                    failures[0] += status != 201
+
+        began = time.monotonic()
+        with ThreadPoolExecutor(args.clients) as pool:
+            list(pool.map(creator, range(args.clients)))
+        elapsed = time.monotonic() - began
+        results["ticket_create_concurrent"] = {
+            **summary(latencies, failures[0]), "clients": args.clients,
+            "tickets_per_second": round((len(latencies) - failures[0]) / elapsed, 1)}
+        results["server_rss_mb"] = rss_mb(server.pid)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    report = {
+        "label": args.label, "date": time.strftime("%Y-%m-%d %H:%M"), "database": connection.vendor,
+        "tickets_in_database": tickets, "server": f"gunicorn {args.workers} sync workers",
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "kernel": platform.release()},
+        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                                 text=True, cwd=BACKEND).stdout.strip(),
+        "results": results}
+    (RESULTS / f"{args.label}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
+    print(f"\n## {args.label} ({tickets:,} tickets, {connection.vendor})\n")
+    print("| operation | n | errors | p50 ms | p95 ms | p99 ms |")
+    print("|---|---|---|---|---|---|")
+    for name, row in results.items():
+        if isinstance(row, dict):
+            extra = f" ({row['tickets_per_second']} tickets/s)" if "tickets_per_second" in row else ""
+            print(f"| {name}{extra} | {row['n']} | {row['errors']} | {row['p50_ms']} | "
+                  f"{row['p95_ms']} | {row['p99_ms']} |")
+    print(f"\nserver RSS: {results['server_rss_mb']} MB")
+
+
+if __name__ == "__main__":
+    main()
