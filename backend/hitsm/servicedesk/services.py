@@ -138,15 +138,10 @@ def _broadcast(ticket: Ticket, event_type: str) -> None:
     if ticket.assignee_id:
         groups.append(user_group(ticket.assignee_id))
     if ticket.assignment_group_id:
-        groups += (
-            [
-                user_group(pk)
-                for pk in ticket.assignment_group.members.values_list("id", flat=True)
-                if pk != ticket.assignee_id
-            ]
-            if ticket.assignment_group
-            else []
-        )
+        members = AssignmentGroup.members.through.objects.filter(
+            assignmentgroup_id=ticket.assignment_group_id
+        ).values_list("user_id", flat=True)
+        groups += [user_group(pk) for pk in members]
     groups.append(user_group(ticket.requester_id))
     publish(sorted(set(groups)), event_type, _summary(ticket))
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -298,7 +299,7 @@ class TicketCreateSerializer(serializers.Serializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if not (attrs.get("title") or "").strip() and not (attrs.get("description") or "").strip():
-            raise serializers.ValidationError({"title": ["请填写问题描述"]})
+            raise serializers.ValidationError({"title": [_("请填写问题描述")]})
         return attrs
 
 
