@@ -217,6 +217,9 @@ def load_demo() -> dict[str, int]:
                     setattr(user, key, fields[key])
                 if changed:
                     user.save(update_fields=changed)
+            if person.username == "admin" and not user.is_superuser:
+                user.is_superuser = user.is_staff = True  # may also use the Django admin
+                user.save(update_fields=["is_superuser", "is_staff"])
             if set(person.roles) != set(user.groups.values_list("name", flat=True)):
                 user_set_roles(user=user, roles=list(person.roles))
         for code, username in HEADS.items():
