@@ -34,13 +34,16 @@ def _send(groups: list[str], event_type: str, payload: dict[str, Any]) -> None:
         layer = get_channel_layer()
         if layer is None:
             return
-        for group in groups:
-            try:
-                async_to_sync(layer.group_send)(
-                    group, {"type": "push", "event": event_type, "payload": payload}
-                )
-            except Exception:  # a push is best effort; the data is already committed
-                logger.warning("realtime push to %s failed", group, exc_info=True)
+        message = {"type": "push", "event": event_type, "payload": payload}
+
+        async def send_all() -> None:
+            for group in groups:
+                await layer.group_send(group, message)
+
+        try:  # one event loop round trip for all groups, not one per group
+            async_to_sync(send_all)()
+        except Exception:  # a push is best effort; the data is already committed
+            logger.warning("realtime push to %s failed", groups, exc_info=True)
         return
     RealtimeEvent.objects.bulk_create(
         [RealtimeEvent(group=g, type=event_type, payload=payload) for g in groups]

@@ -244,6 +244,7 @@ class Ticket(ChangeLoggedModel):
         ordering = ("-created_at", "-id")
         indexes = [
             models.Index(fields=["status", "-created_at"], name="ticket_status_created"),
+            models.Index(fields=["-created_at", "-id"], name="ticket_created"),
             models.Index(fields=["assignment_group", "status"], name="ticket_group_status"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["requester", "-created_at"], name="ticket_requester"),

@@ -101,5 +101,19 @@ def tokens(text: str) -> list[str]:
     return list(seen)
 
 
+def query_tokens(text: str) -> list[str]:
+    """Tokens of a search query: jieba's precise mode (longest words), and a word already
+    contained in a longer query word is dropped ("电子病历" implies "电子" and "病历", which the
+    document side indexed too). Fewer, more specific terms keep PostgreSQL's estimates right."""
+    if not _initialised:
+        _init()
+    words: list[str] = []
+    for word in jieba.cut(text.lower()):
+        word = word.strip()
+        if word and (word.isalnum() or _ASCII_WORD.fullmatch(word)) and word not in words:
+            words.append(word)
+    return [w for w in words if not any(w != other and w in other for other in words)]
+
+
 def tokens_text(*parts: str) -> str:
     return " ".join(tokens(" ".join(p for p in parts if p)))

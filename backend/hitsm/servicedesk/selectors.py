@@ -16,7 +16,7 @@ from hitsm.accounts.roles import IT_STAFF, Role, has_role, user_roles
 from hitsm.core.permissions import Policy
 from hitsm.servicedesk.choices import OPEN_STATUSES, TicketStatus
 from hitsm.servicedesk.models import AssignmentGroup, Ticket, TicketEvent
-from hitsm.servicedesk.search import tokens
+from hitsm.servicedesk.search import query_tokens
 
 DESK_ROLES = (Role.AGENT, Role.MANAGER, Role.ADMIN)
 
@@ -175,14 +175,13 @@ def ticket_search(queryset: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
     upper = text.upper()
     if upper.startswith(("SR-", "INC-")) and len(upper) >= 8:
         return queryset.filter(number__startswith=upper)
-    words = tokens(text)
+    words = query_tokens(text)
     if not words:
         return queryset.none()
     if connection.vendor == "postgresql":
-        # Same expression as the GIN index (migration 0002); every word must match.
+        # Stored, GIN-indexed tsvector (migration 0003); every word must match.
         match = RawSQL(
-            "to_tsvector('simple', servicedesk_ticket.search_tokens) "
-            "@@ plainto_tsquery('simple', %s)",
+            "servicedesk_ticket.search_vector @@ plainto_tsquery('simple', %s)",
             [" ".join(words)],
             output_field=BooleanField(),
         )

@@ -248,7 +248,6 @@ def pick_assignee(group: AssignmentGroup) -> User | None:
     return members[index]
 
 
-@transaction.atomic
 def ticket_create(
     *,
     requester: User,
@@ -283,74 +282,81 @@ def ticket_create(
     urgency = urgency or 2
     priority = priority_for(impact=impact, urgency=urgency)
     location = location or {}
-    ticket = Ticket(
-        kind=kind,
-        title=title[:200],
-        description=description,
-        channel=channel,
-        number=number_next(prefix="INC" if kind == TicketKind.INCIDENT else "SR"),
-        requester=requester,
-        submitted_by=submitted_by,
-        department=department or requester.department,
-        category=category,
-        impact=impact,
-        urgency=urgency,
-        priority=priority,
-        contact_phone=contact_phone,
-        location_campus=location.get("campus", ""),
-        location_building=location.get("building", ""),
-        location_floor=location.get("floor", ""),
-        location_room=location.get("room", ""),
-        location_bed=location.get("bed", ""),
-        form_data=form_data or {},
-        parent=parent,
-        **_deadlines(priority, now),
-    )
-    ticket.search_tokens = tokens_text(ticket.number, title, description, requester.name)
-    ticket.save()
-    if configuration_items:
-        ticket.configuration_items.set(configuration_items)
-    created = event_add(
-        ticket,
-        EventKind.CREATED,
-        actor=submitted_by,
-        body=description,
-        data={"channel": channel, "priority": priority},
-    )
-    for item in checked:
-        _store_attachment(ticket, item, uploaded_by=submitted_by, event=created, public=True)
-    rule = _route(ticket)
-    if rule is None and category is not None and category.default_group_id:
-        ticket.assignment_group = category.default_group
-        ticket.save(update_fields=["assignment_group", "updated_at"])
-    elif rule is not None:
-        ticket.assignment_group = rule.target_group
-        ticket.save(update_fields=["assignment_group", "updated_at"])
-        event_add(
+    # The number is taken in its own short transaction: the per-day counter row stays locked
+    # for milliseconds instead of for the whole creation, so concurrent intake does not queue
+    # behind it. A creation that fails afterwards leaves a gap in the day's numbers.
+    number = number_next(prefix="INC" if kind == TicketKind.INCIDENT else "SR")
+    with transaction.atomic():
+        ticket = Ticket(
+            kind=kind,
+            title=title[:200],
+            description=description,
+            channel=channel,
+            number=number,
+            requester=requester,
+            submitted_by=submitted_by,
+            department=department or requester.department,
+            category=category,
+            impact=impact,
+            urgency=urgency,
+            priority=priority,
+            contact_phone=contact_phone,
+            location_campus=location.get("campus", ""),
+            location_building=location.get("building", ""),
+            location_floor=location.get("floor", ""),
+            location_room=location.get("room", ""),
+            location_bed=location.get("bed", ""),
+            form_data=form_data or {},
+            parent=parent,
+            **_deadlines(priority, now),
+        )
+        ticket.search_tokens = tokens_text(ticket.number, title, description, requester.name)
+        ticket.save()
+        if configuration_items:
+            ticket.configuration_items.set(configuration_items)
+        created = event_add(
             ticket,
-            EventKind.FIELD_CHANGED,
-            public=False,
-            body=_("按派发规则「%(r)s」建议支持组：%(g)s")
-            % {"r": rule.name, "g": rule.target_group.name},
-            data={"rule": rule.pk, "group": rule.target_group_id},
+            EventKind.CREATED,
+            actor=submitted_by,
+            body=description,
+            data={"channel": channel, "priority": priority},
         )
-    publish([role_group(Role.AGENT), role_group(Role.MANAGER)], "ticket.created", _summary(ticket))
-    notify(
-        recipients=[],
-        requesters=[requester],
-        kind=NotificationKind.TICKET_SUBMITTED,
-        title=_("工单 %(n)s 已提交") % {"n": ticket.number},
-        body=ticket.title,
-        link=_ticket_link(ticket),
-        ticket_id=ticket.pk,
-        dedupe_key=f"t{ticket.pk}:submitted",
-    )
-    if rule is not None and rule.auto_assign:
-        assignee = pick_assignee(rule.target_group)
-        ticket = ticket_assign(
-            ticket=ticket, actor=None, group=rule.target_group, assignee=assignee
+        for item in checked:
+            _store_attachment(ticket, item, uploaded_by=submitted_by, event=created, public=True)
+        rule = _route(ticket)
+        if rule is None and category is not None and category.default_group_id:
+            ticket.assignment_group = category.default_group
+            ticket.save(update_fields=["assignment_group", "updated_at"])
+        elif rule is not None:
+            ticket.assignment_group = rule.target_group
+            ticket.save(update_fields=["assignment_group", "updated_at"])
+            event_add(
+                ticket,
+                EventKind.FIELD_CHANGED,
+                public=False,
+                body=_("按派发规则「%(r)s」建议支持组：%(g)s")
+                % {"r": rule.name, "g": rule.target_group.name},
+                data={"rule": rule.pk, "group": rule.target_group_id},
+            )
+        publish(
+            [role_group(Role.AGENT), role_group(Role.MANAGER)], "ticket.created", _summary(ticket)
         )
-    return ticket
+        notify(
+            recipients=[],
+            requesters=[requester],
+            kind=NotificationKind.TICKET_SUBMITTED,
+            title=_("工单 %(n)s 已提交") % {"n": ticket.number},
+            body=ticket.title,
+            link=_ticket_link(ticket),
+            ticket_id=ticket.pk,
+            dedupe_key=f"t{ticket.pk}:submitted",
+        )
+        if rule is not None and rule.auto_assign:
+            assignee = pick_assignee(rule.target_group)
+            ticket = ticket_assign(
+                ticket=ticket, actor=None, group=rule.target_group, assignee=assignee
+            )
+        return ticket
 
 
 # --- lifecycle --------------------------------------------------------------------------------

@@ -18,8 +18,15 @@ def test_email_goes_out_once_per_event_with_a_link(smtp, nurse_li):
     nurse_li.email = "li@hospital.example"
     nurse_li.save(update_fields=["email"])
     for _ in range(2):  # the same event twice: one message
-        notify(recipients=[nurse_li], kind="ticket.reply", title="工单 INC-1 有新回复",
-               body="请确认打印机", link="/tickets/1", ticket_id=1, dedupe_key="e1:reply")
+        notify(
+            recipients=[nurse_li],
+            kind="ticket.reply",
+            title="工单 INC-1 有新回复",
+            body="请确认打印机",
+            link="/tickets/1",
+            ticket_id=1,
+            dedupe_key="e1:reply",
+        )
     assert Notification.objects.filter(recipient=nurse_li, channel="email").count() == 1
     dispatch_due()
     (message,) = mail.outbox

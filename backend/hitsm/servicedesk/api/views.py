@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from hitsm.accounts.permissions import role_permission
 from hitsm.accounts.roles import IT_STAFF, Role, has_role
 from hitsm.accounts.selectors import department_descendant_ids, signed_in_user
+from hitsm.api.pagination import CappedCountPagination
 from hitsm.api.serializers import ErrorEnvelopeSerializer
 from hitsm.api.viewsets import PolicyMixin
 from hitsm.cmdb.models import ConfigurationItem
@@ -114,6 +115,7 @@ class TicketViewSet(
     ordering_fields = ("created_at", "updated_at", "priority", "resolution_due_at", "number")
     ordering = ("-created_at",)
     parser_classes = [JSONParser, MultiPartParser, FormParser]
+    pagination_class = CappedCountPagination
 
     def get_base_queryset(self) -> QuerySet[Ticket]:
         return ticket_detail() if self.action != "list" else ticket_list()

@@ -100,3 +100,24 @@ def test_list_filters_and_ordering(agent_chen, make_ticket, client_for, departme
     assert by_priority[0]["priority"] == 1
     bad = client.get(URL, {"status": "nonsense"})
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "validation_error"
+
+
+def test_counting_stops_at_the_cap(agent_chen, make_ticket, client_for, monkeypatch):
+    from hitsm.api.pagination import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 2)
+    for i in range(3):
+        make_ticket(title=f"打印机 {i}")
+    body = client_for(agent_chen).get(URL, {"page_size": 1}).json()
+    assert body["count"] == 2 and body["count_capped"] is True
+    monkeypatch.setattr(CappedPaginator, "cap", 10)
+    body = client_for(agent_chen).get(URL).json()
+    assert body["count"] == 3 and body["count_capped"] is False
+
+
+def test_query_words_are_the_longest_ones():
+    from hitsm.servicedesk.search import query_tokens
+
+    assert query_tokens("电子病历") == ["电子病历"]
+    assert query_tokens("HIS 登不上") == ["his", "登不上"]
+    assert "打印机" in query_tokens("打印机 卡纸")
