@@ -136,6 +136,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--create-seconds", type=float, default=20.0)
     parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--output", default=str(RESULTS), help="folder for the JSON and log")
     args = parser.parse_args()
 
     agent, _ = User.objects.get_or_create(username="bench_agent",
@@ -144,9 +145,10 @@ def main() -> None:
     _, token = api_token_create(user=agent, name="bench")
     tickets = Ticket.objects.count()
     ids = list(Ticket.objects.order_by("-id").values_list("id", flat=True)[:2000])
-    RESULTS.mkdir(exist_ok=True)
+    output = Path(args.output)
+    output.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    server = start_server(port, args.workers, RESULTS / f"{args.label}.server.log")
+    server = start_server(port, args.workers, output / f"{args.label}.server.log")
     try:
         client = Client(port, token)
         for path in ["/api/v1/system/health/?public=1", "/api/v1/tickets/queues/",
@@ -204,7 +206,7 @@ def main() -> None:
         "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                                  text=True, cwd=BACKEND).stdout.strip(),
         "results": results}
-    (RESULTS / f"{args.label}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
+    (output / f"{args.label}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
     print(f"\n## {args.label} ({tickets:,} tickets, {connection.vendor})\n")
     print("| operation | n | errors | p50 ms | p95 ms | p99 ms |")
     print("|---|---|---|---|---|---|")
@@ -214,6 +216,9 @@ def main() -> None:
             print(f"| {name}{extra} | {row['n']} | {row['errors']} | {row['p50_ms']} | "
                   f"{row['p95_ms']} | {row['p99_ms']} |")
     print(f"\nserver RSS: {results['server_rss_mb']} MB")
+    total_errors = sum(r["errors"] for r in results.values() if isinstance(r, dict))
+    if total_errors:
+        sys.exit(f"{total_errors} requests failed; see {output / (args.label + '.server.log')}")
 
 
 if __name__ == "__main__":

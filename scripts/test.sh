@@ -31,6 +31,15 @@ step "backend tests on SQLite" uv run --frozen pytest -q -p no:cacheprovider -n 
 step "backend tests on PostgreSQL + Redis" env DATABASE_URL="$PG_URL" REDIS_URL="$REDIS_TEST_URL" \
   uv run --frozen pytest -q -p no:cacheprovider -n 2
 
+bench_smoke() {
+  local dir; dir="$(mktemp -d /tmp/hitsm-bench-smoke-XXXXXX)"
+  (cd "$ROOT/bench" && HITSM_DATA_DIR="$dir" uv run --project ../backend --frozen python generate.py \
+      --profile HOSP-SMOKE --reset >/dev/null \
+    && HITSM_DATA_DIR="$dir" uv run --project ../backend --frozen python run.py --label ci-smoke \
+      --repeat 1 --create-seconds 2 --clients 4 --output "$dir")
+}
+step "benchmark harness smoke (timings not judged)" bench_smoke
+
 cd "$FRONTEND"
 step "front-end lint" npm run --silent lint
 step "front-end type check" npm run --silent typecheck
