@@ -80,6 +80,13 @@ def _refuse(message: str) -> ValidationFailed:
     return ValidationFailed(message, code="attachment.refused", fields={"file": [message]})
 
 
+def _webm_has_no_video(content: bytes) -> bool:
+    """WebM/Matroska track type element (0x83) with value 1 means video; voice notes have only
+    audio tracks (value 2). A cheap scan of the header is enough to tell them apart."""
+    head = content[:65536]
+    return b"\x83\x81\x01" not in head and b"\x83\x81\x02" in head
+
+
 def _looks_like_text(content: bytes) -> bool:
     if b"\x00" in content[:4096]:
         return False
@@ -107,6 +114,8 @@ def check_upload(upload: UploadedFile) -> CheckedUpload:
     mime = guess.mime if guess else ""
     if mime == "audio/mp4" or (mime == "video/mp4" and extension == "m4a"):
         mime = "audio/m4a"
+    if mime == "video/webm" and _webm_has_no_video(content):
+        mime = "audio/webm"  # browsers' MediaRecorder voice notes
     if mime in ALLOWED:
         kind, canonical = ALLOWED[mime]
         if mime == "application/zip":

@@ -134,6 +134,11 @@ def _summary(ticket: Ticket) -> dict[str, Any]:
 
 def _broadcast(ticket: Ticket, event_type: str) -> None:
     """Tell desks and the people on the ticket that it changed (queues refresh live)."""
+    publish(_audience(ticket), event_type, _summary(ticket))
+
+
+def _audience(ticket: Ticket) -> list[str]:
+    """Desk roles, the assignee, the group's members and the requester."""
     groups = [role_group(Role.AGENT), role_group(Role.MANAGER)]
     if ticket.assignee_id:
         groups.append(user_group(ticket.assignee_id))
@@ -143,7 +148,7 @@ def _broadcast(ticket: Ticket, event_type: str) -> None:
         ).values_list("user_id", flat=True)
         groups += [user_group(pk) for pk in members]
     groups.append(user_group(ticket.requester_id))
-    publish(sorted(set(groups)), event_type, _summary(ticket))
+    return sorted(set(groups))
 
 
 def _transition(
@@ -797,12 +802,10 @@ def ticket_reply(
             dedupe_key=f"e{event.pk}:reply",
         )
     _notify_mentions(ticket, event, actor, internal=internal)
-    publish(
-        [user_group(ticket.requester_id)]
-        + ([user_group(ticket.assignee_id)] if ticket.assignee_id else []),
-        "ticket.event",
-        {"ticket": ticket.pk, "event": event.pk},
-    )
+    audience = _audience(ticket)
+    if internal:  # requesters never hear of internal notes
+        audience = [g for g in audience if g != user_group(ticket.requester_id)]
+    publish(audience, "ticket.event", {"ticket": ticket.pk, "event": event.pk})
     return event
 
 

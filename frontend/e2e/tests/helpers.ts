@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { deflateSync } from 'node:zlib';
 
-import { expect, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Page } from '@playwright/test';
 
 export const USERS = {
   admin: { username: 'admin', password: 'Admin@Hitsm2026' },
@@ -9,6 +10,7 @@ export const USERS = {
   agent: { username: 'agent_chen', password: 'Agent@Hitsm2026' },
   manager: { username: 'manager_zhao', password: 'Manager@Hitsm2026' },
   lock: { username: 'lock_test', password: 'Lock@Hitsm2026' },
+  engineer: { username: 'engineer_wang', password: 'Engineer@Hitsm2026' },
 } as const;
 
 export const screenshotDir = fileURLToPath(new URL('../screenshots/', import.meta.url));
@@ -46,4 +48,96 @@ export async function webLogin(page: Page, user: { username: string; password: s
 export async function menuLabels(page: Page): Promise<string[]> {
   const items = page.getByTestId('side-menu').locator('.el-menu-item');
   return (await items.allInnerTexts()).map((text) => text.trim());
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(bytes: Buffer): number {
+  let c = 0xffffffff;
+  for (const byte of bytes) c = (CRC_TABLE[(c ^ byte) & 0xff] as number) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(data.length);
+  const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(body));
+  return Buffer.concat([length, body, crc]);
+}
+
+/**
+ * A real PNG (a teal-to-white gradient with a dark "paper jam" band), made here so the suite
+ * needs no binary fixtures; the server sniffs, verifies and thumbnails it like any photo.
+ */
+export function photoPng(width = 240, height = 160): Buffer {
+  const rows: Buffer[] = [];
+  for (let y = 0; y < height; y += 1) {
+    const row = Buffer.alloc(1 + width * 3);
+    for (let x = 0; x < width; x += 1) {
+      const band = y > height * 0.45 && y < height * 0.6;
+      const shade = Math.round((x / width) * 200);
+      row[1 + x * 3] = band ? 40 : 14 + shade;
+      row[2 + x * 3] = band ? 40 : 124 + Math.round(shade / 2);
+      row[3 + x * 3] = band ? 48 : 134 + Math.round(shade / 2);
+    }
+    rows.push(row);
+  }
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = 2; // RGB
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** Pick an Element Plus select option by its visible label. */
+export async function chooseOption(page: Page, testId: string, label: string): Promise<void> {
+  await page.getByTestId(testId).click();
+  await page.getByRole('option', { name: label, exact: true }).click();
+}
+
+/**
+ * Screenshot a web page whole: the layout scrolls inside `el-main`, so the window is made tall
+ * enough for the content first (and restored afterwards).
+ */
+export async function pageScreenshot(page: Page, name: string): Promise<void> {
+  const size = page.viewportSize() ?? { width: 1280, height: 720 };
+  const needed = await page.locator('.main-layout__main').evaluate((element) => {
+    element.scrollTo(0, 0);
+    return element.getBoundingClientRect().top + element.scrollHeight;
+  });
+  await page.setViewportSize({ width: size.width, height: Math.max(size.height, Math.ceil(needed) + 8) });
+  await page.screenshot({ path: screenshotPath(name) });
+  await page.setViewportSize(size);
+}
+
+/** A signed-in API session (session cookie + CSRF), for preparing data without the UI. */
+export async function apiSession(
+  playwright: { request: { newContext: (options: { baseURL: string }) => Promise<APIRequestContext> } },
+  user: { username: string; password: string },
+): Promise<{ post: (path: string, data: unknown) => Promise<unknown>; dispose: () => Promise<void> }> {
+  const context = await playwright.request.newContext({ baseURL: 'http://127.0.0.1:8765' });
+  await context.get('/api/v1/auth/csrf/');
+  const token = async () => (await context.storageState()).cookies.find((c) => c.name === 'csrftoken')?.value ?? '';
+  const login = await context.post('/api/v1/auth/login/', { data: user, headers: { 'X-CSRFToken': await token() } });
+  expect(login.status()).toBe(200);
+  return {
+    post: async (path, data) => {
+      const response = await context.post(path, { data: data as object, headers: { 'X-CSRFToken': await token() } });
+      expect(response.ok(), `${path}: ${response.status()}`).toBe(true);
+      return response.json();
+    },
+    dispose: () => context.dispose(),
+  };
 }

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -55,6 +55,11 @@ class PreferenceSerializer(serializers.Serializer):
     locked = serializers.BooleanField(read_only=True)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("unread", bool, description="only unread notifications")]
+    )
+)
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """My in-app notifications (the bell)."""
 

@@ -180,7 +180,16 @@ class TicketListSerializer(serializers.ModelSerializer[Ticket]):
         )
 
 
+class RequesterSerializer(serializers.ModelSerializer[User]):
+    display_name = serializers.CharField(source="name")
+
+    class Meta:
+        model = User
+        fields = ("id", "username", "display_name", "phone_ext", "mobile", "title")
+
+
 class TicketDetailSerializer(TicketListSerializer):
+    requester = RequesterSerializer(read_only=True)  # type: ignore[assignment]
     submitted_by = UserBriefSerializer(read_only=True)
     accepted_by = UserBriefSerializer(read_only=True, allow_null=True)
     configuration_items = CIBriefSerializer(many=True, read_only=True)
@@ -275,8 +284,10 @@ class LocationSerializer(serializers.Serializer):
 
 class TicketCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(TicketKind.choices, default=TicketKind.INCIDENT)
-    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    description = serializers.CharField(max_length=20000, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        max_length=20000, required=False, allow_blank=True, default=""
+    )
     channel = serializers.ChoiceField(Channel.choices, default=Channel.WEB)
     requester = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False
@@ -400,6 +411,7 @@ class QueueCountsSerializer(serializers.Serializer):
     mine = serializers.IntegerField()
     my_groups = serializers.IntegerField()
     open = serializers.IntegerField()
+    unaccepted_minutes = serializers.IntegerField(help_text="threshold of the 无人受理 queue")
 
 
 class RoutingRuleSerializer(serializers.ModelSerializer[RoutingRule]):

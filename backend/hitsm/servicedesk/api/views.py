@@ -357,7 +357,14 @@ class TicketViewSet(
     @extend_schema(responses={200: s.QueueCountsSerializer})
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
     def queues(self, request: Request) -> Response:
-        return Response(queue_counts(user=request.user))
+        from django.conf import settings
+
+        return Response(
+            {
+                **queue_counts(user=request.user),
+                "unaccepted_minutes": settings.TICKET_UNACCEPTED_MINUTES,
+            }
+        )
 
     @extend_schema(request=s.BulkSerializer, responses={200: s.BulkResultSerializer, **ERRORS})
     @action(detail=False, methods=["post"], filterset_class=None)

@@ -132,3 +132,24 @@ def test_internal_attachments_stay_internal(nurse_li, agent_chen, client_for, ma
         client_for(nurse_li).get(f"/api/v1/attachments/{attachment_id}/download/").status_code
         == 404
     )
+
+
+def test_a_browser_voice_note_in_webm_is_stored_as_audio(nurse_li, client_for):
+    # EBML header, DocType webm, a Tracks element with one audio track (TrackType 0x83 = 2)
+    webm = (
+        b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\xf2\x81\x04\x42\xf3\x81"
+        b"\x08\x42\x82\x84webm\x42\x87\x81\x04\x42\x85\x81\x02" + b"\x16\x54\xae\x6b\x8a"
+        b"\xae\x88\xd7\x81\x01\x83\x81\x02\x86\x86A_OPUS" + b"\x00" * 64
+    )
+    response = create(client_for(nurse_li), SimpleUploadedFile("voice.webm", webm))
+    assert response.status_code == 201, response.json()
+    assert Attachment.objects.get(ticket_id=response.json()["id"]).kind == "audio"
+
+
+def test_a_ticket_can_be_created_from_the_description_alone(nurse_li, client_for):
+    response = client_for(nurse_li).post(
+        URL, {"description": "打印机卡纸\n处方打不出来"}, format="json"
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["title"] == "打印机卡纸"
+    assert "phone_ext" in response.json()["requester"]

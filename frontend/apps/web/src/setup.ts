@@ -7,6 +7,7 @@ import { reportError } from '@/errors';
 import { currentLocale, i18n } from '@/i18n';
 import { LOGIN_ROUTE } from '@/router/guard';
 import { useJobsStore } from '@/stores/jobs';
+import { useNotificationsStore } from '@/stores/notifications';
 import { useRealtimeStore } from '@/stores/realtime';
 import { useSessionStore } from '@/stores/session';
 
@@ -15,6 +16,7 @@ export function installAppServices(app: App, router: Router): void {
   const session = useSessionStore();
   const realtime = useRealtimeStore();
   const jobs = useJobsStore();
+  const notifications = useNotificationsStore();
 
   function backToLogin(): void {
     const wasSignedIn = session.me !== null;
@@ -46,6 +48,9 @@ export function installAppServices(app: App, router: Router): void {
   // Open the live connection whenever someone is signed in, close it when they leave.
   session.$subscribe(() => {
     if (session.me) realtime.start(backToLogin);
-    else realtime.stop();
+    else {
+      realtime.stop();
+      notifications.reset();
+    }
   });
 }

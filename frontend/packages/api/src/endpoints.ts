@@ -4,6 +4,8 @@
  */
 import { createHitsmClient, type HitsmClient } from './client';
 import { ApiError } from './errors';
+import { createNotificationEndpoints } from './notifications';
+import { createTicketEndpoints } from './tickets';
 import type {
   ApiToken,
   ApiTokenCreateRequest,
@@ -129,6 +131,9 @@ export function createEndpoints(client: HitsmClient) {
     async getHealth(query: HealthQuery = {}): Promise<Health> {
       return unwrap(await client.GET('/api/v1/system/health/', { params: { query } }));
     },
+
+    ...createTicketEndpoints(client),
+    ...createNotificationEndpoints(client),
   };
 }
 
@@ -160,4 +165,37 @@ export const {
   listJobs,
   getJob,
   getHealth,
+  listTickets,
+  getTicketQueues,
+  getTicket,
+  patchTicket,
+  listTicketEvents,
+  createTicket,
+  acceptTicket,
+  assignTicket,
+  startTicket,
+  pendTicket,
+  resumeTicket,
+  resolveTicket,
+  confirmTicket,
+  closeTicket,
+  reopenTicket,
+  cancelTicket,
+  escalateTicket,
+  transferTicket,
+  replyTicket,
+  attachTicketFiles,
+  linkTicket,
+  setTicketParent,
+  mergeTicket,
+  bulkTickets,
+  exportTickets,
+  listAssignmentGroups,
+  listCategories,
+  listConfigurationItems,
+  listNotifications,
+  getUnreadCount,
+  markNotificationsRead,
+  getNotificationPreferences,
+  putNotificationPreferences,
 } = api;

@@ -1,17 +1,53 @@
 /**
- * `/ws/events/`: server pushes (`hello`, `job.updated`) over the session cookie. Reconnects with
+ * `/ws/events/`: server pushes (`hello`, `job.updated`, `ticket.*`, `notification`) over the
+ * session cookie. Reconnects with
  * exponential back-off; stops for good when the server refuses the session (close code 4401).
  */
-import type { Job } from './types';
+import type { Job, TicketKind, TicketPriority, TicketStatus } from './types';
 
 export type SocketStatus = 'idle' | 'connecting' | 'open' | 'closed';
 
 /** `job.updated` may carry only the changed fields of a Job; `id` is always there. */
 export type JobUpdate = Partial<Job> & Pick<Job, 'id'>;
 
+/** `ticket.created` / `ticket.updated`: the summary the server pushes (services._summary). */
+export interface TicketSummary {
+  id: number;
+  number: string;
+  title: string;
+  status: TicketStatus;
+  priority: TicketPriority;
+  kind: TicketKind;
+  /** Department name (not id). */
+  department: string;
+  channel: string;
+  assignment_group_id?: number | null;
+  assignee_id?: number | null;
+}
+
+/** `ticket.event`: a reply or note was added to a ticket. */
+export interface TicketEventPush {
+  ticket: number;
+  event: number;
+}
+
+/** `notification`: a new in-app notification for the signed-in user. */
+export interface NotificationPush {
+  id: number;
+  kind: string;
+  title: string;
+  body: string;
+  link: string;
+  created_at: string;
+}
+
 export type EventFrame =
   | { type: 'hello'; payload: { user_id: number } }
   | { type: 'job.updated'; payload: JobUpdate }
+  | { type: 'ticket.created'; payload: TicketSummary }
+  | { type: 'ticket.updated'; payload: TicketSummary }
+  | { type: 'ticket.event'; payload: TicketEventPush }
+  | { type: 'notification'; payload: NotificationPush }
   | { type: 'pong'; payload: Record<string, never> };
 
 export interface WebSocketLike {

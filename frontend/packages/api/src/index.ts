@@ -29,8 +29,52 @@ export {
   listJobs,
   getJob,
   getHealth,
+  listTickets,
+  getTicketQueues,
+  getTicket,
+  patchTicket,
+  listTicketEvents,
+  createTicket,
+  acceptTicket,
+  assignTicket,
+  startTicket,
+  pendTicket,
+  resumeTicket,
+  resolveTicket,
+  confirmTicket,
+  closeTicket,
+  reopenTicket,
+  cancelTicket,
+  escalateTicket,
+  transferTicket,
+  replyTicket,
+  attachTicketFiles,
+  linkTicket,
+  setTicketParent,
+  mergeTicket,
+  bulkTickets,
+  exportTickets,
+  listAssignmentGroups,
+  listCategories,
+  listConfigurationItems,
+  listNotifications,
+  getUnreadCount,
+  markNotificationsRead,
+  getNotificationPreferences,
+  putNotificationPreferences,
 } from './endpoints';
+export { filenameFromDisposition, replyForm, ticketCreateForm, ticketQueryString } from './tickets';
+export * from './ticket-rules';
 export type { Endpoints } from './endpoints';
 export { EventSocket, backoffDelay, eventsUrl, parseFrame, UNAUTHORIZED_CLOSE_CODE } from './events';
-export type { EventFrame, EventSocketOptions, JobUpdate, SocketStatus, WebSocketLike } from './events';
+export type {
+  EventFrame,
+  EventSocketOptions,
+  JobUpdate,
+  NotificationPush,
+  SocketStatus,
+  TicketEventPush,
+  TicketSummary,
+  WebSocketLike,
+} from './events';
 export type * from './types';

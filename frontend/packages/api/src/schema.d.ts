@@ -1575,6 +1575,8 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Attachment"][];
+            /** @description true when there are more rows than `count` (counting stops at 10,000) */
+            count_capped?: boolean;
         };
         PaginatedCIBriefList: {
             /** @example 123 */
@@ -1665,6 +1667,8 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["TicketList"][];
+            /** @description true when there are more rows than `count` (counting stops at 10,000) */
+            count_capped?: boolean;
         };
         PaginatedUserList: {
             /** @example 123 */
@@ -1871,6 +1875,8 @@ export interface components {
             mine: number;
             my_groups: number;
             open: number;
+            /** @description threshold of the 无人受理 queue */
+            unaccepted_minutes: number;
         };
         ReasonRequest: {
             reason: string;
@@ -1880,6 +1886,21 @@ export interface components {
             /** @default false */
             internal: boolean;
             files?: string[];
+        };
+        Requester: {
+            readonly id: number;
+            /**
+             * 用户名
+             * @description 必填；长度为150个字符或以下；只能包含字母、数字、特殊字符“@”、“.”、“-”和“_”。
+             */
+            username: string;
+            display_name: string;
+            /** 分机号 */
+            phone_ext?: string;
+            /** 手机 */
+            mobile?: string;
+            /** 职务/职称 */
+            title?: string;
         };
         /**
          * @description * `fixed` - 已修复
@@ -2003,8 +2024,10 @@ export interface components {
         TicketCreateRequest: {
             /** @default incident */
             kind: components["schemas"]["TicketKindEnum"];
-            title?: string;
-            description?: string;
+            /** @default  */
+            title: string;
+            /** @default  */
+            description: string;
             /** @default web */
             channel: components["schemas"]["TicketChannelEnum"];
             requester?: number;
@@ -2039,7 +2062,7 @@ export interface components {
             /** 来源渠道 */
             channel?: components["schemas"]["TicketChannelEnum"];
             channel_label: string;
-            readonly requester: components["schemas"]["UserBrief"];
+            readonly requester: components["schemas"]["Requester"];
             readonly department: components["schemas"]["Brief"] | null;
             readonly assignment_group: components["schemas"]["Brief"] | null;
             readonly assignee: components["schemas"]["UserBrief"] | null;
@@ -3281,6 +3304,8 @@ export interface operations {
                 page_size?: number;
                 /** @description 搜索关键词。 */
                 search?: string;
+                /** @description only unread notifications */
+                unread?: boolean;
             };
             header?: never;
             path?: never;

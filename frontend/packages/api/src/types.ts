@@ -68,3 +68,120 @@ export type JobQuery = QueryParams<'/api/v1/jobs/', 'get'>;
 
 export type Health = ResponseData<'/api/v1/system/health/', 'get'>;
 export type HealthQuery = QueryParams<'/api/v1/system/health/', 'get'>;
+
+// --- service desk -------------------------------------------------------------------------------
+
+export type TicketStatus = NonNullable<ResponseData<'/api/v1/tickets/{id}/', 'get'>['status']>;
+export type TicketKind = ResponseData<'/api/v1/tickets/{id}/', 'get'>['kind'];
+export type TicketPriority = NonNullable<ResponseData<'/api/v1/tickets/{id}/', 'get'>['priority']>;
+export type TicketImpact = NonNullable<ResponseData<'/api/v1/tickets/{id}/', 'get'>['impact']>;
+export type TicketUrgency = NonNullable<ResponseData<'/api/v1/tickets/{id}/', 'get'>['urgency']>;
+export type TicketChannel = NonNullable<ResponseData<'/api/v1/tickets/{id}/', 'get'>['channel']>;
+export type TicketQuery = QueryParams<'/api/v1/tickets/', 'get'>;
+export type TicketQueue = NonNullable<TicketQuery['queue']>;
+export type TicketPage = ResponseData<'/api/v1/tickets/', 'get'>;
+export type TicketListItem = Results<TicketPage>;
+export type UserBrief = TicketListItem['requester'];
+export type QueueCounts = ResponseData<'/api/v1/tickets/queues/', 'get'>;
+
+/** A ticket as other tickets list it (children, related). */
+export interface TicketRef {
+  id: number;
+  number: string;
+  title: string;
+  status: TicketStatus;
+}
+
+export interface TicketLocation {
+  campus: string;
+  building: string;
+  floor: string;
+  room: string;
+  bed: string;
+}
+
+type RawTicketDetail = ResponseData<'/api/v1/tickets/{id}/', 'get'>;
+/** drf-spectacular only says "objects" for these method fields; their shape is fixed here. */
+export type TicketDetail = Omit<
+  RawTicketDetail,
+  'children' | 'related' | 'merged_into' | 'parent_ticket' | 'location' | 'allowed_actions'
+> & {
+  children: TicketRef[];
+  related: TicketRef[];
+  merged_into: { id: number; number: string } | null;
+  parent_ticket: { id: number; number: string; title: string } | null;
+  location: TicketLocation;
+  allowed_actions: TicketAction[];
+};
+
+type RawTicketEvent = ResponseData<'/api/v1/tickets/{id}/events/', 'get'>[number];
+export type TicketEvent = Omit<RawTicketEvent, 'data'> & { data: Record<string, unknown> | null };
+export type TicketEventKind = TicketEvent['kind'];
+export type Attachment = TicketEvent['attachments'][number];
+
+/** Transitions, each an explicit `POST tickets/{id}/<action>/` (services.LIFECYCLE). */
+export type TicketTransition =
+  | 'accept'
+  | 'assign'
+  | 'start'
+  | 'pend'
+  | 'resume'
+  | 'resolve'
+  | 'confirm'
+  | 'close'
+  | 'reopen'
+  | 'cancel'
+  | 'escalate'
+  | 'transfer';
+/** Everything `allowed_actions` may list: transitions plus conversation and editing rights. */
+export type TicketAction = TicketTransition | 'reply' | 'note' | 'update' | 'link' | 'merge' | 'set_parent';
+
+export type TicketCreateRequest = RequestBody<'/api/v1/tickets/', 'post'>;
+/** The create form with real files instead of the schema's string placeholders. */
+export type TicketCreateInput = Omit<TicketCreateRequest, 'files' | 'kind' | 'channel'> & {
+  kind: TicketKind;
+  channel?: TicketChannel;
+  files?: File[];
+};
+export type TicketPatch = RequestBody<'/api/v1/tickets/{id}/', 'patch'>;
+export type AssignRequest = RequestBody<'/api/v1/tickets/{id}/assign/', 'post'>;
+export type PendRequest = RequestBody<'/api/v1/tickets/{id}/pend/', 'post'>;
+export type PendingReason = PendRequest['reason'];
+export type ResolveRequest = RequestBody<'/api/v1/tickets/{id}/resolve/', 'post'>;
+export type ResolutionCode = ResolveRequest['code'];
+export type EscalateRequest = RequestBody<'/api/v1/tickets/{id}/escalate/', 'post'>;
+export type EscalationKind = EscalateRequest['kind'];
+export type TransferRequest = RequestBody<'/api/v1/tickets/{id}/transfer/', 'post'>;
+export interface ReplyInput {
+  body: string;
+  internal: boolean;
+  files?: File[];
+}
+export type BulkRequest = RequestBody<'/api/v1/tickets/bulk/', 'post'>;
+export type BulkAction = BulkRequest['action'];
+export interface BulkFailure {
+  id: number;
+  number?: string;
+  code: string;
+  message: string;
+}
+export interface BulkResult {
+  done: number[];
+  failed: BulkFailure[];
+}
+
+export type AssignmentGroupPage = ResponseData<'/api/v1/assignment-groups/', 'get'>;
+export type AssignmentGroup = Results<AssignmentGroupPage>;
+export type AssignmentGroupQuery = QueryParams<'/api/v1/assignment-groups/', 'get'>;
+export type Category = ResponseData<'/api/v1/categories/', 'get'>[number];
+export type ConfigurationItemPage = ResponseData<'/api/v1/configuration-items/', 'get'>;
+export type ConfigurationItemBrief = Results<ConfigurationItemPage>;
+export type ConfigurationItemQuery = QueryParams<'/api/v1/configuration-items/', 'get'>;
+
+// --- notifications ------------------------------------------------------------------------------
+
+export type NotificationPage = ResponseData<'/api/v1/notifications/', 'get'>;
+export type Notification = Results<NotificationPage>;
+export type NotificationQuery = QueryParams<'/api/v1/notifications/', 'get'>;
+export type NotificationPreference = ResponseData<'/api/v1/notification-preferences/', 'get'>[number];
+export type NotificationPreferenceRequest = RequestBody<'/api/v1/notification-preferences/', 'put'>[number];

@@ -41,6 +41,17 @@ export function fromNow(value: DateInput, locale: UiLocale, now: DateInput = new
   return parsed.locale(locale === 'en' ? 'en' : 'zh-cn').from(reference);
 }
 
+/**
+ * `3 分钟前` for something that already happened. A server clock a little ahead of the browser's
+ * would otherwise say `几秒内` ("in a few seconds") about an event that just took place.
+ */
+export function ago(value: DateInput, locale: UiLocale, now: DateInput = new Date()): string {
+  const parsed = parse(value);
+  const reference = parse(now);
+  if (!parsed || !reference) return '';
+  return fromNow(parsed.isAfter(reference) ? reference.toDate() : value, locale, reference.toDate());
+}
+
 /** Whole seconds between two instants (for job durations); null when either is missing. */
 export function secondsBetween(start: DateInput, end: DateInput): number | null {
   const a = parse(start);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatDate, formatDateTime, fromNow, greetingKey, hourOfDay, secondsBetween } from '../src';
+import { ago, formatDate, formatDateTime, fromNow, greetingKey, hourOfDay, secondsBetween } from '../src';
 
 describe('formatDateTime', () => {
   it('shows UTC instants in Asia/Shanghai as YYYY-MM-DD HH:mm, 24-hour', () => {
@@ -39,6 +39,20 @@ describe('fromNow', () => {
   });
   it('returns an empty string for a missing value', () => {
     expect(fromNow(null, 'zh-CN', now)).toBe('');
+  });
+});
+
+describe('ago', () => {
+  const now = '2026-03-01T10:00:00+08:00';
+  it('speaks of the past like fromNow', () => {
+    expect(ago('2026-03-01T09:57:00+08:00', 'zh-CN', now)).toBe('3 分钟前');
+  });
+  it('never says "in a few seconds" when the server clock runs ahead', () => {
+    expect(ago('2026-03-01T10:00:03+08:00', 'zh-CN', now)).toBe('几秒前');
+    expect(ago('2026-03-01T10:00:03+08:00', 'en', now)).toBe('a few seconds ago');
+  });
+  it('returns an empty string for a missing value', () => {
+    expect(ago(undefined, 'zh-CN', now)).toBe('');
   });
 });
 

@@ -39,7 +39,21 @@ describe('locale files', () => {
   });
 
   it('label every navigation key and role of the contract, with the agreed Chinese role names', () => {
-    const nav = ['home', 'jobs', 'users', 'departments', 'user_import', 'tokens', 'security', 'system', 'api_docs'];
+    const nav = [
+      'home',
+      'desk',
+      'new_ticket',
+      'my_tickets',
+      'notifications',
+      'jobs',
+      'users',
+      'departments',
+      'user_import',
+      'tokens',
+      'security',
+      'system',
+      'api_docs',
+    ];
     for (const key of nav) expect(zh.has(`nav.${key}`), key).toBe(true);
     expect(Object.fromEntries([...zh].filter(([k]) => k.startsWith('roles.')))).toEqual({
       'roles.requester': '医护人员',
@@ -50,5 +64,14 @@ describe('locale files', () => {
       'roles.admin': '平台管理员',
     });
     for (const status of ['queued', 'running', 'succeeded', 'failed']) expect(zh.has(`job_status.${status}`)).toBe(true);
+  });
+
+  it('use the glossary words for the lifecycle and the queues', () => {
+    const words = ['action.accept', 'action.assign', 'action.resolve', 'action.close', 'action.escalate', 'desk.queues.unaccepted'];
+    expect(words.map((key) => zh.get(key))).toEqual(['受理', '派发', '解决', '关闭', '升级', '无人受理']);
+    for (const step of ['submitted', 'accepted', 'in_progress', 'resolved']) expect(zh.has(`progress.${step}`), step).toBe(true);
+    expect(['已提交', '已受理', '处理中', '已解决']).toEqual(
+      ['submitted', 'accepted', 'in_progress', 'resolved'].map((step) => zh.get(`progress.${step}`)),
+    );
   });
 });

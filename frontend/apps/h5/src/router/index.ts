@@ -23,12 +23,31 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'h5.tab_home' },
       },
       {
+        path: 'tickets',
+        name: 'my-tickets',
+        component: () => import('@/views/servicedesk/my-tickets/index.vue'),
+        meta: { title: 'h5.tab_tickets' },
+      },
+      {
         path: 'me',
         name: 'profile',
         component: () => import('@/views/account/profile/index.vue'),
         meta: { title: 'h5.profile_title' },
       },
     ],
+  },
+  // Full-screen pages with their own navigation bar (no tab bar).
+  {
+    path: '/tickets/new',
+    name: 'new-ticket',
+    component: () => import('@/views/servicedesk/new-ticket/index.vue'),
+    meta: { title: 'h5.new_title' },
+  },
+  {
+    path: '/tickets/:id(\\d+)',
+    name: 'ticket',
+    component: () => import('@/views/servicedesk/ticket/index.vue'),
+    meta: { title: 'h5.detail_title' },
   },
   { path: '/:pathMatch(.*)*', redirect: { name: 'home' } },
 ];

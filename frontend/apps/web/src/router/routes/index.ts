@@ -3,6 +3,8 @@ import type { RouteRecordRaw } from 'vue-router';
 import { accountRoutes } from './modules/account';
 import { dashboardRoutes } from './modules/dashboard';
 import { directoryRoutes } from './modules/directory';
+import { notificationRoutes } from './modules/notifications';
+import { servicedeskRoutes } from './modules/servicedesk';
 import { systemRoutes } from './modules/system';
 
 export const routes: RouteRecordRaw[] = [
@@ -17,6 +19,8 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('@/layouts/main-layout/index.vue'),
     children: [
       ...dashboardRoutes,
+      ...servicedeskRoutes,
+      ...notificationRoutes,
       ...directoryRoutes,
       ...accountRoutes,
       ...systemRoutes,
