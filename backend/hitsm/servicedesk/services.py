@@ -117,6 +117,20 @@ def _ticket_link(ticket: Ticket) -> str:
     return f"/tickets/{ticket.pk}"
 
 
+def _tell_requester(ticket: Ticket, kind: str, *, title: str, body: str, dedupe_key: str) -> None:
+    """Queue a message about ``ticket`` to its requester (who cannot opt out of these)."""
+    notify(
+        recipients=[],
+        requesters=[ticket.requester],
+        kind=kind,
+        title=title,
+        body=body,
+        link=_ticket_link(ticket),
+        ticket_id=ticket.pk,
+        dedupe_key=dedupe_key,
+    )
+
+
 def _summary(ticket: Ticket) -> dict[str, Any]:
     return {
         "id": ticket.pk,
@@ -378,14 +392,11 @@ def ticket_accept(*, ticket: Ticket, actor: User) -> Ticket:
         changes={"accepted_at": timezone.now(), "accepted_by": actor},
         event_kind=EventKind.ACCEPTED,
     )
-    notify(
-        recipients=[],
-        requesters=[ticket.requester],
-        kind=NotificationKind.TICKET_ACCEPTED,
+    _tell_requester(
+        ticket,
+        NotificationKind.TICKET_ACCEPTED,
         title=_("工单 %(n)s 已受理") % {"n": ticket.number},
         body=_("服务台 %(who)s 已受理您的工单") % {"who": actor.name},
-        link=_ticket_link(ticket),
-        ticket_id=ticket.pk,
         dedupe_key=f"t{ticket.pk}:accepted",
     )
     return ticket
@@ -491,14 +502,11 @@ def ticket_pend(*, ticket: Ticket, actor: User, reason: str, note: str) -> Ticke
         data={"reason": reason},
     )
     if reason == PendingReason.REQUESTER:
-        notify(
-            recipients=[],
-            requesters=[ticket.requester],
-            kind=NotificationKind.TICKET_PENDING,
+        _tell_requester(
+            ticket,
+            NotificationKind.TICKET_PENDING,
             title=_("工单 %(n)s 需要您回复") % {"n": ticket.number},
             body=note,
-            link=_ticket_link(ticket),
-            ticket_id=ticket.pk,
             dedupe_key=f"t{ticket.pk}:pending:{ticket.version}",
         )
     return ticket
@@ -542,14 +550,11 @@ def ticket_resolve(
         body=notes,
         data={"code": code},
     )
-    notify(
-        recipients=[],
-        requesters=[ticket.requester],
-        kind=NotificationKind.TICKET_RESOLVED,
+    _tell_requester(
+        ticket,
+        NotificationKind.TICKET_RESOLVED,
         title=_("工单 %(n)s 已解决，请确认") % {"n": ticket.number},
         body=notes,
-        link=_ticket_link(ticket),
-        ticket_id=ticket.pk,
         dedupe_key=f"t{ticket.pk}:resolved:{ticket.version}",
     )
     if cascade:  # one HIS outage → its 50 child reports resolve with it
@@ -569,14 +574,11 @@ def ticket_resolve(
                 body=notes,
                 data={"code": code, "parent": ticket.pk},
             )
-            notify(
-                recipients=[],
-                requesters=[child.requester],
-                kind=NotificationKind.TICKET_RESOLVED,
+            _tell_requester(
+                child,
+                NotificationKind.TICKET_RESOLVED,
                 title=_("工单 %(n)s 已解决，请确认") % {"n": child.number},
                 body=notes,
-                link=_ticket_link(child),
-                ticket_id=child.pk,
                 dedupe_key=f"t{child.pk}:resolved:parent{ticket.pk}",
             )
     return ticket
