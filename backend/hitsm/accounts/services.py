@@ -205,15 +205,21 @@ def user_unlock(*, user: User, request: HttpRequest | None = None) -> None:
     )
 
 
-def user_is_locked(user: User) -> bool:
+def locked_usernames(usernames: list[str] | None = None) -> set[str]:
+    """Usernames locked out right now (axes' failure record within the cool-off time)."""
     from axes.models import AccessAttempt
 
-    cutoff = timezone.now() - settings.AXES_COOLOFF_TIME
-    return AccessAttempt.objects.filter(
-        username=user.username,
+    attempts = AccessAttempt.objects.filter(
         failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-        attempt_time__gte=cutoff,
-    ).exists()
+        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME,
+    )
+    if usernames is not None:
+        attempts = attempts.filter(username__in=usernames)
+    return set(attempts.values_list("username", flat=True))
+
+
+def user_is_locked(user: User) -> bool:
+    return user.username in locked_usernames([user.username])
 
 
 @transaction.atomic

@@ -13,7 +13,6 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import ensure_csrf_cookie
@@ -64,6 +63,7 @@ from hitsm.accounts.services import (
     api_token_create,
     api_token_revoke,
     department_would_cycle,
+    locked_usernames,
     login_event_record,
     user_change_own_password,
     user_set_roles,
@@ -378,15 +378,7 @@ class UserViewSet(
         return user_list()
 
     def get_serializer_context(self) -> dict[str, Any]:
-        from axes.models import AccessAttempt
-
-        cutoff = timezone.now() - settings.AXES_COOLOFF_TIME
-        locked = set(
-            AccessAttempt.objects.filter(
-                failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-                attempt_time__gte=cutoff,
-            ).values_list("username", flat=True)
-        )
+        locked = locked_usernames()
         return {
             **super().get_serializer_context(),
             "locked_usernames": locked,
