@@ -7,7 +7,6 @@ created or updated in one transaction. Users are matched by username.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,13 +18,14 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from hitsm.accounts.models import Department, DepartmentKind, User, UserSource
 from hitsm.accounts.roles import Role
 from hitsm.accounts.services import user_set_roles
 from hitsm.core.jobs import JobReporter, job_handler
 from hitsm.core.models import Job
+from hitsm.core.spreadsheets import UnreadableSpreadsheet, spreadsheet_tables
 
 DEPARTMENT_COLUMNS = {
     "编码": "code",
@@ -105,32 +105,11 @@ def _sheet_from_rows(rows: list[list[Any]]) -> Sheet | None:
 
 def read_sheets(content: bytes, filename: str) -> list[Sheet]:
     """Parse an uploaded file into department and user sheets (raises ImportRejected)."""
-    lowered = filename.lower()
-    sheets: list[Sheet] = []
-    if lowered.endswith(".xlsx"):
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:
-            raise ImportRejected(_("无法读取 Excel 文件，请使用模板另存为 .xlsx"), []) from exc
-        for worksheet in workbook.worksheets:
-            rows = [list(r) for r in worksheet.iter_rows(values_only=True)]
-            sheet = _sheet_from_rows(rows)
-            if sheet:
-                sheets.append(sheet)
-    elif lowered.endswith(".csv"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ImportRejected(_("CSV 文件编码无法识别，请使用 UTF-8 或 GBK"), [])
-        sheet = _sheet_from_rows([list(r) for r in csv.reader(io.StringIO(text))])
-        if sheet:
-            sheets.append(sheet)
-    else:
-        raise ImportRejected(_("只支持 .xlsx 或 .csv 文件"), [])
+    try:
+        tables = spreadsheet_tables(content, filename)
+    except UnreadableSpreadsheet as exc:
+        raise ImportRejected(str(exc), []) from exc
+    sheets = [sheet for _title, rows in tables if (sheet := _sheet_from_rows(rows))]
     if not sheets:
         raise ImportRejected(_("文件中没有可识别的表头（需要“用户名”或“编码/名称”列）"), [])
     return sheets

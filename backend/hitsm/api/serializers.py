@@ -12,3 +12,12 @@ class ErrorBodySerializer(serializers.Serializer):
 
 class ErrorEnvelopeSerializer(serializers.Serializer):
     error = ErrorBodySerializer()
+
+
+# The error responses every write endpoint can give, for ``extend_schema(responses=...)``.
+ERROR_RESPONSES = {
+    400: ErrorEnvelopeSerializer,
+    403: ErrorEnvelopeSerializer,
+    404: ErrorEnvelopeSerializer,
+    409: ErrorEnvelopeSerializer,
+}

@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from hitsm.accounts.api import views as accounts
+from hitsm.cmdb.api import views as cmdb
 from hitsm.core.api import views as core
 from hitsm.notifications.api import views as notifications
 from hitsm.servicedesk.api import views as servicedesk
@@ -22,6 +23,11 @@ router.register(
 )
 router.register("routing-rules", servicedesk.RoutingRuleViewSet, basename="routing-rule")
 router.register("saved-filters", servicedesk.SavedFilterViewSet, basename="saved-filter")
+router.register("cmdb/classes", cmdb.CIClassViewSet, basename="cmdb-class")
+router.register("cmdb/attributes", cmdb.AttributeViewSet, basename="cmdb-attribute")
+router.register("cmdb/relation-types", cmdb.RelationTypeViewSet, basename="cmdb-relation-type")
+router.register("cmdb/items", cmdb.ConfigurationItemViewSet, basename="cmdb-item")
+router.register("cmdb/relations", cmdb.RelationViewSet, basename="cmdb-relation")
 router.register("notifications", notifications.NotificationViewSet, basename="notification")
 
 urlpatterns = [
@@ -38,6 +44,7 @@ urlpatterns = [
         accounts.UserImportTemplateView.as_view(),
         name="user-import-template",
     ),
+    path("cmdb/imports/", cmdb.CIImportView.as_view(), name="cmdb-import"),
     path("system/health/", core.HealthView.as_view(), name="system-health"),
     path(
         "notification-preferences/",

@@ -5,3 +5,6 @@ class CmdbConfig(AppConfig):
     name = "hitsm.cmdb"
     label = "cmdb"
     verbose_name = "配置管理 CMDB"
+
+    def ready(self) -> None:
+        from hitsm.cmdb import imports  # noqa: F401  (registers the import job)

@@ -1,12 +1,15 @@
-"""Configuration items and their classes, each class on an OBASHI layer.
+"""The CMDB on the OBASHI model: classes on layers, items, typed relations and data flows.
 
-This is the first slice of the CMDB (classes, items, owner, criticality) that tickets link to;
-class-specific attributes, relations, data flows and impact analysis come with the CMDB issue.
+Every relation reads "source depends on target" (HIS *runs on* his-app-01, 门诊挂号 *uses* HIS):
+a failure travels from a target up to its sources, which is what impact analysis follows.
+A data flow is a relation between two applications that carries a business data set (a CI on
+the data layer), OBASHI's data flow analysis.
 """
 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from hitsm.core.models import ChangeLoggedModel
@@ -27,7 +30,9 @@ class CIClass(ChangeLoggedModel):
     name = models.CharField(_("名称"), max_length=60)
     layer = models.CharField(_("OBASHI 层"), max_length=16, choices=ObashiLayer.choices)
     icon = models.CharField(_("图标"), max_length=40, blank=True)
+    description = models.TextField(_("说明"), blank=True)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
         verbose_name = _("配置项类型")
@@ -36,6 +41,45 @@ class CIClass(ChangeLoggedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AttributeType(models.TextChoices):
+    TEXT = "text", _("文本")
+    INTEGER = "integer", _("整数")
+    DECIMAL = "decimal", _("小数")
+    BOOLEAN = "boolean", _("是/否")
+    DATE = "date", _("日期")
+    CHOICE = "choice", _("选项")
+    IP_ADDRESS = "ip_address", _("IP 地址")
+    URL = "url", _("网址")
+
+
+class CIAttribute(ChangeLoggedModel):
+    """An attribute that items of one class carry, defined by an administrator."""
+
+    ci_class = models.ForeignKey(
+        CIClass, verbose_name=_("类型"), on_delete=models.CASCADE, related_name="attributes"
+    )
+    code = models.SlugField(_("编码"), max_length=40)
+    name = models.CharField(_("名称"), max_length=60)
+    type = models.CharField(_("数据类型"), max_length=12, choices=AttributeType.choices)
+    required = models.BooleanField(_("必填"), default=False)
+    unique = models.BooleanField(_("唯一"), default=False)
+    choices = models.JSONField(_("可选值"), default=list, blank=True)
+    pattern = models.CharField(_("格式（正则）"), max_length=200, blank=True)
+    help_text = models.CharField(_("填写说明"), max_length=200, blank=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("配置项属性")
+        verbose_name_plural = _("配置项属性")
+        ordering = ("ci_class", "sort_order", "id")
+        constraints = [
+            models.UniqueConstraint(fields=("ci_class", "code"), name="cmdb_attribute_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ci_class.name}.{self.name}"
 
 
 class CIStatus(models.TextChoices):
@@ -70,6 +114,7 @@ class ConfigurationItem(ChangeLoggedModel):
         help_text=_("虚拟机：重启/挂起/关机不影响业务时才可勾选"),
     )
     location = models.CharField(_("位置"), max_length=120, blank=True)
+    attributes = models.JSONField(_("属性"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("配置项")
@@ -78,3 +123,97 @@ class ConfigurationItem(ChangeLoggedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CIUniqueValue(models.Model):
+    """The values of attributes marked unique, so that the database enforces uniqueness per class
+    (two people saving the same IP address at once: one of them gets a clear error)."""
+
+    ci_class = models.ForeignKey(CIClass, on_delete=models.CASCADE, related_name="+")
+    attribute = models.ForeignKey(CIAttribute, on_delete=models.CASCADE, related_name="+")
+    value = models.CharField(max_length=255)
+    item = models.ForeignKey(
+        ConfigurationItem, on_delete=models.CASCADE, related_name="unique_values"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=("attribute", "value"), name="cmdb_unique_attribute_value"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class RelationType(ChangeLoggedModel):
+    """A kind of relation. Sources depend on targets; ``acyclic`` types may not form a loop."""
+
+    code = models.SlugField(_("编码"), max_length=40, unique=True)
+    name = models.CharField(_("名称"), max_length=40)
+    reverse_name = models.CharField(_("反向名称"), max_length=40)
+    acyclic = models.BooleanField(_("禁止成环"), default=True)
+    propagates_impact = models.BooleanField(_("传递影响"), default=True)
+    is_data_flow = models.BooleanField(_("数据流"), default=False)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("关系类型")
+        verbose_name_plural = _("关系类型")
+        ordering = ("sort_order", "code")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Relation(ChangeLoggedModel):
+    source = models.ForeignKey(
+        ConfigurationItem,
+        verbose_name=_("源配置项"),
+        on_delete=models.CASCADE,
+        related_name="outgoing",
+    )
+    target = models.ForeignKey(
+        ConfigurationItem,
+        verbose_name=_("目标配置项"),
+        on_delete=models.CASCADE,
+        related_name="incoming",
+    )
+    type = models.ForeignKey(
+        RelationType, verbose_name=_("关系类型"), on_delete=models.PROTECT, related_name="+"
+    )
+    data_set = models.ForeignKey(
+        ConfigurationItem,
+        verbose_name=_("业务数据"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="carried_by",
+    )
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("配置项关系")
+        verbose_name_plural = _("配置项关系")
+        ordering = ("type__sort_order", "id")
+        constraints = [
+            models.CheckConstraint(condition=~Q(source=F("target")), name="cmdb_relation_not_self"),
+            models.UniqueConstraint(
+                fields=("source", "target", "type"),
+                condition=Q(data_set__isnull=True),
+                name="cmdb_relation_unique",
+            ),
+            models.UniqueConstraint(
+                fields=("source", "target", "type", "data_set"),
+                condition=Q(data_set__isnull=False),
+                name="cmdb_data_flow_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=("target", "type"), name="cmdb_relation_target"),
+            models.Index(fields=("source", "type"), name="cmdb_relation_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target}"

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from hitsm.core.context import acting_as
 from hitsm.core.models import Job, JobStatus
 from hitsm.core.realtime import publish, user_group
 
@@ -122,8 +123,14 @@ def job_run(*, job_id: int) -> Job | None:
     job = Job.objects.get(pk=job_id)
     _push(job)
     reporter = JobReporter(job)
+    creator = job.created_by
     try:
-        result = JOB_KINDS[job.kind].handler(job, reporter)
+        # the change log credits the person who started the job
+        with acting_as(
+            label=f"job:{job.kind}:{creator.get_username() if creator else 'system'}",
+            user_id=job.created_by_id,
+        ):
+            result = JOB_KINDS[job.kind].handler(job, reporter)
     except Exception as exc:
         logger.exception("job %s (%s) failed", job.pk, job.kind)
         job.refresh_from_db(fields=["progress", "total", "log", "message"])

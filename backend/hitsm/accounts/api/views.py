@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 import qrcode
@@ -9,8 +8,6 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.signals import user_login_failed
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.decorators import method_decorator
@@ -75,6 +72,7 @@ from hitsm.api.viewsets import PolicyMixin
 from hitsm.core.api.serializers import JobSerializer
 from hitsm.core.errors import DomainError, ValidationFailed
 from hitsm.core.jobs import job_enqueue
+from hitsm.core.spreadsheets import import_upload_store
 
 ERRORS = {400: ErrorEnvelopeSerializer, 403: ErrorEnvelopeSerializer}
 
@@ -424,38 +422,7 @@ class UserImportView(APIView):
         summary="Import departments and users from .xlsx or .csv (runs as a background job)",
     )
     def post(self, request: Request) -> Response:
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise ValidationFailed(fields={"file": [_("请选择要导入的文件")]})
-        name = upload.name or ""
-        if not name.lower().endswith((".xlsx", ".csv")):
-            raise ValidationFailed(
-                _("只支持 .xlsx 或 .csv 文件"),
-                code="import.invalid_file",
-                fields={"file": [_("只支持 .xlsx 或 .csv 文件")]},
-            )
-        if upload.size and upload.size > settings.IMPORT_MAX_BYTES:
-            raise ValidationFailed(
-                _("文件过大"),
-                code="import.invalid_file",
-                fields={
-                    "file": [
-                        _("文件不能超过 %(n)d MB")
-                        % {"n": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
-                    ]
-                },
-            )
-        head = upload.read(4)
-        upload.seek(0)
-        if name.lower().endswith(".xlsx") and head != b"PK\x03\x04":
-            raise ValidationFailed(
-                _("文件内容不是有效的 Excel (.xlsx)"),
-                code="import.invalid_file",
-                fields={"file": [_("文件内容不是有效的 Excel (.xlsx)")]},
-            )
-        path = default_storage.save(
-            f"imports/{uuid.uuid4().hex}-{name[-40:]}", ContentFile(upload.read())
-        )
+        path, name = import_upload_store(request.FILES.get("file"))
         job = job_enqueue(
             kind="accounts.user_import",
             created_by_id=request.user.pk,

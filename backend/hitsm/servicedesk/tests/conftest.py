@@ -36,8 +36,8 @@ def printer_category(desktop_group) -> Category:
 
 @pytest.fixture
 def his(db) -> ConfigurationItem:
-    app_class = CIClass.objects.create(
-        code="application", name="应用系统", layer=ObashiLayer.APPLICATION
+    app_class, _ = CIClass.objects.get_or_create(
+        code="application", defaults={"name": "应用系统", "layer": ObashiLayer.APPLICATION}
     )
     return ConfigurationItem.objects.create(
         ci_class=app_class, name="HIS", code="HIS", clinical_critical=True
