@@ -7,4 +7,4 @@ class CmdbConfig(AppConfig):
     verbose_name = "配置管理 CMDB"
 
     def ready(self) -> None:
-        from hitsm.cmdb import imports  # noqa: F401  (registers the import job)
+        from hitsm.cmdb import imports, signals  # noqa: F401  (registers the job and signals)

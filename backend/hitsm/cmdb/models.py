@@ -217,3 +217,13 @@ class Relation(ChangeLoggedModel):
 
     def __str__(self) -> str:
         return f"{self.source} → {self.target}"
+
+
+class GraphState(models.Model):
+    """One row whose token changes whenever the impact graph changes (CIs, relations, types),
+    so that each process knows when its in-memory copy of the graph is stale."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token

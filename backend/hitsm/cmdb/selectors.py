@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from hitsm.accounts.roles import IT_STAFF, Role, has_role
-from hitsm.cmdb.models import ConfigurationItem, ObashiLayer, Relation, RelationType
+from hitsm.cmdb.graph import graph_snapshot
+from hitsm.cmdb.models import CIClass, ConfigurationItem, ObashiLayer, Relation, RelationType
 from hitsm.core.permissions import Policy
 
 Direction = Literal["up", "down"]
@@ -67,6 +68,7 @@ def _tables() -> dict[str, str]:
         "rel": Relation._meta.db_table,
         "type": RelationType._meta.db_table,
         "ci": ConfigurationItem._meta.db_table,
+        "cls": CIClass._meta.db_table,
     }
 
 
@@ -138,8 +140,7 @@ def _brief(item: ConfigurationItem, depth: int | None = None) -> dict[str, Any]:
             else None
         ),
     }
-    if depth is not None:
-        data["depth"] = depth
+    data["depth"] = depth
     return data
 
 
@@ -149,67 +150,103 @@ def _items(ids: list[int]) -> QuerySet[ConfigurationItem]:
     )
 
 
-def _layer_counts(ids: list[int]) -> dict[str, int]:
-    counts: Counter[str] = Counter()
-    # chunked: SQLite limits the number of parameters per statement
-    for offset in range(0, len(ids), 5000):
-        chunk = ids[offset : offset + 5000]
-        counts.update(
-            ConfigurationItem.objects.filter(pk__in=chunk).values_list("ci_class__layer", flat=True)
-        )
-    return dict(counts)
+BRIEF_FIELDS = (
+    "id",
+    "code",
+    "name",
+    "status",
+    "clinical_critical",
+    "owner_department_id",
+    "owner_department__name",
+    "ci_class__code",
+    "ci_class__name",
+    "ci_class__layer",
+    "ci_class__icon",
+    "ci_class__sort_order",
+)
+
+
+def _brief_rows(ids: list[int]) -> list[dict[str, Any]]:
+    """``_brief`` dicts straight from ``values()``: thousands of rows without model instances."""
+    rows: list[dict[str, Any]] = []
+    for offset in range(0, len(ids), 2000):  # SQLite limits parameters per statement
+        for row in ConfigurationItem.objects.filter(pk__in=ids[offset : offset + 2000]).values(
+            *BRIEF_FIELDS
+        ):
+            department = row["owner_department_id"]
+            rows.append(
+                {
+                    "id": row["id"],
+                    "code": row["code"],
+                    "name": row["name"],
+                    "status": row["status"],
+                    "class_code": row["ci_class__code"],
+                    "class_name": row["ci_class__name"],
+                    "layer": row["ci_class__layer"],
+                    "icon": row["ci_class__icon"],
+                    "clinical_critical": row["clinical_critical"],
+                    "owner_department": (
+                        {"id": department, "name": row["owner_department__name"]}
+                        if department
+                        else None
+                    ),
+                    "depth": None,
+                    "_sort": row["ci_class__sort_order"],
+                }
+            )
+    return rows
 
 
 TOP_LAYERS = (ObashiLayer.OWNERSHIP, ObashiLayer.BUSINESS, ObashiLayer.APPLICATION)
+LIST_LIMIT = 500
 
 
 def impact_analysis(item: ConfigurationItem) -> dict[str, Any]:
     """What a failure of ``item`` hurts: every CI that depends on it, summarised by layer, with
-    the business activities, applications and owners in full, their departments, and the data
-    flows into and out of the affected applications."""
-    walked = graph_walk([item.pk], direction="up")
-    walked.pop(item.pk, None)
-    ids = list(walked)
-    by_layer = _layer_counts(ids)
-    top: list[ConfigurationItem] = []
-    for offset in range(0, len(ids), 5000):
-        chunk = ids[offset : offset + 5000]
-        top.extend(_items(chunk).filter(ci_class__layer__in=TOP_LAYERS))
-    top.sort(key=lambda ci: (walked[ci.pk], ci.name))
+    the business activities, applications and owners listed (up to 500 each, clinical first),
+    the departments owning any of them, and the data flows into and out of the affected
+    applications."""
+    snapshot = graph_snapshot()
+    reached = snapshot.reach(item.pk, "up")
+    layers = snapshot.layer
+    by_layer = Counter(layers.get(pk, "") for pk in reached)
+    top = _brief_rows([pk for pk in reached if layers.get(pk) in TOP_LAYERS])
+    top.sort(key=lambda row: (not row["clinical_critical"], row["name"]))
     grouped: dict[str, list[dict[str, Any]]] = {layer: [] for layer in TOP_LAYERS}
     departments: dict[int, str] = {}
-    for ci in top:
-        grouped[ci.ci_class.layer].append(_brief(ci, walked[ci.pk]))
-        if ci.owner_department_id and ci.owner_department:
-            departments[ci.owner_department_id] = ci.owner_department.name
-    applications = [ci.pk for ci in top if ci.ci_class.layer == ObashiLayer.APPLICATION]
+    for row in top:
+        row.pop("_sort")
+        if len(grouped[row["layer"]]) < LIST_LIMIT:
+            grouped[row["layer"]].append(row)
+        if row["owner_department"]:
+            departments[row["owner_department"]["id"]] = row["owner_department"]["name"]
+    applications = {row["id"] for row in top if row["layer"] == ObashiLayer.APPLICATION}
     if item.ci_class.layer == ObashiLayer.APPLICATION:
-        applications.append(item.pk)
+        applications.add(item.pk)
+    flow_ids = [
+        pk
+        for pk, source, target in snapshot.flows
+        if source in applications or target in applications
+    ]
     return {
         "item": _brief(item),
-        "total": len(ids),
-        "by_layer": by_layer,
-        "clinical_critical": item.clinical_critical or any(ci.clinical_critical for ci in top),
+        "total": len(reached),
+        "by_layer": dict(by_layer),
+        "clinical_critical": item.clinical_critical or any(row["clinical_critical"] for row in top),
         "business_activities": grouped[ObashiLayer.BUSINESS],
         "applications": grouped[ObashiLayer.APPLICATION],
         "owners": grouped[ObashiLayer.OWNERSHIP],
         "departments": [
             {"id": pk, "name": name} for pk, name in sorted(departments.items(), key=lambda d: d[1])
         ],
-        "data_flows": data_flows_touching(applications),
+        "data_flows": _flows(flow_ids[:FLOW_LIMIT]),
     }
 
 
-def data_flows_touching(application_ids: list[int], limit: int = 200) -> list[dict[str, Any]]:
-    if not application_ids:
-        return []
-    ids = application_ids[:2000]
-    flow_ids = list(
-        Relation.objects.filter(type__is_data_flow=True)
-        .filter(Q(source_id__in=ids) | Q(target_id__in=ids))
-        .order_by("id")
-        .values_list("id", flat=True)[:limit]
-    )
+FLOW_LIMIT = 200
+
+
+def _flows(flow_ids: list[int]) -> list[dict[str, Any]]:
     rows = Relation.objects.filter(pk__in=flow_ids).select_related("source", "target", "data_set")
     return [
         {
@@ -224,19 +261,31 @@ def data_flows_touching(application_ids: list[int], limit: int = 200) -> list[di
     ]
 
 
+def data_flows_touching(application_ids: list[int]) -> list[dict[str, Any]]:
+    wanted = set(application_ids)
+    flow_ids = [
+        pk for pk, source, target in graph_snapshot().flows if source in wanted or target in wanted
+    ]
+    return _flows(flow_ids[:FLOW_LIMIT])
+
+
 def dependencies(item: ConfigurationItem, limit: int = 1000) -> dict[str, Any]:
-    """Every CI that ``item`` (typically a business activity or an application) depends on."""
-    walked = graph_walk([item.pk], direction="down")
-    walked.pop(item.pk, None)
-    ids = sorted(walked, key=lambda pk: walked[pk])
-    listed = list(_items(ids[:limit]))
-    listed.sort(key=lambda ci: (walked[ci.pk], ci.ci_class.sort_order, ci.name))
+    """Every CI that ``item`` (typically a business activity or an application) depends on,
+    listed from the top layer down (up to ``limit``)."""
+    snapshot = graph_snapshot()
+    reached = snapshot.reach(item.pk, "down")
+    order = {layer: n for n, layer in enumerate(ObashiLayer.values)}
+    ranked = sorted(reached, key=lambda pk: order.get(snapshot.layer.get(pk, ""), 99))
+    listed = _brief_rows(ranked[:limit])
+    listed.sort(key=lambda row: (order.get(row["layer"], 99), row["_sort"], row["name"]))
+    for row in listed:
+        row.pop("_sort")
     return {
         "item": _brief(item),
-        "total": len(ids),
-        "by_layer": _layer_counts(ids),
-        "items": [_brief(ci, walked[ci.pk]) for ci in listed],
-        "truncated": len(ids) > limit,
+        "total": len(reached),
+        "by_layer": dict(Counter(snapshot.layer.get(pk, "") for pk in reached)),
+        "items": listed,
+        "truncated": len(reached) > limit,
     }
 
 
