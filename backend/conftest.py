@@ -32,6 +32,9 @@ def _clear_cache() -> None:
     from django.conf import settings
     from django.core.cache import cache
 
+    from hitsm.core import refcache
+
+    refcache.forget()  # values loaded from data that the test's rollback removed
     if "redis" not in settings.CACHES["default"]["BACKEND"].lower():
         cache.clear()
         return

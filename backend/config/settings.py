@@ -21,6 +21,7 @@ from config.env import (
     env_str,
     env_url,
 )
+from config.storage import file_storage_from_env
 
 BACKEND_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = BACKEND_DIR.parent
@@ -185,6 +186,11 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-dispatch": {"task": "hitsm.notifications.tasks.dispatch", "schedule": 15.0},
     "tickets-autoclose": {"task": "hitsm.servicedesk.tasks.autoclose", "schedule": 300.0},
     "attachments-sweep": {"task": "hitsm.servicedesk.tasks.sweep_orphans", "schedule": 3600.0},
+    # SLA warnings, breaches and escalations (each fires once: hitsm.servicedesk.clocks)
+    "sla-scan": {
+        "task": "hitsm.servicedesk.tasks.sla_scan",
+        "schedule": float(env_int("HITSM_SLA_SCAN_SECONDS", 20, minimum=5, maximum=30)),
+    },
 }
 
 # --- Authentication and 等保2.0 level 3 basics ------------------------------------------------
@@ -373,8 +379,16 @@ STATIC_ROOT.mkdir(exist_ok=True)
 FRONTEND_DIR = REPO_DIR / "frontend"
 FRONTEND_APPS = {"web": FRONTEND_DIR / "apps/web/dist", "h5": FRONTEND_DIR / "apps/h5/dist"}
 STATICFILES_DIRS = [(name, path) for name, path in FRONTEND_APPS.items() if path.is_dir()]
+# Uploaded files (attachments, thumbnails, playable audio, imports): local disk under
+# MEDIA_ROOT, or an S3-compatible bucket with HITSM_STORAGE_BACKEND=s3 (config/storage.py,
+# docs/admin/server.md). Downloads always pass HITSM's permission checks.
+FILE_STORAGE = file_storage_from_env(site_url=SITE_URL)
+STORAGE_BACKEND = FILE_STORAGE.backend
+S3_DOWNLOADS = FILE_STORAGE.downloads  # "stream" through HITSM, or "redirect" to a signed URL
+S3_URL_SECONDS = FILE_STORAGE.url_seconds
+S3_PUBLIC_ORIGIN = FILE_STORAGE.public_origin
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": FILE_STORAGE.storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if not (DEBUG or TESTING)
@@ -387,6 +401,10 @@ MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("HITSM_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Voice messages browsers cannot play (WeCom's AMR, Ogg, WebM) get an MP3 copy made by ffmpeg
+# in the worker; without ffmpeg they stay download-only (hitsm.servicedesk.playback).
+FFMPEG = env_str("HITSM_FFMPEG", "ffmpeg")
+TRANSCODE_TIMEOUT = env_int("HITSM_TRANSCODE_TIMEOUT", 120, minimum=5, maximum=3600)
 
 # --- E-mail (optional transport for notifications) ------------------------------------------
 EMAIL_HOST = env_str("HITSM_EMAIL_HOST")

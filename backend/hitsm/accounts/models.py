@@ -204,3 +204,67 @@ class ApiToken(TimestampedModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class GroupDistribution(models.TextChoices):
+    MANUAL = "manual", _("人工派发")
+    ROUND_ROBIN = "round_robin", _("轮询")
+    LEAST_LOADED = "least_loaded", _("最少在办")
+
+
+class AssignmentGroup(ChangeLoggedModel):
+    """A support group (桌面组, 应用组, 网络组 …): tickets are dispatched to it, CIs name it as
+    their support, SLA escalations and workflow RACI point at it."""
+
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    code = models.SlugField(_("编码"), max_length=40, unique=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("成员"),
+        blank=True,
+        related_name="assignment_groups",
+        db_table="servicedesk_assignmentgroup_members",
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("组长"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    distribution = models.CharField(
+        _("组内分配"),
+        max_length=16,
+        choices=GroupDistribution.choices,
+        default=GroupDistribution.MANUAL,
+    )
+    escalation_group = models.ForeignKey(
+        "self",
+        verbose_name=_("升级到"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("技术升级时工单转到的上一级支持组"),
+    )
+    last_assigned = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        # the table keeps the name it had in the service desk app, where the model started
+        db_table = "servicedesk_assignmentgroup"
+        verbose_name = _("支持组")
+        verbose_name_plural = _("支持组")
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name

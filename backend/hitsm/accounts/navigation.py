@@ -8,6 +8,9 @@ from typing import Any
 from hitsm.accounts.roles import IT_STAFF, Role, user_roles
 
 EVERYONE = frozenset(Role.values)
+DESK_CONFIG = frozenset({Role.ADMIN, Role.MANAGER})
+# Who maintains the CMDB (hitsm/cmdb/selectors.py CMDB_WRITERS); importing is writing in bulk.
+CMDB_WRITERS = frozenset({Role.ADMIN, Role.SYSADMIN, Role.ENGINEER})
 
 
 @dataclass(frozen=True)
@@ -24,12 +27,21 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("new_ticket", "/tickets/new", "EditPen", EVERYONE),
     NavItem("my_tickets", "/my-tickets", "Tickets", EVERYONE),
     NavItem("notifications", "/notifications", "Bell", EVERYONE),
+    # CMDB: IT staff read items and the B&IT diagram; writers import; admins define classes.
+    NavItem("cmdb", "/cmdb", "Files", frozenset(IT_STAFF)),
+    NavItem("cmdb_diagram", "/cmdb/diagram", "Share", frozenset(IT_STAFF)),
+    NavItem("cmdb_import", "/cmdb/import", "Upload", CMDB_WRITERS),
+    NavItem("cmdb_classes", "/cmdb/classes", "SetUp", frozenset({Role.ADMIN})),
     NavItem("jobs", "/jobs", "Timer", frozenset(IT_STAFF)),
     NavItem("users", "/admin/users", "User", frozenset({Role.ADMIN, Role.MANAGER})),
     NavItem(
         "departments", "/admin/departments", "OfficeBuilding", frozenset({Role.ADMIN, Role.MANAGER})
     ),
     NavItem("user_import", "/admin/user-import", "Upload", frozenset({Role.ADMIN})),
+    # Service desk configuration: managers may look, only admins change (ReadAllWriteAdmin).
+    NavItem("groups", "/admin/groups", "UserFilled", DESK_CONFIG),
+    NavItem("categories", "/admin/categories", "FolderOpened", DESK_CONFIG),
+    NavItem("routing_rules", "/admin/routing-rules", "Guide", DESK_CONFIG),
     NavItem("tokens", "/tokens", "Key", frozenset(IT_STAFF)),
     NavItem("security", "/security", "Lock", EVERYONE),
     NavItem("system", "/admin/system", "Monitor", frozenset({Role.ADMIN, Role.SYSADMIN})),

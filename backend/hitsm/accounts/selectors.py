@@ -81,6 +81,23 @@ def department_descendant_ids(department_id: int) -> set[int]:
     return found
 
 
+def department_ancestor_ids(department_id: int) -> set[int]:
+    """The parents of a department up to the hospital (the department itself excluded);
+    the parent map is cached per process (hitsm.core.refcache)."""
+    from hitsm.core.refcache import cached
+
+    parents: dict[int, int | None] = cached(
+        "accounts.department_parents",
+        lambda: dict(Department.objects.values_list("id", "parent_id")),
+    )
+    found: set[int] = set()
+    node = parents.get(department_id)
+    while node is not None and node not in found:
+        found.add(node)
+        node = parents.get(node)
+    return found
+
+
 def user_list() -> QuerySet[User]:
     return User.objects.select_related("department").prefetch_related("groups")
 

@@ -6,6 +6,7 @@ from hitsm.cmdb.api import views as cmdb
 from hitsm.core.api import views as core
 from hitsm.notifications.api import views as notifications
 from hitsm.servicedesk.api import views as servicedesk
+from hitsm.sla.api import views as sla
 
 router = DefaultRouter()
 router.register("auth/tokens", accounts.ApiTokenViewSet, basename="api-token")
@@ -28,6 +29,11 @@ router.register("cmdb/attributes", cmdb.AttributeViewSet, basename="cmdb-attribu
 router.register("cmdb/relation-types", cmdb.RelationTypeViewSet, basename="cmdb-relation-type")
 router.register("cmdb/items", cmdb.ConfigurationItemViewSet, basename="cmdb-item")
 router.register("cmdb/relations", cmdb.RelationViewSet, basename="cmdb-relation")
+router.register("sla/calendars", sla.CalendarViewSet, basename="sla-calendar")
+router.register("sla/calendar-days", sla.CalendarDayViewSet, basename="sla-calendar-day")
+router.register("sla/public-holidays", sla.PublicHolidayViewSet, basename="sla-public-holiday")
+router.register("sla/policies", sla.SlaPolicyViewSet, basename="sla-policy")
+router.register("sla/escalations", sla.EscalationRuleViewSet, basename="sla-escalation")
 router.register("notifications", notifications.NotificationViewSet, basename="notification")
 
 urlpatterns = [

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from hitsm.accounts.models import Department
+from hitsm.accounts.models import AssignmentGroup, Department
 from hitsm.cmdb.models import CIClass, CIStatus, ConfigurationItem
 from hitsm.cmdb.services import ci_create, ci_update
 from hitsm.core.errors import DomainError
@@ -34,6 +34,7 @@ COLUMNS = {
     "名称": "name",
     "状态": "status",
     "归属科室": "owner_department",
+    "支持组": "support_group",
     "影响临床业务": "clinical_critical",
     "可从故障单操作": "operable_from_incident",
     "位置": "location",
@@ -75,6 +76,8 @@ class _Resolver:
         self.classes = {c.code: c for c in classes} | {c.name: c for c in classes}
         departments = list(Department.objects.all())
         self.departments = {d.code: d for d in departments} | {d.name: d for d in departments}
+        groups = list(AssignmentGroup.objects.all())
+        self.groups = {g.code: g for g in groups} | {g.name: g for g in groups}
 
     def attribute_values(self, ci_class: CIClass, row: dict[str, Any]) -> dict[str, Any]:
         by_header = {a.name: a.code for a in ci_class.attributes.all()} | {
@@ -131,6 +134,10 @@ def _row_fields(
         fields["owner_department"] = resolver.departments.get(department)
     else:
         fields["owner_department"] = None
+    group = str(row.get("support_group", ""))
+    if group and group not in resolver.groups:
+        errors.append(_("支持组“%(value)s”不存在") % {"value": group})
+    fields["support_group"] = resolver.groups.get(group) if group else None
     return ci_class, fields, errors
 
 
@@ -230,6 +237,7 @@ def _row(item: ConfigurationItem) -> list[Any]:
         item.name,
         item.get_status_display(),
         item.owner_department.code if item.owner_department else "",
+        item.support_group.code if item.support_group else "",
         "是" if item.clinical_critical else "否",
         "是" if item.operable_from_incident else "否",
         item.location,
@@ -247,7 +255,9 @@ def export_workbook(
     classes = list(classes if classes is not None else CIClass.objects.filter(is_active=True))
     by_class: dict[int, list[ConfigurationItem]] = {c.pk: [] for c in classes}
     if items is not None:
-        for item in items.select_related("ci_class", "owner_department").order_by("code"):
+        for item in items.select_related("ci_class", "owner_department", "support_group").order_by(
+            "code"
+        ):
             by_class.setdefault(item.ci_class_id, []).append(item)
     for ci_class in CIClass.objects.filter(pk__in=list(by_class)).prefetch_related("attributes"):
         rows = by_class[ci_class.pk]

@@ -107,6 +107,14 @@ class ConfigurationItem(ChangeLoggedModel):
         on_delete=models.SET_NULL,
         related_name="configuration_items",
     )
+    support_group = models.ForeignKey(
+        "accounts.AssignmentGroup",
+        verbose_name=_("支持组"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="configuration_items",
+    )
     clinical_critical = models.BooleanField(_("影响临床业务"), default=False)
     operable_from_incident = models.BooleanField(
         _("可从故障单直接操作"),

@@ -34,6 +34,7 @@ ITEM_FIELDS = frozenset(
         "description",
         "status",
         "owner_department",
+        "support_group",
         "clinical_critical",
         "operable_from_incident",
         "location",

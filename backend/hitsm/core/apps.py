@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "核心"
 
     def ready(self) -> None:
-        from hitsm.core import changelog
+        from hitsm.core import changelog, refcache
 
         changelog.connect_signals()
+        refcache.connect_signals()

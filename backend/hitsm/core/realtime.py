@@ -4,14 +4,20 @@
 that was rolled back. With Redis the event goes straight to the channel layer; in embedded mode
 (in-memory layer, several processes) it is written to ``RealtimeEvent`` and the ASGI process
 relays it (see :mod:`hitsm.core.consumers`).
+
+Sends to the Redis layer run on one event loop per process, kept in a background thread: the
+layer keeps its Redis connections per event loop, so a fresh loop per push (``async_to_sync``
+from a WSGI worker) would open and close a Redis connection every time.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
+import threading
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
@@ -19,6 +25,9 @@ from django.db import transaction
 from hitsm.core.models import RealtimeEvent
 
 logger = logging.getLogger(__name__)
+SEND_TIMEOUT_SECONDS = 5.0
+_loop_lock = threading.Lock()
+_loop: tuple[int, asyncio.AbstractEventLoop] | None = None  # (pid, loop): forks get their own
 
 
 def user_group(user_id: int) -> str:
@@ -40,14 +49,27 @@ def _send(groups: list[str], event_type: str, payload: dict[str, Any]) -> None:
             for group in groups:
                 await layer.group_send(group, message)
 
-        try:  # one event loop round trip for all groups, not one per group
-            async_to_sync(send_all)()
+        try:  # one hop to the sender loop for all groups, not one per group
+            asyncio.run_coroutine_threadsafe(send_all(), _sender_loop()).result(
+                timeout=SEND_TIMEOUT_SECONDS
+            )
         except Exception:  # a push is best effort; the data is already committed
             logger.warning("realtime push to %s failed", groups, exc_info=True)
         return
     RealtimeEvent.objects.bulk_create(
         [RealtimeEvent(group=g, type=event_type, payload=payload) for g in groups]
     )
+
+
+def _sender_loop() -> asyncio.AbstractEventLoop:
+    """This process's long-lived event loop for channel layer sends (started on first use)."""
+    global _loop
+    with _loop_lock:
+        if _loop is None or _loop[0] != os.getpid():
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="hitsm-realtime", daemon=True).start()
+            _loop = (os.getpid(), loop)
+        return _loop[1]
 
 
 def publish(groups: list[str], event_type: str, payload: dict[str, Any]) -> None:

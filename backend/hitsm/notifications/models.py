@@ -37,6 +37,9 @@ class NotificationKind(models.TextChoices):
     TICKET_REOPENED = "ticket.reopened", _("工单被重新打开")
     TICKET_ESCALATED = "ticket.escalated", _("工单升级")
     TICKET_MENTIONED = "ticket.mentioned", _("有人@我")
+    SLA_WARNING = "sla.warning", _("SLA 时限预警")
+    SLA_BREACHED = "sla.breached", _("SLA 已超时")
+    SLA_ESCALATED = "sla.escalated", _("SLA 超时升级")
 
 
 # What a requester is always told about their own tickets, whatever their preferences.

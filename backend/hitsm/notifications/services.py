@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -61,13 +61,13 @@ def _wanted(
     channel: str,
     *,
     as_requester: bool,
-    preferences: dict[tuple[int, str, str], bool],
+    preferences: Callable[[], dict[tuple[int, str, str], bool]],
 ) -> bool:
     if as_requester and kind in REQUESTER_ALWAYS and channel == NotificationChannel.INAPP:
         return True
     if channel == NotificationChannel.EMAIL and not user.email:
         return False
-    return preferences.get((user.pk, kind, channel), True)
+    return preferences().get((user.pk, kind, channel), True)
 
 
 def notify(
@@ -87,10 +87,19 @@ def notify(
     people = {u.pk: u for u in [*recipients, *requesters] if u is not None and u.is_active}
     if not people:
         return []
-    preferences = {
-        (p.user_id, p.kind, p.channel): p.enabled
-        for p in NotificationPreference.objects.filter(user_id__in=people, kind=kind)
-    }
+    loaded: dict[tuple[int, str, str], bool] | None = None
+
+    def preferences() -> dict[tuple[int, str, str], bool]:
+        """Read once, and only when a decision depends on them (not for a requester's
+        in-app message of a kind they cannot turn off)."""
+        nonlocal loaded
+        if loaded is None:
+            loaded = {
+                (p.user_id, p.kind, p.channel): p.enabled
+                for p in NotificationPreference.objects.filter(user_id__in=people, kind=kind)
+            }
+        return loaded
+
     created: list[Notification] = []
     for user in people.values():
         for channel in channels_enabled():

@@ -5,3 +5,6 @@ class ServicedeskConfig(AppConfig):
     name = "hitsm.servicedesk"
     label = "servicedesk"
     verbose_name = "服务台"
+
+    def ready(self) -> None:
+        from hitsm.servicedesk import playback  # noqa: F401  (queues transcoding after uploads)

@@ -79,12 +79,9 @@ class EventKind(models.TextChoices):
     ATTACHMENT = "attachment", _("附件")
 
 
-class GroupDistribution(models.TextChoices):
-    MANUAL = "manual", _("人工派发")
-    ROUND_ROBIN = "round_robin", _("轮询")
-    LEAST_LOADED = "least_loaded", _("最少在办")
-
-
 class EscalationKind(models.TextChoices):
     TIER = "tier", _("技术升级")
     MANAGEMENT = "management", _("管理升级")
+
+
+from hitsm.accounts.models import GroupDistribution  # noqa: E402, F401  (moved to accounts)

@@ -166,6 +166,32 @@ def _shift(ticket: Ticket, minutes: int) -> None:
     TicketEvent.objects.filter(ticket=ticket).update(created_at=F("created_at") - delta)
 
 
+# which group supports which configuration items (by CI class, then a few by code)
+SUPPORT_BY_CLASS = {
+    "application": "apps-his",
+    "database": "system",
+    "middleware": "system",
+    "virtual_machine": "system",
+    "physical_server": "system",
+    "storage": "system",
+    "network_device": "network",
+    "security_device": "security",
+    "printer": "desktop",
+    "terminal": "desktop",
+}
+SUPPORT_BY_CODE = dict.fromkeys(("PACS", "RIS", "LIS", "PIS"), "apps-pacs")
+
+
+def _support_groups(groups: dict[str, AssignmentGroup]) -> None:
+    for item in ConfigurationItem.objects.select_related("ci_class"):
+        group = groups.get(
+            SUPPORT_BY_CODE.get(item.code) or SUPPORT_BY_CLASS.get(item.ci_class.code, "")
+        )
+        if group is not None and item.support_group_id != group.pk:
+            item.support_group = group
+            item.save(update_fields=["support_group", "updated_at"])
+
+
 def load_demo() -> dict[str, int]:
     groups = {}
     for code, name, members, distribution, _up in GROUPS:
@@ -173,10 +199,15 @@ def load_demo() -> dict[str, int]:
             code=code, defaults={"name": name, "distribution": distribution}
         )
         groups[code].members.set(User.objects.filter(username__in=members))
+        lead = User.objects.filter(username=members[0]).first() if members else None
+        if lead and groups[code].manager_id != lead.pk:  # the first member leads the group
+            groups[code].manager = lead
+            groups[code].save(update_fields=["manager", "updated_at"])
     for code, _name, _members, _distribution, up in GROUPS:
         if up and groups[code].escalation_group_id != groups[up].pk:
             groups[code].escalation_group = groups[up]
             groups[code].save(update_fields=["escalation_group", "updated_at"])
+    _support_groups(groups)
     categories: dict[str, Category] = {}
     for order, (code, name, parent, kind, group) in enumerate(CATEGORIES):
         categories[code], _ = Category.objects.update_or_create(

@@ -5,71 +5,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from hitsm.accounts.models import AssignmentGroup
 from hitsm.core.models import ChangeLoggedModel
 from hitsm.servicedesk.choices import (
     Channel,
     EventKind,
-    GroupDistribution,
     PendingReason,
     ResolutionCode,
     TicketKind,
     TicketStatus,
 )
 from hitsm.sla.models import Impact, Priority, Urgency
-
-
-class AssignmentGroup(ChangeLoggedModel):
-    """A support group tickets are dispatched to (桌面组, 应用组, 网络组 …)."""
-
-    name = models.CharField(_("名称"), max_length=60, unique=True)
-    code = models.SlugField(_("编码"), max_length=40, unique=True)
-    description = models.CharField(_("说明"), max_length=200, blank=True)
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("成员"),
-        blank=True,
-        related_name="assignment_groups",
-    )
-    manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("组长"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    distribution = models.CharField(
-        _("组内分配"),
-        max_length=16,
-        choices=GroupDistribution.choices,
-        default=GroupDistribution.MANUAL,
-    )
-    escalation_group = models.ForeignKey(
-        "self",
-        verbose_name=_("升级到"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("技术升级时工单转到的上一级支持组"),
-    )
-    last_assigned = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-    is_active = models.BooleanField(_("启用"), default=True)
-
-    class Meta:
-        verbose_name = _("支持组")
-        verbose_name_plural = _("支持组")
-        ordering = ("name",)
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Category(ChangeLoggedModel):
@@ -306,6 +252,15 @@ class AttachmentKind(models.TextChoices):
     DOCUMENT = "document", _("文档")
 
 
+class TranscodeStatus(models.TextChoices):
+    """The worker's progress on a playable copy (only audio browsers cannot play gets one)."""
+
+    NONE = "none", _("未转换")
+    RUNNING = "running", _("转换中")
+    DONE = "done", _("已转换")
+    FAILED = "failed", _("转换失败")
+
+
 class Attachment(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
     event = models.ForeignKey(
@@ -315,6 +270,14 @@ class Attachment(models.Model):
     thumbnail = models.FileField(
         _("缩略图"), upload_to="thumbnails/%Y/%m/", max_length=200, blank=True
     )
+    # An MP3 copy of audio browsers cannot play (WeCom's AMR voice messages); the original stays.
+    playback = models.FileField(
+        _("可播放副本"), upload_to="playback/%Y/%m/", max_length=200, blank=True
+    )
+    transcode_status = models.CharField(
+        _("转换状态"), max_length=10, choices=TranscodeStatus.choices, default=TranscodeStatus.NONE
+    )
+    transcode_started_at = models.DateTimeField(null=True, blank=True)
     original_name = models.CharField(_("文件名"), max_length=200)
     content_type = models.CharField(_("类型"), max_length=100)
     kind = models.CharField(_("类别"), max_length=10, choices=AttachmentKind.choices)
@@ -403,3 +366,82 @@ class SavedFilter(ChangeLoggedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ClockStatus(models.TextChoices):
+    RUNNING = "running", _("计时中")
+    PAUSED = "paused", _("已暂停")
+    MET = "met", _("已达成")
+    BREACHED = "breached", _("已超时")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class SlaMetric(models.TextChoices):
+    RESPONSE = "response", _("响应")
+    RESOLUTION = "resolution", _("解决")
+
+
+class TicketClock(models.Model):
+    """A ticket's SLA clock for one metric, as last computed from its timeline."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="clocks")
+    metric = models.CharField(_("指标"), max_length=10, choices=SlaMetric.choices)
+    policy = models.ForeignKey(
+        "sla.SlaPolicy", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    policy_name = models.CharField(_("SLA 策略"), max_length=80, blank=True)
+    calendar = models.ForeignKey(
+        "sla.BusinessCalendar", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target_minutes = models.PositiveIntegerField(_("时限（工作分钟）"))
+    elapsed_minutes = models.FloatField(_("已用（工作分钟）"), default=0)
+    state = models.CharField(_("状态"), max_length=10, choices=ClockStatus.choices)
+    due_at = models.DateTimeField(_("截止时间"), null=True, blank=True)
+    breached_at = models.DateTimeField(_("超时时间"), null=True, blank=True)
+    stopped_at = models.DateTimeField(_("停止时间"), null=True, blank=True)
+    pause_reason = models.CharField(_("暂停原因"), max_length=20, blank=True)
+    next_check_at = models.DateTimeField(_("下次检查"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("计算时间"))
+
+    class Meta:
+        verbose_name = _("SLA 计时")
+        verbose_name_plural = _("SLA 计时")
+        constraints = [models.UniqueConstraint(fields=("ticket", "metric"), name="sd_clock_unique")]
+        indexes = [
+            models.Index(
+                fields=["next_check_at"],
+                name="sd_clock_next_check",
+                condition=models.Q(next_check_at__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.metric}"
+
+
+class SlaNotice(models.Model):
+    """A warning, breach or escalation level that fired for a ticket's clock: at most once."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_notices")
+    metric = models.CharField(_("指标"), max_length=10, choices=SlaMetric.choices)
+    kind = models.CharField(
+        _("类型"),
+        max_length=10,
+        choices=[("warning", _("预警")), ("breach", _("超时")), ("escalation", _("升级"))],
+    )
+    level = models.PositiveSmallIntegerField(_("级别/百分比"), default=0)
+    elapsed_minutes = models.FloatField(_("触发时已用（工作分钟）"))
+    fired_at = models.DateTimeField(_("触发时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("SLA 提醒")
+        verbose_name_plural = _("SLA 提醒")
+        ordering = ("fired_at", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("ticket", "metric", "kind", "level"), name="sd_sla_notice_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.metric} {self.kind} {self.level}"

@@ -7,6 +7,7 @@ the UPDATE itself repeats that condition (``WHERE status IN (…)``), so of two 
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
@@ -28,6 +29,7 @@ from hitsm.core.context import actor_of
 from hitsm.core.errors import Conflict, DomainError, Forbidden, ValidationFailed
 from hitsm.core.numbering import number_next
 from hitsm.core.realtime import publish, role_group, user_group
+from hitsm.core.refcache import cached
 from hitsm.notifications.models import NotificationKind
 from hitsm.notifications.services import notify
 from hitsm.servicedesk import attachments as uploads
@@ -216,31 +218,67 @@ def _deadlines(priority: int, start: datetime) -> dict[str, datetime]:
     return {"response_due_at": start + response, "resolution_due_at": start + resolution}
 
 
-def _route(ticket: Ticket) -> RoutingRule | None:
+def _active_rules() -> list[tuple[RoutingRule, tuple[str, ...]]]:
+    """Active routing rules in order, each with its lower-cased keywords (cached per process,
+    see hitsm.core.refcache; callers get copies, never the cached instances)."""
+
+    def load() -> list[tuple[RoutingRule, tuple[str, ...]]]:
+        rules = RoutingRule.objects.filter(is_active=True).select_related("target_group")
+        return [
+            (
+                rule,
+                tuple(w.strip().lower() for w in re.split(r"[,，、]", rule.keywords) if w.strip()),
+            )
+            for rule in rules
+        ]
+
+    return cached("servicedesk.routing_rules", load)
+
+
+def _category_parents() -> dict[int, int | None]:
+    return cached(
+        "servicedesk.category_parents",
+        lambda: dict(Category.objects.values_list("id", "parent_id")),
+    )
+
+
+def _department_parents() -> dict[int, int | None]:
+    return cached(
+        "accounts.department_parents",
+        lambda: dict(Department.objects.values_list("id", "parent_id")),
+    )
+
+
+def _route(ticket: Ticket, ci_ids: set[int]) -> RoutingRule | None:
+    """The first active rule that matches the (not yet saved) ticket; ``ci_ids`` are the
+    configuration items it will be linked to."""
     text = f"{ticket.title}\n{ticket.description}".lower()
-    ci_ids = set(ticket.configuration_items.values_list("id", flat=True))
-    for rule in RoutingRule.objects.filter(is_active=True).select_related("target_group"):
+    for rule, words in _active_rules():
         if rule.kind and rule.kind != ticket.kind:
             continue
-        if rule.category_id and not _within(ticket.category, rule.category_id):
+        if rule.category_id and not _within(
+            _category_parents(), ticket.category_id, rule.category_id
+        ):
             continue
-        if rule.department_id and not _within(ticket.department, rule.department_id):
+        if rule.department_id and not _within(
+            _department_parents(), ticket.department_id, rule.department_id
+        ):
             continue
         if rule.configuration_item_id and rule.configuration_item_id not in ci_ids:
             continue
-        words = [w.strip().lower() for w in re.split(r"[,，、]", rule.keywords) if w.strip()]
         if words and not any(w in text for w in words):
             continue
-        return rule
+        return copy.deepcopy(rule)
     return None
 
 
-def _within(node: Category | Department | None, ancestor_id: int) -> bool:
+def _within(parents: dict[int, int | None], node_id: int | None, ancestor_id: int) -> bool:
+    """Whether ``node_id`` is ``ancestor_id`` or below it in a tree given as id → parent id."""
     depth = 0
-    while node is not None and depth < 20:
-        if node.pk == ancestor_id:
+    while node_id is not None and depth < 20:
+        if node_id == ancestor_id:
             return True
-        node = node.parent
+        node_id = parents.get(node_id)
         depth += 1
     return False
 
@@ -301,10 +339,12 @@ def ticket_create(
     urgency = urgency or 2
     priority = priority_for(impact=impact, urgency=urgency)
     location = location or {}
-    # The number is taken in its own short transaction: the per-day counter row stays locked
-    # for milliseconds instead of for the whole creation, so concurrent intake does not queue
-    # behind it. A creation that fails afterwards leaves a gap in the day's numbers.
+    # The number is taken before the transaction, by one statement that commits by itself: the
+    # per-day counter row stays locked while the database runs it, not for the whole creation,
+    # so concurrent intake does not queue behind it. A creation that fails afterwards leaves a
+    # gap in the day's numbers.
     number = number_next(prefix="INC" if kind == TicketKind.INCIDENT else "SR")
+    configuration_items = list(configuration_items)
     with transaction.atomic():
         ticket = Ticket(
             kind=kind,
@@ -329,10 +369,17 @@ def ticket_create(
             parent=parent,
             **_deadlines(priority, now),
         )
+        # Routed before the INSERT: the ticket is created in its group (one row write and one
+        # change log entry, not an insert followed by an update); the timeline says which rule.
+        rule = _route(ticket, {ci.pk for ci in configuration_items})
+        if rule is not None:
+            ticket.assignment_group = rule.target_group
+        elif category is not None and category.default_group_id:
+            ticket.assignment_group = category.default_group
         ticket.search_tokens = tokens_text(ticket.number, title, description, requester.name)
         ticket.save()
         if configuration_items:
-            ticket.configuration_items.set(configuration_items)
+            ticket.configuration_items.add(*configuration_items)
         created = event_add(
             ticket,
             EventKind.CREATED,
@@ -342,13 +389,7 @@ def ticket_create(
         )
         for item in checked:
             _store_attachment(ticket, item, uploaded_by=submitted_by, event=created, public=True)
-        rule = _route(ticket)
-        if rule is None and category is not None and category.default_group_id:
-            ticket.assignment_group = category.default_group
-            ticket.save(update_fields=["assignment_group", "updated_at"])
-        elif rule is not None:
-            ticket.assignment_group = rule.target_group
-            ticket.save(update_fields=["assignment_group", "updated_at"])
+        if rule is not None:
             event_add(
                 ticket,
                 EventKind.FIELD_CHANGED,

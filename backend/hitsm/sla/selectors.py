@@ -1,8 +1,25 @@
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from hitsm.sla.models import Priority, PriorityMatrixCell, PriorityTarget
+from django.db.models import QuerySet
+
+from hitsm.accounts.roles import IT_STAFF, Role, has_role
+from hitsm.core.permissions import Policy
+from hitsm.core.refcache import cached
+from hitsm.sla.calendar import CalendarSpec, DayException, parse_hours
+from hitsm.sla.models import (
+    BusinessCalendar,
+    DayKind,
+    Priority,
+    PriorityMatrixCell,
+    PriorityTarget,
+    PublicHoliday,
+)
 
 # ServiceNow's default 3×3 matrix, used when a cell has not been configured.
 DEFAULT_MATRIX = {
@@ -25,19 +42,225 @@ DEFAULT_TARGETS = {
 }
 
 
+def _matrix() -> dict[tuple[int, int], int]:
+    """The configured cells (cached per process, see hitsm.core.refcache)."""
+    return cached(
+        "sla.matrix",
+        lambda: {
+            (impact, urgency): int(priority)
+            for impact, urgency, priority in PriorityMatrixCell.objects.values_list(
+                "impact", "urgency", "priority"
+            )
+        },
+    )
+
+
+def _targets() -> dict[int, tuple[int, int]]:
+    """The configured (response, resolution) minutes per priority (cached per process)."""
+    return cached(
+        "sla.targets",
+        lambda: {
+            int(priority): (response, resolution)
+            for priority, response, resolution in PriorityTarget.objects.values_list(
+                "priority", "response_minutes", "resolution_minutes"
+            )
+        },
+    )
+
+
 def priority_for(*, impact: int, urgency: int) -> int:
-    cell = PriorityMatrixCell.objects.filter(impact=impact, urgency=urgency).first()
-    if cell is not None:
-        return int(cell.priority)
+    configured = _matrix().get((impact, urgency))
+    if configured is not None:
+        return configured
     return DEFAULT_MATRIX.get((impact, urgency), int(Priority.P3))
 
 
 def targets_for(priority: int) -> tuple[timedelta, timedelta]:
     """(response, resolution) wall-clock targets for a priority."""
-    target = PriorityTarget.objects.filter(priority=priority).first()
-    response, resolution = (
-        (target.response_minutes, target.resolution_minutes)
-        if target
-        else DEFAULT_TARGETS.get(priority, DEFAULT_TARGETS[3])
+    response, resolution = _targets().get(
+        priority, DEFAULT_TARGETS.get(priority, DEFAULT_TARGETS[3])
     )
     return timedelta(minutes=response), timedelta(minutes=resolution)
+
+
+def _spec_for(calendar: BusinessCalendar) -> CalendarSpec:
+    hours = {int(day): parse_hours(text) for day, text in (calendar.hours or {}).items()}
+    # a make-up working day (调休) follows the hours of the first weekday that has any
+    workday_hours_of = next((day for day in range(5) if hours.get(day)), 0)
+    exceptions: dict[dt.date, DayException] = {}
+    if calendar.observes_public_holidays:
+        for date, kind, name in PublicHoliday.objects.values_list("date", "kind", "name"):
+            exceptions[date] = DayException(
+                open=kind == DayKind.WORKDAY, as_weekday=workday_hours_of, name=name
+            )
+    for date, kind, name in calendar.days.values_list("date", "kind", "name"):
+        exceptions[date] = DayException(
+            open=kind == DayKind.WORKDAY, as_weekday=workday_hours_of, name=name
+        )
+    return CalendarSpec(
+        tz=ZoneInfo(calendar.timezone),
+        always_open=calendar.always_open,
+        hours=hours,
+        exceptions=exceptions,
+    )
+
+
+def calendar_spec(calendar_id: int) -> CalendarSpec:
+    """The calendar ready for business-time arithmetic (cached per process, see refcache)."""
+
+    def load() -> CalendarSpec:
+        return _spec_for(BusinessCalendar.objects.get(pk=calendar_id))
+
+    return cached(f"sla.calendar.{calendar_id}", load)
+
+
+@dataclass(frozen=True)
+class Escalation:
+    metric: str
+    level: int
+    priorities: tuple[int, ...]
+    at_percent: int | None
+    after_minutes: int | None
+    notify: tuple[str, ...]
+    raise_priority: bool
+
+    def threshold_minutes(self, target_minutes: int) -> float:
+        """Business minutes after the start at which this level fires (the earlier of the two
+        thresholds when both are set)."""
+        candidates = []
+        if self.at_percent is not None:
+            candidates.append(target_minutes * self.at_percent / 100)
+        if self.after_minutes is not None:
+            candidates.append(float(self.after_minutes))
+        return min(candidates)
+
+
+@dataclass(frozen=True)
+class AppliedSla:
+    policy_id: int
+    policy_name: str
+    calendar_id: int
+    priority: int
+    response_minutes: int
+    resolution_minutes: int
+    pause_statuses: frozenset[str]
+    warn_percents: tuple[int, ...]
+    escalations: tuple[Escalation, ...]
+
+    def target(self, metric: str) -> int:
+        return self.response_minutes if metric == "response" else self.resolution_minutes
+
+
+@dataclass(frozen=True)
+class _Policy:
+    pk: int
+    name: str
+    calendar_id: int
+    kind: str
+    priorities: frozenset[int]
+    departments: frozenset[int]
+    clinical_critical_only: bool
+    pause_statuses: frozenset[str]
+    warn_percents: tuple[int, ...]
+    targets: dict[int, tuple[int, int]]
+    escalations: tuple[Escalation, ...]
+
+
+def _policies() -> list[_Policy]:
+    def load() -> list[_Policy]:
+        from hitsm.sla.models import SlaPolicy
+
+        rows = []
+        for policy in SlaPolicy.objects.filter(is_active=True).prefetch_related(
+            "targets", "escalations", "departments"
+        ):
+            rows.append(
+                _Policy(
+                    pk=policy.pk,
+                    name=policy.name,
+                    calendar_id=policy.calendar_id,
+                    kind=policy.kind,
+                    priorities=frozenset(int(p) for p in policy.priorities),
+                    departments=frozenset(d.pk for d in policy.departments.all()),
+                    clinical_critical_only=policy.clinical_critical_only,
+                    pause_statuses=frozenset(policy.pause_statuses),
+                    warn_percents=tuple(sorted(int(p) for p in policy.warn_percents)),
+                    targets={
+                        t.priority: (t.response_minutes, t.resolution_minutes)
+                        for t in policy.targets.all()
+                    },
+                    escalations=tuple(
+                        Escalation(
+                            metric=e.metric,
+                            level=e.level,
+                            priorities=tuple(int(p) for p in e.priorities),
+                            at_percent=e.at_percent,
+                            after_minutes=e.after_minutes,
+                            notify=tuple(e.notify),
+                            raise_priority=e.raise_priority,
+                        )
+                        for e in policy.escalations.all()
+                    ),
+                )
+            )
+        return rows
+
+    return cached("sla.policies", load)
+
+
+def sla_for(
+    *,
+    kind: str,
+    priority: int,
+    department_id: int | None,
+    department_ancestors: frozenset[int] = frozenset(),
+    clinical_critical: bool = False,
+) -> AppliedSla | None:
+    """The first active policy that covers the ticket and has a target for its priority.
+    A policy's departments cover their sub-departments (``department_ancestors``)."""
+    for policy in _policies():
+        if policy.kind and policy.kind != kind:
+            continue
+        if policy.priorities and priority not in policy.priorities:
+            continue
+        if policy.departments and not (
+            ({department_id} | department_ancestors) & policy.departments
+        ):
+            continue
+        if policy.clinical_critical_only and not clinical_critical:
+            continue
+        if priority not in policy.targets:
+            continue
+        response, resolution = policy.targets[priority]
+        return AppliedSla(
+            policy_id=policy.pk,
+            policy_name=policy.name,
+            calendar_id=policy.calendar_id,
+            priority=priority,
+            response_minutes=response,
+            resolution_minutes=resolution,
+            pause_statuses=policy.pause_statuses,
+            warn_percents=policy.warn_percents,
+            escalations=tuple(
+                e for e in policy.escalations if not e.priorities or priority in e.priorities
+            ),
+        )
+    return None
+
+
+class SlaConfigPolicy(Policy):
+    """IT staff read the SLA configuration; the IT manager and admins change it."""
+
+    def scope(self, user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset if has_role(user, *IT_STAFF) else queryset.none()
+
+    def can_list(self, user: Any) -> bool:
+        return has_role(user, *IT_STAFF)
+
+    def can_create(self, user: Any) -> bool:
+        return has_role(user, Role.ADMIN, Role.MANAGER)
+
+    def can(self, user: Any, action: str, obj: Any) -> bool:
+        if action in ("retrieve", "preview"):
+            return has_role(user, *IT_STAFF)
+        return has_role(user, Role.ADMIN, Role.MANAGER)

@@ -8,7 +8,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.test import APIClient
 
 from hitsm.accounts.models import LoginEvent, LoginEventKind
-from hitsm.accounts.tests.factories import PASSWORD
+from hitsm.accounts.roles import Role
+from hitsm.accounts.tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +59,59 @@ def test_each_role_gets_its_own_navigation(nurse_li, agent_chen, admin_user, man
     assert "jobs" in keys["agent_chen"] and "users" not in keys["agent_chen"]
     assert "desk" in keys["agent_chen"] and "desk" not in keys["nurse_li"]
     assert keys["nurse_li"] == ["home", "new_ticket", "my_tickets", "notifications", "security"]
+
+
+def test_desk_configuration_is_in_the_menu_of_admins_and_managers_only(
+    nurse_li, agent_chen, engineer_wang, admin_user, manager_zhao
+):
+    desk_config = ["groups", "categories", "routing_rules"]
+    for user in (admin_user, manager_zhao):
+        keys = [
+            i["key"] for i in login(csrf_client(), user.username, PASSWORD).json()["navigation"]
+        ]
+        assert [k for k in keys if k in desk_config] == desk_config, user.username
+    for user in (nurse_li, agent_chen, engineer_wang):
+        keys = [
+            i["key"] for i in login(csrf_client(), user.username, PASSWORD).json()["navigation"]
+        ]
+        assert not set(keys) & set(desk_config), user.username
+
+
+def test_desk_configuration_menu_items_carry_their_spa_paths_and_icons(admin_user):
+    navigation = login(csrf_client(), admin_user.username, PASSWORD).json()["navigation"]
+    items = {i["key"]: (i["path"], i["icon"]) for i in navigation}
+    assert items["groups"] == ("/admin/groups", "UserFilled")
+    assert items["categories"] == ("/admin/categories", "FolderOpened")
+    assert items["routing_rules"] == ("/admin/routing-rules", "Guide")
+
+
+CMDB_KEYS = ["cmdb", "cmdb_diagram", "cmdb_import", "cmdb_classes"]
+
+
+def cmdb_menu(user) -> list[str]:
+    navigation = login(csrf_client(), user.username, PASSWORD).json()["navigation"]
+    return [i["key"] for i in navigation if i["key"] in CMDB_KEYS]
+
+
+def test_the_cmdb_menu_follows_who_reads_imports_and_defines_it(
+    nurse_li, agent_chen, engineer_wang, manager_zhao, admin_user
+):
+    sysadmin_liu = UserFactory(username="sysadmin_liu", roles=[Role.SYSADMIN])
+    assert cmdb_menu(nurse_li) == []
+    assert cmdb_menu(agent_chen) == ["cmdb", "cmdb_diagram"]
+    assert cmdb_menu(manager_zhao) == ["cmdb", "cmdb_diagram"]
+    assert cmdb_menu(engineer_wang) == ["cmdb", "cmdb_diagram", "cmdb_import"]
+    assert cmdb_menu(sysadmin_liu) == ["cmdb", "cmdb_diagram", "cmdb_import"]
+    assert cmdb_menu(admin_user) == CMDB_KEYS
+
+
+def test_cmdb_menu_items_carry_their_spa_paths_and_icons(admin_user):
+    navigation = login(csrf_client(), admin_user.username, PASSWORD).json()["navigation"]
+    items = {i["key"]: (i["path"], i["icon"]) for i in navigation}
+    assert items["cmdb"] == ("/cmdb", "Files")
+    assert items["cmdb_diagram"] == ("/cmdb/diagram", "Share")
+    assert items["cmdb_import"] == ("/cmdb/import", "Upload")
+    assert items["cmdb_classes"] == ("/cmdb/classes", "SetUp")
 
 
 def test_login_without_csrf_token_is_refused(nurse_li):

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from hitsm.accounts.models import Department
+from hitsm.accounts.models import AssignmentGroup, Department
 from hitsm.cmdb.models import (
     CIAttribute,
     CIClass,
@@ -81,9 +81,16 @@ class DepartmentRefSerializer(serializers.ModelSerializer[Department]):
         fields = ("id", "code", "name")
 
 
+class GroupRefSerializer(serializers.ModelSerializer[AssignmentGroup]):
+    class Meta:
+        model = AssignmentGroup
+        fields = ("id", "code", "name")
+
+
 class ConfigurationItemSerializer(serializers.ModelSerializer[ConfigurationItem]):
     ci_class = CIClassBriefSerializer(read_only=True)
     owner_department = DepartmentRefSerializer(read_only=True)
+    support_group = GroupRefSerializer(read_only=True)
 
     class Meta:
         model = ConfigurationItem
@@ -94,6 +101,7 @@ class ConfigurationItemSerializer(serializers.ModelSerializer[ConfigurationItem]
             "ci_class",
             "status",
             "owner_department",
+            "support_group",
             "clinical_critical",
             "operable_from_incident",
             "location",
@@ -111,6 +119,9 @@ class ConfigurationItemWriteSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=CIStatus.choices, required=False)
     owner_department = serializers.PrimaryKeyRelatedField(
         queryset=Department.objects.all(), allow_null=True, required=False
+    )
+    support_group = serializers.PrimaryKeyRelatedField(
+        queryset=AssignmentGroup.objects.all(), allow_null=True, required=False
     )
     clinical_critical = serializers.BooleanField(required=False)
     operable_from_incident = serializers.BooleanField(required=False)

@@ -113,7 +113,7 @@ class ItemFilter(filters.FilterSet):
 
     class Meta:
         model = ConfigurationItem
-        fields = ("ci_class", "status", "owner_department", "clinical_critical")
+        fields = ("ci_class", "status", "owner_department", "support_group", "clinical_critical")
 
     def search(self, queryset: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
         return queryset.filter(Q(name__icontains=value) | Q(code__icontains=value))
@@ -130,9 +130,9 @@ class ConfigurationItemViewSet(PolicyMixin, viewsets.ModelViewSet):
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def get_base_queryset(self) -> QuerySet[ConfigurationItem]:
-        return ConfigurationItem.objects.select_related("ci_class", "owner_department").order_by(
-            "ci_class__sort_order", "name"
-        )
+        return ConfigurationItem.objects.select_related(
+            "ci_class", "owner_department", "support_group"
+        ).order_by("ci_class__sort_order", "name")
 
     @extend_schema(
         request=s.ConfigurationItemWriteSerializer,

@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook, load_workbook
 
+from hitsm.accounts.models import AssignmentGroup
 from hitsm.cmdb.models import ConfigurationItem, Relation
 from hitsm.core.models import ChangeLog, Job, JobStatus
 
@@ -30,10 +31,12 @@ def test_requesters_cannot_read_the_cmdb_and_agents_cannot_change_it(
 
 
 def test_an_engineer_maintains_items_but_not_classes(reference, client_for, engineer_wang):
+    group = AssignmentGroup.objects.create(name="系统组", code="system")
     engineer = client_for(engineer_wang)
     response = engineer.post(
         ITEMS,
         {
+            "support_group": group.pk,
             "ci_class": klass("virtual_machine").pk,
             "code": "emr-app-01",
             "name": "emr-app-01 (EMR 应用服务器)",
@@ -45,6 +48,8 @@ def test_an_engineer_maintains_items_but_not_classes(reference, client_for, engi
     assert response.status_code == 201, response.json()
     body = response.json()
     assert body["ci_class"]["code"] == "virtual_machine"
+    assert body["support_group"] == {"id": group.pk, "code": "system", "name": "系统组"}
+    assert engineer.get(f"{ITEMS}?support_group={group.pk}").json()["count"] == 1
     assert body["attributes"] == {"ip_address": "10.10.1.21", "vcpu": 8, "os": "CentOS 7.9"}
     item_id = body["id"]
     response = engineer.patch(

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from hitsm.accounts.api.serializers import UserBriefSerializer
 from hitsm.accounts.models import Department, User
 from hitsm.cmdb.models import ConfigurationItem
+from hitsm.servicedesk import playback
 from hitsm.servicedesk.choices import (
     Channel,
     EscalationKind,
@@ -86,6 +87,13 @@ class CIBriefSerializer(serializers.ModelSerializer[ConfigurationItem]):
 class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
     url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
+    playback_url = serializers.SerializerMethodField(
+        help_text="Audio the browser can play (the original, or its MP3 copy); null otherwise."
+    )
+    playback_status = serializers.SerializerMethodField(
+        help_text="pending: a playable copy is being made, offer the download meanwhile; "
+        "failed: download only."
+    )
 
     class Meta:
         model = Attachment
@@ -98,6 +106,8 @@ class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
             "public",
             "url",
             "thumbnail_url",
+            "playback_url",
+            "playback_status",
             "created_at",
             "event",
         )
@@ -107,6 +117,13 @@ class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
 
     def get_thumbnail_url(self, obj: Attachment) -> str | None:
         return reverse("attachment-thumbnail", args=[obj.pk]) if obj.thumbnail else None
+
+    def get_playback_url(self, obj: Attachment) -> str | None:
+        return playback.playback_url(obj)
+
+    @extend_schema_field(serializers.ChoiceField(choices=playback.PlaybackState.choices))
+    def get_playback_status(self, obj: Attachment) -> str:
+        return playback.playback_state(obj)
 
 
 class TicketEventSerializer(serializers.ModelSerializer[TicketEvent]):

@@ -1,0 +1,158 @@
+"""Creation's fast path keeps every guarantee: the 201 body is the ticket's detail, reference
+data changes apply to the next ticket, routing is recorded, and the query count stays small."""
+
+import pytest
+from django.core.cache import cache
+from django.test import TestCase
+
+from hitsm.core import refcache
+from hitsm.core.models import ChangeLog, NumberSequence
+from hitsm.notifications.models import Notification
+from hitsm.servicedesk.models import RoutingRule, Ticket, TicketEvent
+from hitsm.sla.models import PriorityMatrixCell, PriorityTarget
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/tickets/"
+
+
+def create(client, **fields):
+    body = {"kind": "incident", "title": "门诊3楼打印机一直卡纸", **fields}
+    response = client.post(URL, body, format="json")
+    assert response.status_code == 201, response.json()
+    return response.json()
+
+
+def same_as_detail(client, body):
+    detail = client.get(f"{URL}{body['id']}/").json()
+    assert body == detail
+
+
+def test_the_201_body_is_the_tickets_detail(nurse_li, client_for):
+    client = client_for(nurse_li)
+    body = create(client, description="处方打不出来", location={"building": "门诊楼"})
+    assert body["department"]["name"] == "门诊部" and body["children"] == []
+    same_as_detail(client, body)
+
+
+def test_the_201_body_is_the_detail_with_category_items_and_a_routed_group(
+    agent_chen, nurse_li, printer_category, desktop_group, app_group, his, client_for
+):
+    printer_category.default_group = app_group
+    printer_category.save()
+    RoutingRule.objects.create(name="打印机归桌面组", keywords="打印机", target_group=desktop_group)
+    client = client_for(agent_chen)
+    body = create(
+        client,
+        requester=nurse_li.pk,
+        category=printer_category.pk,
+        configuration_items=[his.pk],
+        impact=2,
+        urgency=1,
+    )
+    assert body["assignment_group"]["name"] == "桌面运维组" and body["priority"] == 2
+    assert [ci["ci_class"] for ci in body["configuration_items"]] == ["应用系统"]
+    same_as_detail(client, body)
+    # without a matching rule the category's default group applies
+    other = create(client, title="HIS 登不上", category=printer_category.pk)
+    assert other["assignment_group"]["name"] == "应用组"
+    same_as_detail(client, other)
+
+
+def test_an_auto_assigned_ticket_answers_its_detail_too(
+    agent_chen, engineer_wang, desktop_group, client_for
+):
+    RoutingRule.objects.create(
+        name="打印机归桌面组", keywords="打印机", target_group=desktop_group, auto_assign=True
+    )
+    client = client_for(agent_chen)
+    body = create(client)
+    assert body["status"] == "assigned" and body["assignee"]["username"] == "engineer_wang"
+    same_as_detail(client, body)
+
+
+def test_a_routed_creation_is_one_change_log_entry_and_two_timeline_events(
+    nurse_li, desktop_group, client_for
+):
+    RoutingRule.objects.create(name="打印机归桌面组", keywords="打印机", target_group=desktop_group)
+    body = create(client_for(nurse_li))
+    entries = ChangeLog.objects.filter(content_type__model="ticket", object_id=str(body["id"]))
+    assert [(e.action, e.actor_label) for e in entries] == [("create", "nurse_li")]
+    assert entries[0].after["assignment_group_id"] == desktop_group.pk
+    kinds = list(TicketEvent.objects.filter(ticket_id=body["id"]).values_list("kind", "public"))
+    assert kinds == [("created", True), ("field_changed", False)]
+
+
+def test_reference_data_changes_apply_to_the_next_ticket(nurse_li, desktop_group, client_for):
+    client = client_for(nurse_li)
+    assert create(client)["priority"] == 4  # default matrix: impact 3 × urgency 2
+    PriorityMatrixCell.objects.update_or_create(impact=3, urgency=2, defaults={"priority": 5})
+    PriorityTarget.objects.update_or_create(
+        priority=5, defaults={"response_minutes": 7, "resolution_minutes": 70}
+    )
+    body = create(client)
+    assert body["priority"] == 5
+    ticket = Ticket.objects.get(pk=body["id"])
+    assert (ticket.response_due_at - ticket.created_at).total_seconds() == pytest.approx(420, abs=5)
+    assert body["assignment_group"] is None
+    rule = RoutingRule.objects.create(name="打印机", keywords="打印机", target_group=desktop_group)
+    assert create(client)["assignment_group"]["id"] == desktop_group.pk
+    rule.is_active = False
+    rule.save()
+    assert create(client)["assignment_group"] is None
+
+
+def test_another_process_change_is_seen_through_the_shared_generation(monkeypatch):
+    loads = []
+
+    def load():
+        loads.append(1)
+        return len(loads)
+
+    assert refcache.cached("test.value", load) == 1
+    assert refcache.cached("test.value", load) == 1
+    # another process committed a change: the shared generation moved, this process's
+    # memory did not hear of it
+    cache.add(refcache.GENERATION_KEY, 0, None)
+    cache.incr(refcache.GENERATION_KEY)
+    monkeypatch.setattr(refcache, "CHECK_SECONDS", 0.0)
+    assert refcache.cached("test.value", load) == 2
+    assert refcache.cached("test.value", load) == 2
+
+
+def test_a_transaction_that_changes_reference_data_reads_them_uncached(desktop_group):
+    refcache.forget()
+    loads = []
+    refcache.cached("test.value", lambda: loads.append(1))
+    RoutingRule.objects.create(name="规则", keywords="x", target_group=desktop_group)
+    refcache.cached("test.value", lambda: loads.append(1))
+    refcache.cached("test.value", lambda: loads.append(1))
+    assert len(loads) == 3  # the rule may still be rolled back: nothing of it is kept
+
+
+def test_a_change_publishes_a_new_generation_when_it_commits(desktop_group):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        before = cache.get(refcache.GENERATION_KEY, 0)
+        RoutingRule.objects.create(name="规则", keywords="x", target_group=desktop_group)
+    assert cache.get(refcache.GENERATION_KEY) == before + 1
+
+
+def test_a_creation_makes_few_queries(nurse_li, client_for, django_assert_max_num_queries):
+    client = client_for(nurse_li)
+    # The fixtures' departments are reference data changed in the test's (never committed)
+    # transaction, which reads them uncached; as if they had been committed:
+    refcache.forget()
+    create(client)  # loads the reference data
+    with django_assert_max_num_queries(12) as captured:
+        body = create(client, description="处方打不出来")
+    tables = " ".join(q["sql"] for q in captured.captured_queries)
+    assert "sla_" not in tables and "servicedesk_routingrule" not in tables
+    assert Notification.objects.filter(ticket_id=body["id"], kind="ticket.submitted").count() == 1
+
+
+def test_numbers_come_from_one_counter_row_per_prefix_and_day(nurse_li, client_for):
+    client = client_for(nurse_li)
+    first, second = create(client)["number"], create(client, kind="request")["number"]
+    third = create(client)["number"]
+    assert first.startswith("INC-") and second.startswith("SR-")
+    assert int(third.rsplit("-", 1)[1]) == int(first.rsplit("-", 1)[1]) + 1
+    assert NumberSequence.objects.count() == 2

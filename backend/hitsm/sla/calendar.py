@@ -1,0 +1,133 @@
+"""Business-time arithmetic on a working calendar.
+
+A calendar is a set of open intervals per weekday (a lunch break is the gap between two
+intervals), plus dated exceptions: a public holiday closes the day; a make-up working day
+(调休) opens a weekend day with the hours of an ordinary weekday. A 7×24 calendar is open all
+the time and ignores exceptions.
+
+The rules, stated once and tested:
+- time counts only inside open intervals, in the calendar's time zone;
+- a target of N business minutes starting at t ends at the instant where N open minutes have
+  passed since t; a start outside working hours starts counting at the next opening, so a ticket
+  opened on Friday 16:50 on a 5×8 calendar (08:00–12:00, 13:00–17:00) with a 4-hour target
+  has 10 minutes on Friday and is due on Monday at 11:50;
+- a deadline that lands exactly on a closing time stays there (17:00, not the next 08:00).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+MINUTES_PER_DAY = 24 * 60
+HORIZON_DAYS = 3 * 366  # no calendar keeps a ticket waiting longer; beyond that is a bad calendar
+
+
+class CalendarClosed(ValueError):
+    """The calendar has no open time within the horizon (e.g. no working hours at all)."""
+
+
+@dataclass(frozen=True)
+class DayException:
+    open: bool  # False: holiday; True: make-up working day
+    as_weekday: int = 0  # which weekday's hours a make-up working day follows (0 = Monday)
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class CalendarSpec:
+    tz: ZoneInfo
+    always_open: bool = False
+    # weekday (0 = Monday) → sorted, non-overlapping (start minute, end minute) within the day
+    hours: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    exceptions: dict[dt.date, DayException] = field(default_factory=dict)
+
+    def day_hours(self, day: dt.date) -> tuple[tuple[int, int], ...]:
+        if self.always_open:
+            return ((0, MINUTES_PER_DAY),)
+        exception = self.exceptions.get(day)
+        if exception is not None:
+            return self.hours.get(exception.as_weekday, ()) if exception.open else ()
+        return self.hours.get(day.weekday(), ())
+
+    def intervals(self, start: dt.datetime) -> Iterator[tuple[dt.datetime, dt.datetime]]:
+        """Open intervals in time order, from the one containing or following ``start``."""
+        local = start.astimezone(self.tz)
+        day = local.date()
+        for _ in range(HORIZON_DAYS):
+            midnight = dt.datetime.combine(day, dt.time(), tzinfo=self.tz)
+            for begin, end in self.day_hours(day):
+                opens = midnight + dt.timedelta(minutes=begin)
+                closes = midnight + dt.timedelta(minutes=end)
+                if closes > local:
+                    yield max(opens, local), closes
+            day += dt.timedelta(days=1)
+
+
+def business_add(spec: CalendarSpec, start: dt.datetime, minutes: float) -> dt.datetime:
+    """The instant ``minutes`` business minutes after ``start``."""
+    if minutes < 0:
+        raise ValueError("minutes must not be negative")
+    remaining = dt.timedelta(minutes=minutes)
+    last = start
+    for opens, closes in spec.intervals(start):
+        span = closes - opens
+        if remaining <= span:
+            return opens + remaining
+        remaining -= span
+        last = closes
+    if remaining == dt.timedelta(0):
+        return last
+    raise CalendarClosed("calendar has no open time within the horizon")
+
+
+def business_minutes(spec: CalendarSpec, start: dt.datetime, end: dt.datetime) -> float:
+    """Open minutes between two instants (0 when ``end`` is not after ``start``)."""
+    if end <= start:
+        return 0.0
+    total = dt.timedelta(0)
+    for opens, closes in spec.intervals(start):
+        if opens >= end:
+            break
+        total += min(closes, end) - opens
+    return total.total_seconds() / 60
+
+
+def parse_hours(text: str) -> tuple[tuple[int, int], ...]:
+    """``"08:00-12:00,13:00-17:00"`` → ((480, 720), (780, 1020)); ``""`` → closed.
+
+    Raises ``ValueError`` with a Chinese message on bad input (overlaps, end before start)."""
+    spans: list[tuple[int, int]] = []
+    for part in filter(None, (p.strip() for p in text.replace("，", ",").split(","))):
+        try:
+            first, last = (p.strip() for p in part.replace("－", "-").replace("~", "-").split("-"))
+            spans.append((_minute(first), _minute(last)))
+        except ValueError:
+            raise ValueError(f"时间段“{part}”格式应为 08:00-12:00") from None
+    spans.sort()
+    for begin, end in spans:
+        if end <= begin:
+            raise ValueError(f"时间段 {format_minute(begin)}-{format_minute(end)} 结束早于开始")
+    for (_b1, e1), (b2, _e2) in itertools.pairwise(spans):
+        if b2 < e1:
+            raise ValueError("时间段不能重叠")
+    return tuple(spans)
+
+
+def _minute(text: str) -> int:
+    hours, minutes = text.split(":")
+    value = int(hours) * 60 + int(minutes)
+    if not 0 <= value <= MINUTES_PER_DAY or not 0 <= int(minutes) < 60:
+        raise ValueError(text)
+    return value
+
+
+def format_minute(value: int) -> str:
+    return f"{value // 60:02d}:{value % 60:02d}"
+
+
+def format_hours(spans: tuple[tuple[int, int], ...]) -> str:
+    return ",".join(f"{format_minute(b)}-{format_minute(e)}" for b, e in spans)
