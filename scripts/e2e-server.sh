@@ -31,5 +31,42 @@ hardware = Category.objects.create(name='硬件', code='hardware')
 Category.objects.create(name='打印机', code='printer', parent=hardware, default_group=group)
 Category.objects.create(name='应用系统', code='apps')
 "
+# A small CMDB graph for web-cmdb.spec.ts (the classes and relation types come from a migration).
+# Every relation reads "source depends on target"; HIS sends lab requests to LIS as a data flow.
+manage shell -c "
+from hitsm.accounts.models import Department
+from hitsm.cmdb.models import CIClass, RelationType
+from hitsm.cmdb.services import ci_create, relation_create
+mz = Department.objects.get(code='MZ')
+xxc = Department.objects.get(code='XXC')
+def ci(cls, code, name, **fields):
+    return ci_create(ci_class=CIClass.objects.get(code=cls), code=code, name=name, **fields)
+def rel(source, target, kind, data_set=None):
+    relation_create(source=source, target=target, type=RelationType.objects.get(code=kind), data_set=data_set)
+owner = ci('owner', 'OWN-MZ', '门诊部', owner_department=mz)
+reg = ci('business_activity', 'BA-REG', '门诊挂号', owner_department=mz, clinical_critical=True)
+lab = ci('business_activity', 'BA-LAB', '检验申请与报告', owner_department=mz)
+his = ci('application', 'HIS', 'HIS', owner_department=xxc, clinical_critical=True, attributes={'vendor': '某软件公司', 'mlps_level': '三级'})
+lis = ci('application', 'LIS', 'LIS', owner_department=xxc)
+lab_request = ci('business_data', 'DATA-LABREQ', '检验申请', attributes={'sensitivity': '患者隐私'})
+vm_his = ci('virtual_machine', 'vm-his', 'vm-his', owner_department=xxc, attributes={'ip_address': '10.1.1.10', 'os': 'CentOS 7', 'vcpu': 8})
+vm_lis = ci('virtual_machine', 'vm-lis', 'vm-lis', owner_department=xxc, attributes={'ip_address': '10.1.1.11'})
+db_his = ci('database', 'db-his', 'db-his', attributes={'engine': 'Oracle'})
+server = ci('physical_server', 'srv-01', 'srv-01', attributes={'serial_no': 'SN001'})
+switch = ci('network_device', 'sw-core', 'sw-core', attributes={'ip_address': '10.0.0.1'})
+room = ci('datacenter_room', 'room-a', '数据机房 A')
+rel(owner, reg, 'owns')
+rel(reg, his, 'uses')
+rel(lab, lis, 'uses')
+rel(his, vm_his, 'runs_on')
+rel(lis, vm_lis, 'runs_on')
+rel(his, db_his, 'depends_on')
+rel(db_his, server, 'runs_on')
+rel(vm_his, server, 'hosted_in')
+rel(vm_lis, server, 'hosted_in')
+rel(server, switch, 'connected_to')
+rel(switch, room, 'hosted_in')
+rel(his, lis, 'data_flow', data_set=lab_request)
+"
 cd "$BACKEND"
 exec uv run --frozen uvicorn config.asgi:application --host 127.0.0.1 --port "$PORT" --log-level warning

@@ -360,6 +360,10 @@ SPECTACULAR_SETTINGS = {
         "NotificationKindEnum": "hitsm.notifications.models.NotificationKind",
         "NotificationChannelEnum": "hitsm.notifications.models.NotificationChannel",
         "CIStatusEnum": "hitsm.cmdb.models.CIStatus",
+        "PriorityEnum": "hitsm.sla.models.Priority",
+        "SlaMetricEnum": "hitsm.sla.models.SlaMetric",
+        "CalendarDayKindEnum": "hitsm.sla.models.DayKind",
+        "SlaNoticeKindEnum": "hitsm.servicedesk.models.NoticeKind",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }

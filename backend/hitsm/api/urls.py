@@ -6,6 +6,7 @@ from hitsm.cmdb.api import views as cmdb
 from hitsm.core.api import views as core
 from hitsm.notifications.api import views as notifications
 from hitsm.servicedesk.api import views as servicedesk
+from hitsm.servicedesk.api.sla_views import TicketSlaView
 from hitsm.sla.api import views as sla
 
 router = DefaultRouter()
@@ -51,6 +52,7 @@ urlpatterns = [
         name="user-import-template",
     ),
     path("cmdb/imports/", cmdb.CIImportView.as_view(), name="cmdb-import"),
+    path("tickets/<int:pk>/sla/", TicketSlaView.as_view(), name="ticket-sla"),
     path("system/health/", core.HealthView.as_view(), name="system-health"),
     path(
         "notification-preferences/",

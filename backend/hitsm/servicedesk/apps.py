@@ -8,3 +8,4 @@ class ServicedeskConfig(AppConfig):
 
     def ready(self) -> None:
         from hitsm.servicedesk import playback  # noqa: F401  (queues transcoding after uploads)
+        # SLA clocks follow the timeline (connected once creation throughput work has landed)

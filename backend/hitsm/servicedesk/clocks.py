@@ -346,3 +346,66 @@ def _scan_one(clock: TicketClock, now: dt.datetime) -> list[SlaNotice]:
     if fired:
         clocks_refresh(ticket, now=now)  # next_check_at moves past what just fired
     return fired
+
+
+# --- keeping clocks current ---------------------------------------------------------------------
+
+REFRESHING_KINDS = frozenset({*STATUS_OF_EVENT, EventKind.ESCALATED})
+
+
+def _on_event(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    """Every status change, and a priority change, recomputes the ticket's clocks in the same
+    transaction, so deadlines and queues are right the moment the change commits."""
+    if raw or not created:
+        return
+    priority_changed = instance.kind == EventKind.FIELD_CHANGED and "priority" in (
+        instance.data or {}
+    )
+    if instance.kind == EventKind.CREATED:
+        clocks_start(instance.ticket, now=instance.created_at)
+    elif instance.kind in REFRESHING_KINDS or priority_changed:
+        clocks_refresh(instance.ticket, now=instance.created_at)
+
+
+def clocks_start(ticket: Ticket, *, now: dt.datetime) -> None:
+    """The clocks of a ticket just created: no history, no notices yet; three queries."""
+    applied = applied_sla(ticket)
+    if applied is None:
+        return
+    spec = calendar_spec(applied.calendar_id)
+    rows = []
+    due: dict[str, dt.datetime] = {}
+    for metric in METRICS:
+        target = applied.target(metric)
+        due_at = business_add(spec, now, target)
+        state = ClockState(metric, target, 0.0, "running", due_at, None, None)  # type: ignore[arg-type]
+        due[f"{metric}_due_at"] = due_at
+        rows.append(
+            TicketClock(
+                ticket=ticket,
+                metric=metric,
+                policy_id=applied.policy_id,
+                policy_name=applied.policy_name,
+                calendar_id=applied.calendar_id,
+                target_minutes=target,
+                elapsed_minutes=0.0,
+                state="running",
+                due_at=due_at,
+                next_check_at=_next_check(applied, metric, state, set(), now),
+                computed_at=now,
+            )
+        )
+    TicketClock.objects.bulk_create(rows)
+    Ticket.objects.filter(pk=ticket.pk).update(**due)
+    ticket.response_due_at, ticket.resolution_due_at = (
+        due["response_due_at"],
+        due["resolution_due_at"],
+    )
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import post_save
+
+    from hitsm.servicedesk.models import TicketEvent
+
+    post_save.connect(_on_event, sender=TicketEvent, dispatch_uid="servicedesk-sla-clocks")

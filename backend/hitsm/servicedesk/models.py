@@ -15,7 +15,7 @@ from hitsm.servicedesk.choices import (
     TicketKind,
     TicketStatus,
 )
-from hitsm.sla.models import Impact, Priority, Urgency
+from hitsm.sla.models import Impact, Priority, SlaMetric, Urgency
 
 
 class Category(ChangeLoggedModel):
@@ -376,9 +376,10 @@ class ClockStatus(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
-class SlaMetric(models.TextChoices):
-    RESPONSE = "response", _("响应")
-    RESOLUTION = "resolution", _("解决")
+class NoticeKind(models.TextChoices):
+    WARNING = "warning", _("预警")
+    BREACH = "breach", _("超时")
+    ESCALATION = "escalation", _("升级")
 
 
 class TicketClock(models.Model):
@@ -424,11 +425,7 @@ class SlaNotice(models.Model):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="sla_notices")
     metric = models.CharField(_("指标"), max_length=10, choices=SlaMetric.choices)
-    kind = models.CharField(
-        _("类型"),
-        max_length=10,
-        choices=[("warning", _("预警")), ("breach", _("超时")), ("escalation", _("升级"))],
-    )
+    kind = models.CharField(_("类型"), max_length=10, choices=NoticeKind.choices)
     level = models.PositiveSmallIntegerField(_("级别/百分比"), default=0)
     elapsed_minutes = models.FloatField(_("触发时已用（工作分钟）"))
     fired_at = models.DateTimeField(_("触发时间"), auto_now_add=True)

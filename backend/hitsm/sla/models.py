@@ -201,6 +201,11 @@ class SlaTarget(ChangeLoggedModel):
         return f"{self.policy.code} P{self.priority}"
 
 
+class SlaMetric(models.TextChoices):
+    RESPONSE = "response", _("响应")
+    RESOLUTION = "resolution", _("解决")
+
+
 class EscalationAudience(models.TextChoices):
     ASSIGNEE = "assignee", _("处理人")
     GROUP = "group", _("支持组成员")
@@ -218,11 +223,7 @@ class EscalationRule(ChangeLoggedModel):
     policy = models.ForeignKey(
         SlaPolicy, on_delete=models.CASCADE, related_name="escalations", verbose_name=_("策略")
     )
-    metric = models.CharField(
-        _("指标"),
-        max_length=10,
-        choices=[("response", _("响应")), ("resolution", _("解决"))],
-    )
+    metric = models.CharField(_("指标"), max_length=10, choices=SlaMetric.choices)
     level = models.PositiveSmallIntegerField(_("级别"))
     priorities = models.JSONField(_("适用优先级"), default=list, blank=True)
     at_percent = models.PositiveIntegerField(_("达到时限的百分比"), null=True, blank=True)

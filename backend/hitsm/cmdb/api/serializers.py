@@ -8,6 +8,7 @@ from hitsm.cmdb.models import (
     CIClass,
     CIStatus,
     ConfigurationItem,
+    ObashiLayer,
     Relation,
     RelationType,
 )
@@ -89,8 +90,9 @@ class GroupRefSerializer(serializers.ModelSerializer[AssignmentGroup]):
 
 class ConfigurationItemSerializer(serializers.ModelSerializer[ConfigurationItem]):
     ci_class = CIClassBriefSerializer(read_only=True)
-    owner_department = DepartmentRefSerializer(read_only=True)
-    support_group = GroupRefSerializer(read_only=True)
+    owner_department = DepartmentRefSerializer(read_only=True, allow_null=True)
+    support_group = GroupRefSerializer(read_only=True, allow_null=True)
+    attributes = serializers.DictField(read_only=True)
 
     class Meta:
         model = ConfigurationItem
@@ -141,7 +143,7 @@ class CIRefSerializer(serializers.ModelSerializer[ConfigurationItem]):
 class RelationSerializer(serializers.ModelSerializer[Relation]):
     source = CIRefSerializer(read_only=True)  # type: ignore[assignment]
     target = CIRefSerializer(read_only=True)
-    data_set = CIRefSerializer(read_only=True)
+    data_set = CIRefSerializer(read_only=True, allow_null=True)
     type = RelationTypeSerializer(read_only=True)
 
     class Meta:
@@ -171,7 +173,7 @@ class GraphNodeSerializer(serializers.Serializer):
     status = serializers.CharField()
     class_code = serializers.CharField()
     class_name = serializers.CharField()
-    layer = serializers.CharField()
+    layer = serializers.ChoiceField(choices=ObashiLayer.choices)
     icon = serializers.CharField()
     clinical_critical = serializers.BooleanField()
     owner_department = GraphDepartmentSerializer(allow_null=True)
@@ -228,6 +230,10 @@ class DiagramSerializer(serializers.Serializer):
 
 class ChangeLogSerializer(serializers.ModelSerializer[ChangeLog]):
     object_type = serializers.SerializerMethodField()
+    actor_name = serializers.SerializerMethodField()
+    changed_fields = serializers.ListField(child=serializers.CharField())
+    before = serializers.DictField(allow_null=True)
+    after = serializers.DictField(allow_null=True)
 
     class Meta:
         model = ChangeLog
@@ -235,6 +241,7 @@ class ChangeLogSerializer(serializers.ModelSerializer[ChangeLog]):
             "id",
             "time",
             "actor_label",
+            "actor_name",
             "action",
             "object_type",
             "object_repr",
@@ -245,3 +252,7 @@ class ChangeLogSerializer(serializers.ModelSerializer[ChangeLog]):
 
     def get_object_type(self, obj: ChangeLog) -> str:
         return str(obj.content_type.model)
+
+    def get_actor_name(self, obj: ChangeLog) -> str:
+        """The person's display name (the label for system actors such as imports)."""
+        return obj.actor.name if obj.actor is not None else obj.actor_label

@@ -228,12 +228,12 @@ class ConfigurationItemViewSet(PolicyMixin, viewsets.ModelViewSet):
                     | Q(before__target_id=item.pk)
                 )
             )
-            .select_related("content_type")
+            .select_related("content_type", "actor")
             .order_by("-time", "-id")[:200]
         )
         return Response(s.ChangeLogSerializer(logs, many=True).data)
 
-    @extend_schema(responses={**XLSX_RESPONSE, **ERROR_RESPONSES})
+    @extend_schema(filters=True, responses={**XLSX_RESPONSE, **ERROR_RESPONSES})
     @action(detail=False, methods=["get"], pagination_class=None)
     def export(self, request: Request) -> HttpResponse:
         """The filtered list as Excel, one sheet per class with its attributes."""
@@ -255,6 +255,9 @@ class ConfigurationItemViewSet(PolicyMixin, viewsets.ModelViewSet):
 class RelationFilter(filters.FilterSet):
     type = filters.CharFilter(field_name="type__code")
     item = filters.NumberFilter(method="touching", label="source or target")
+    among = filters.BaseInFilter(
+        method="within", label="comma-separated CI ids: relations with both ends among them"
+    )
 
     class Meta:
         model = Relation
@@ -262,6 +265,13 @@ class RelationFilter(filters.FilterSet):
 
     def touching(self, queryset: QuerySet[Any], name: str, value: int) -> QuerySet[Any]:
         return queryset.filter(Q(source_id=value) | Q(target_id=value))
+
+    def within(self, queryset: QuerySet[Any], name: str, value: list[str]) -> QuerySet[Any]:
+        try:
+            ids = [int(v) for v in value][:1000]
+        except ValueError:
+            raise ValidationFailed(fields={"among": [_("请填写以逗号分隔的配置项编号")]}) from None
+        return queryset.filter(source_id__in=ids, target_id__in=ids)
 
 
 class RelationViewSet(

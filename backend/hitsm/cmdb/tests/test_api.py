@@ -143,6 +143,7 @@ def test_history_shows_who_changed_the_item_and_its_relations(graph, client_for,
     history = engineer.get(f"{ITEMS}{graph.vm_his.pk}/history/").json()
     latest = history[0]
     assert latest["actor_label"] == engineer_wang.username
+    assert latest["actor_name"] == engineer_wang.name
     assert latest["object_type"] == "configurationitem"
     assert latest["changed_fields"] == ["attributes"]
     assert latest["before"]["attributes"] == {"ip_address": "10.1.1.10"}
@@ -212,3 +213,17 @@ def test_import_refuses_files_that_are_not_spreadsheets(reference, client_for, e
     )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "import.invalid_file"
+
+
+def test_relations_among_a_set_of_items(graph, client_for, agent_chen):
+    agent = client_for(agent_chen)
+    ids = f"{graph.his.pk},{graph.vm_his.pk},{graph.db_his.pk},{graph.server.pk}"
+    rows = agent.get(f"/api/v1/cmdb/relations/?among={ids}").json()["results"]
+    pairs = {(r["source"]["code"], r["target"]["code"]) for r in rows}
+    assert pairs == {
+        ("HIS", "vm-his"),
+        ("HIS", "db-his"),
+        ("vm-his", "srv-01"),
+        ("db-his", "srv-01"),
+    }
+    assert agent.get("/api/v1/cmdb/relations/?among=1,x").status_code == 400

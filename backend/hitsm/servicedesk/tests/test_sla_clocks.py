@@ -206,3 +206,29 @@ def test_an_escalation_level_may_raise_the_priority(make_ticket, ladder):
     # the P2 target (480) now applies from the start: the clock is already breached
     clock = TicketClock.objects.get(ticket=ticket, metric="resolution")
     assert clock.target_minutes == 480 and clock.state == "breached"
+
+
+def test_the_sla_endpoint_shows_clocks_notices_and_pauses(
+    make_ticket, ladder, client_for, nurse_li, outsider, agent_chen, engineer_wang
+):
+    with time_machine.travel(at(23, 9, 0), tick=False):
+        ticket = make_ticket(kind="request", impact=2, urgency=2)
+        clocks_refresh(ticket)
+    with time_machine.travel(at(23, 9, 10), tick=False):
+        ticket = ticket_accept(ticket=ticket, actor=agent_chen)
+        ticket = ticket_assign(
+            ticket=ticket, actor=agent_chen, group=ladder["group"], assignee=engineer_wang
+        )
+    with time_machine.travel(at(23, 10, 0), tick=False):
+        ticket_pend(ticket=ticket, actor=engineer_wang, reason="requester", note="哪台电脑？")
+    with time_machine.travel(at(23, 11, 0), tick=False):
+        body = client_for(nurse_li).get(f"/api/v1/tickets/{ticket.pk}/sla/").json()
+        assert client_for(outsider).get(f"/api/v1/tickets/{ticket.pk}/sla/").status_code == 404
+    clocks = {c["metric"]: c for c in body["clocks"]}
+    assert clocks["response"]["state"] == "met" and clocks["response"]["elapsed_minutes"] == 10
+    assert clocks["resolution"]["state"] == "paused"
+    assert clocks["resolution"]["elapsed_minutes"] == 60 and clocks["resolution"]["percent"] == 6.2
+    assert body["calendar_name"] == "5×8 工作日" and body["pause_statuses"] == ["pending"]
+    resolution = [s for s in body["segments"] if s["metric"] == "resolution"]
+    assert [s["state"] for s in resolution] == ["running", "running", "running", "paused"]
+    assert resolution[-1]["end"] is None

@@ -3,7 +3,9 @@
  * thrown {@link ApiError}s (see client middleware), so each function only unwraps `data`.
  */
 import { createHitsmClient, type HitsmClient } from './client';
+import { createCmdbEndpoints } from './cmdb';
 import { ApiError } from './errors';
+import { createDeskConfigEndpoints } from './desk-config';
 import { createNotificationEndpoints } from './notifications';
 import { createTicketEndpoints } from './tickets';
 import type {
@@ -134,10 +136,15 @@ export function createEndpoints(client: HitsmClient) {
 
     ...createTicketEndpoints(client),
     ...createNotificationEndpoints(client),
+    ...createDeskConfigEndpoints(client),
+    ...createCmdbEndpoints(client),
   };
 }
 
 export type Endpoints = ReturnType<typeof createEndpoints>;
+
+// --- CMDB (cmdb.ts): its types travel with the endpoints through `index.ts`. ------------------
+export type * from './cmdb';
 
 /** The endpoints over the shared, browser-configured client. */
 export const api: Endpoints = createEndpoints(createHitsmClient());
@@ -198,4 +205,43 @@ export const {
   markNotificationsRead,
   getNotificationPreferences,
   putNotificationPreferences,
+  createAssignmentGroup,
+  patchAssignmentGroup,
+  listAllCategories,
+  createCategory,
+  patchCategory,
+  getConfigurationItem,
+  listRoutingRules,
+  createRoutingRule,
+  patchRoutingRule,
+  deleteRoutingRule,
+  listSavedFilters,
+  createSavedFilter,
+  deleteSavedFilter,
+} = api;
+
+// --- CMDB ---------------------------------------------------------------------------------------
+export const {
+  listCiClasses,
+  createCiClass,
+  patchCiClass,
+  createCiAttribute,
+  patchCiAttribute,
+  deleteCiAttribute,
+  listRelationTypes,
+  listCiItems,
+  getCiItem,
+  createCiItem,
+  patchCiItem,
+  deleteCiItem,
+  getCiImpact,
+  getCiDependencies,
+  getCiDiagram,
+  listCiRelations,
+  listCiHistory,
+  createCiRelation,
+  deleteCiRelation,
+  exportCiItems,
+  ciImportTemplateUrl,
+  uploadCiImport,
 } = api;

@@ -43,8 +43,31 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Downloads go through the ticket's permissions; images and audio open inline. */
+        /**
+         * @description Downloads go through the ticket's permissions; images and audio open inline.
+         *
+         *     Bytes are streamed from the storage (local disk or the bucket) with single-range support,
+         *     which iOS needs to play audio; with ``HITSM_S3_DOWNLOADS=redirect`` the answer is instead
+         *     a redirect to a presigned bucket URL that expires in ``HITSM_S3_URL_SECONDS``.
+         */
         get: operations["attachments_download_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/attachments/{id}/playback/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The MP3 copy of a voice message browsers cannot play (AMR, Ogg, WebM); 404 until it is made (see playback_status). */
+        get: operations["attachments_playback_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -60,7 +83,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Downloads go through the ticket's permissions; images and audio open inline. */
+        /**
+         * @description Downloads go through the ticket's permissions; images and audio open inline.
+         *
+         *     Bytes are streamed from the storage (local disk or the bucket) with single-range support,
+         *     which iOS needs to play audio; with ``HITSM_S3_DOWNLOADS=redirect`` the answer is instead
+         *     a redirect to a presigned bucket URL that expires in ``HITSM_S3_URL_SECONDS``.
+         */
         get: operations["attachments_thumbnail_retrieve"];
         put?: never;
         post?: never;
@@ -253,6 +282,335 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["categories_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/cmdb/attributes/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Attribute definitions of a class (typed, required, unique, choices, format). */
+        get: operations["cmdb_attributes_list"];
+        put?: never;
+        /** @description Attribute definitions of a class (typed, required, unique, choices, format). */
+        post: operations["cmdb_attributes_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cmdb/attributes/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Attribute definitions of a class (typed, required, unique, choices, format). */
+        get: operations["cmdb_attributes_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description Attribute definitions of a class (typed, required, unique, choices, format). */
+        delete: operations["cmdb_attributes_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Attribute definitions of a class (typed, required, unique, choices, format). */
+        patch: operations["cmdb_attributes_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/cmdb/classes/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description CI classes with their attributes (OBASHI layer, icon). */
+        get: operations["cmdb_classes_list"];
+        put?: never;
+        /** @description CI classes with their attributes (OBASHI layer, icon). */
+        post: operations["cmdb_classes_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cmdb/classes/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description CI classes with their attributes (OBASHI layer, icon). */
+        get: operations["cmdb_classes_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description CI classes with their attributes (OBASHI layer, icon). */
+        patch: operations["cmdb_classes_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/cmdb/imports/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import configuration items from .xlsx or .csv (a background job; good rows are imported, bad rows reported) */
+        post: operations["cmdb_imports_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cmdb/items/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Configuration items: attributes, relations, impact analysis, history, Excel export. */
+        get: operations["cmdb_items_list"];
+        put?: never;
+        /** @description Configuration items: attributes, relations, impact analysis, history, Excel export. */
+        post: operations["cmdb_items_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cmdb/items/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Configuration items: attributes, relations, impact analysis, history, Excel export. */
+        get: operations["cmdb_items_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description Configuration items: attributes, relations, impact analysis, history, Excel export. */
+        delete: operations["cmdb_items_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Configuration items: attributes, relations, impact analysis, history, Excel export. */
+        patch: operations["cmdb_items_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/cmdb/items/{id}/dependencies/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Downstream: every CI this one depends on (for a business activity, its whole stack). */
+        get: operations["cmdb_items_dependencies_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cmdb/items/{id}/diagram/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The OBASHI Business & IT diagram around this CI. */
+        get: operations["cmdb_items_diagram_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cmdb/items/{id}/history/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Who changed what and when: the item itself and relations from or to it. */
+        get: operations["cmdb_items_history_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cmdb/items/{id}/impact/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Upstream impact: the business activities, applications, owners and departments that
+         *     a failure of this CI hurts, and the data flows of the affected applications.
+         */
+        get: operations["cmdb_items_impact_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cmdb/items/{id}/relations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Relations where this CI is the source or the target (and data flows carrying it). */
+        get: operations["cmdb_items_relations_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cmdb/items/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The filtered list as Excel, one sheet per class with its attributes. */
+        get: operations["cmdb_items_export_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cmdb/items/import-template/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Configuration items: attributes, relations, impact analysis, history, Excel export. */
+        get: operations["cmdb_items_import_template_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cmdb/relation-types/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["cmdb_relation_types_list"];
+        put?: never;
+        post: operations["cmdb_relation_types_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cmdb/relation-types/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["cmdb_relation_types_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["cmdb_relation_types_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/cmdb/relations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Typed, directional relations: the source depends on the target. Data flows go from a
+         *     source application to a target application and carry a business data set.
+         */
+        get: operations["cmdb_relations_list"];
+        put?: never;
+        /**
+         * @description Typed, directional relations: the source depends on the target. Data flows go from a
+         *     source application to a target application and carry a business data set.
+         */
+        post: operations["cmdb_relations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/cmdb/relations/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Typed, directional relations: the source depends on the target. Data flows go from a
+         *     source application to a target application and carry a business data set.
+         */
+        get: operations["cmdb_relations_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * @description Typed, directional relations: the source depends on the target. Data flows go from a
+         *     source application to a target application and carry a business data set.
+         */
+        delete: operations["cmdb_relations_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/configuration-items/": {
@@ -500,6 +858,198 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["saved_filters_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/sla/calendar-days/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["sla_calendar_days_list"];
+        put?: never;
+        post: operations["sla_calendar_days_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/calendar-days/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["sla_calendar_days_retrieve"];
+        put: operations["sla_calendar_days_update"];
+        post?: never;
+        delete: operations["sla_calendar_days_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["sla_calendar_days_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/sla/calendars/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Working calendars: hours per weekday, public holidays, own exception days. */
+        get: operations["sla_calendars_list"];
+        put?: never;
+        /** @description Working calendars: hours per weekday, public holidays, own exception days. */
+        post: operations["sla_calendars_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/calendars/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Working calendars: hours per weekday, public holidays, own exception days. */
+        get: operations["sla_calendars_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description Working calendars: hours per weekday, public holidays, own exception days. */
+        patch: operations["sla_calendars_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/sla/calendars/{id}/preview/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description When is N business minutes after a start on this calendar? (explains deadlines) */
+        post: operations["sla_calendars_preview_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/escalations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["sla_escalations_list"];
+        put?: never;
+        post: operations["sla_escalations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/escalations/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["sla_escalations_retrieve"];
+        put: operations["sla_escalations_update"];
+        post?: never;
+        delete: operations["sla_escalations_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["sla_escalations_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/sla/policies/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description SLA policies: the first active one (by order) whose conditions match a ticket applies. */
+        get: operations["sla_policies_list"];
+        put?: never;
+        /** @description SLA policies: the first active one (by order) whose conditions match a ticket applies. */
+        post: operations["sla_policies_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/policies/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description SLA policies: the first active one (by order) whose conditions match a ticket applies. */
+        get: operations["sla_policies_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description SLA policies: the first active one (by order) whose conditions match a ticket applies. */
+        delete: operations["sla_policies_destroy"];
+        options?: never;
+        head?: never;
+        /** @description SLA policies: the first active one (by order) whose conditions match a ticket applies. */
+        patch: operations["sla_policies_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/sla/public-holidays/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description China's announced holidays and make-up working days (调休), editable by admins. */
+        get: operations["sla_public_holidays_list"];
+        put?: never;
+        /** @description China's announced holidays and make-up working days (调休), editable by admins. */
+        post: operations["sla_public_holidays_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/public-holidays/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description China's announced holidays and make-up working days (调休), editable by admins. */
+        get: operations["sla_public_holidays_retrieve"];
+        /** @description China's announced holidays and make-up working days (调休), editable by admins. */
+        put: operations["sla_public_holidays_update"];
+        post?: never;
+        /** @description China's announced holidays and make-up working days (调休), editable by admins. */
+        delete: operations["sla_public_holidays_destroy"];
+        options?: never;
+        head?: never;
+        /** @description China's announced holidays and make-up working days (调休), editable by admins. */
+        patch: operations["sla_public_holidays_partial_update"];
         trace?: never;
     };
     "/api/v1/system/health/": {
@@ -845,6 +1395,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tickets/{id}/sla/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The ticket's clocks as of now (recomputed from its timeline), with the notices that
+         *     fired and the running/paused stretches for a visual timeline.
+         */
+        get: operations["tickets_sla_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/tickets/{id}/start/": {
         parameters: {
             query?: never;
@@ -1015,14 +1585,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /**
-         * @description * `accept` - accept
-         *     * `assign` - assign
-         *     * `close` - close
-         *     * `merge` - merge
-         * @enum {string}
-         */
-        ActionEnum: "accept" | "assign" | "close" | "merge";
         ApiToken: {
             readonly id: number;
             /** 名称 */
@@ -1111,6 +1673,10 @@ export interface components {
             public?: boolean;
             readonly url: string;
             readonly thumbnail_url: string | null;
+            /** @description Audio the browser can play (the original, or its MP3 copy); null otherwise. */
+            readonly playback_url: string | null;
+            /** @description pending: a playable copy is being made, offer the download meanwhile; failed: download only. */
+            readonly playback_status: components["schemas"]["PlaybackStatusEnum"];
             /** Format: date-time */
             readonly created_at: string;
             event?: number | null;
@@ -1123,15 +1689,72 @@ export interface components {
          * @enum {string}
          */
         AttachmentKindEnum: "image" | "audio" | "video" | "document";
+        Attribute: {
+            readonly id: number;
+            /** 类型 */
+            ci_class: number;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 数据类型 */
+            type: components["schemas"]["TypeEnum"];
+            /** 必填 */
+            required?: boolean;
+            /** 唯一 */
+            unique?: boolean;
+            choices?: string[];
+            /** 格式（正则） */
+            pattern?: string;
+            /** 填写说明 */
+            help_text?: string;
+            /**
+             * 排序
+             * Format: int64
+             */
+            sort_order?: number;
+        };
+        AttributeRequest: {
+            /** 类型 */
+            ci_class: number;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 数据类型 */
+            type: components["schemas"]["TypeEnum"];
+            /** 必填 */
+            required?: boolean;
+            /** 唯一 */
+            unique?: boolean;
+            choices?: string[];
+            /** 格式（正则） */
+            pattern?: string;
+            /** 填写说明 */
+            help_text?: string;
+            /**
+             * 排序
+             * Format: int64
+             */
+            sort_order?: number;
+        };
         /** @enum {unknown} */
         BlankEnum: "";
         Brief: {
             id: number;
             name: string;
         };
+        /**
+         * @description * `accept` - accept
+         *     * `assign` - assign
+         *     * `close` - close
+         *     * `merge` - merge
+         * @enum {string}
+         */
+        BulkActionEnum: "accept" | "assign" | "close" | "merge";
         BulkRequest: {
             ids: number[];
-            action: components["schemas"]["ActionEnum"];
+            action: components["schemas"]["BulkActionEnum"];
             group?: number | null;
             assignee?: number | null;
             into?: number;
@@ -1142,6 +1765,44 @@ export interface components {
             failed: {
                 [key: string]: unknown;
             }[];
+        };
+        BusinessCalendar: {
+            readonly id: number;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 说明 */
+            description?: string;
+            /** 时区 */
+            timezone?: string;
+            /** 7×24 全天候 */
+            always_open?: boolean;
+            /** 遵循法定节假日与调休 */
+            observes_public_holidays?: boolean;
+            /** @description weekday 0 (Monday) … 6 → "08:00-12:00,13:00-17:00"; "" or missing = closed */
+            hours?: {
+                [key: string]: string;
+            };
+            readonly days: components["schemas"]["CalendarDay"][];
+        };
+        BusinessCalendarRequest: {
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 说明 */
+            description?: string;
+            /** 时区 */
+            timezone?: string;
+            /** 7×24 全天候 */
+            always_open?: boolean;
+            /** 遵循法定节假日与调休 */
+            observes_public_holidays?: boolean;
+            /** @description weekday 0 (Monday) … 6 → "08:00-12:00,13:00-17:00"; "" or missing = closed */
+            hours?: {
+                [key: string]: string;
+            };
         };
         CIBrief: {
             readonly id: number;
@@ -1155,6 +1816,68 @@ export interface components {
             /** 影响临床业务 */
             clinical_critical?: boolean;
         };
+        CIClass: {
+            readonly id: number;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** OBASHI 层 */
+            layer: components["schemas"]["LayerEnum"];
+            /** 图标 */
+            icon?: string;
+            /** 说明 */
+            description?: string;
+            /**
+             * 排序
+             * Format: int64
+             */
+            sort_order?: number;
+            /** 启用 */
+            is_active?: boolean;
+            readonly attributes: components["schemas"]["Attribute"][];
+            readonly item_count: number;
+        };
+        CIClassBrief: {
+            readonly id: number;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** OBASHI 层 */
+            layer: components["schemas"]["LayerEnum"];
+            /** 图标 */
+            icon?: string;
+        };
+        CIClassRequest: {
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** OBASHI 层 */
+            layer: components["schemas"]["LayerEnum"];
+            /** 图标 */
+            icon?: string;
+            /** 说明 */
+            description?: string;
+            /**
+             * 排序
+             * Format: int64
+             */
+            sort_order?: number;
+            /** 启用 */
+            is_active?: boolean;
+        };
+        CIRef: {
+            readonly id: number;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 状态 */
+            status?: components["schemas"]["CIStatusEnum"];
+            readonly ci_class: components["schemas"]["CIClassBrief"];
+        };
         /**
          * @description * `planned` - 规划中
          *     * `in_use` - 在用
@@ -1163,6 +1886,39 @@ export interface components {
          * @enum {string}
          */
         CIStatusEnum: "planned" | "in_use" | "maintenance" | "retired";
+        CalendarDay: {
+            readonly id: number;
+            /** 日历 */
+            calendar: number;
+            /**
+             * 日期
+             * Format: date
+             */
+            date: string;
+            /** 类型 */
+            kind: components["schemas"]["CalendarDayKindEnum"];
+            /** 名称 */
+            name?: string;
+        };
+        /**
+         * @description * `holiday` - 节假日（休息）
+         *     * `workday` - 调休工作日
+         * @enum {string}
+         */
+        CalendarDayKindEnum: "holiday" | "workday";
+        CalendarDayRequest: {
+            /** 日历 */
+            calendar: number;
+            /**
+             * 日期
+             * Format: date
+             */
+            date: string;
+            /** 类型 */
+            kind: components["schemas"]["CalendarDayKindEnum"];
+            /** 名称 */
+            name?: string;
+        };
         Category: {
             readonly id: number;
             /** 名称 */
@@ -1214,11 +1970,152 @@ export interface components {
             /** 启用 */
             is_active?: boolean;
         };
+        ChangeLog: {
+            readonly id: number;
+            /**
+             * 时间
+             * Format: date-time
+             */
+            readonly time: string;
+            /** 操作人标识 */
+            actor_label: string;
+            /** @description The person's display name (the label for system actors such as imports). */
+            readonly actor_name: string;
+            /** 操作 */
+            action: components["schemas"]["ChangeLogActionEnum"];
+            readonly object_type: string;
+            /** 对象 */
+            object_repr: string;
+            changed_fields: string[];
+            before: {
+                [key: string]: unknown;
+            } | null;
+            after: {
+                [key: string]: unknown;
+            } | null;
+        };
+        /**
+         * @description * `create` - 创建
+         *     * `update` - 修改
+         *     * `delete` - 删除
+         * @enum {string}
+         */
+        ChangeLogActionEnum: "create" | "update" | "delete";
+        Clock: {
+            /** 指标 */
+            metric: components["schemas"]["SlaMetricEnum"];
+            /** SLA 策略 */
+            policy_name?: string;
+            /**
+             * 时限（工作分钟）
+             * Format: int64
+             */
+            target_minutes: number;
+            /**
+             * 已用（工作分钟）
+             * Format: double
+             */
+            elapsed_minutes?: number;
+            /** Format: double */
+            readonly percent: number;
+            /** Format: double */
+            readonly remaining_minutes: number;
+            /** 状态 */
+            state: components["schemas"]["ClockStateEnum"];
+            /**
+             * 截止时间
+             * Format: date-time
+             */
+            due_at?: string | null;
+            /**
+             * 超时时间
+             * Format: date-time
+             */
+            breached_at?: string | null;
+            /**
+             * 停止时间
+             * Format: date-time
+             */
+            stopped_at?: string | null;
+            /** 暂停原因 */
+            pause_reason?: string;
+            /**
+             * 计算时间
+             * Format: date-time
+             */
+            computed_at: string;
+        };
+        /**
+         * @description * `running` - 计时中
+         *     * `paused` - 已暂停
+         *     * `met` - 已达成
+         *     * `breached` - 已超时
+         *     * `cancelled` - 已取消
+         * @enum {string}
+         */
+        ClockStateEnum: "running" | "paused" | "met" | "breached" | "cancelled";
         ComponentHealth: {
             ok: boolean;
             /** Format: date-time */
             last_heartbeat?: string | null;
             detail?: string;
+        };
+        ConfigurationItem: {
+            readonly id: number;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            readonly ci_class: components["schemas"]["CIClassBrief"];
+            /** 状态 */
+            status?: components["schemas"]["CIStatusEnum"];
+            readonly owner_department: components["schemas"]["DepartmentRef"] | null;
+            readonly support_group: components["schemas"]["GroupRef"] | null;
+            /** 影响临床业务 */
+            clinical_critical?: boolean;
+            /**
+             * 可从故障单直接操作
+             * @description 虚拟机：重启/挂起/关机不影响业务时才可勾选
+             */
+            operable_from_incident?: boolean;
+            /** 位置 */
+            location?: string;
+            /** 说明 */
+            description?: string;
+            readonly attributes: {
+                [key: string]: unknown;
+            };
+            /**
+             * 创建时间
+             * Format: date-time
+             */
+            readonly created_at: string;
+            /**
+             * 更新时间
+             * Format: date-time
+             */
+            readonly updated_at: string;
+        };
+        ConfigurationItemWriteRequest: {
+            ci_class: number;
+            code: string;
+            name: string;
+            status?: components["schemas"]["CIStatusEnum"];
+            owner_department?: number | null;
+            support_group?: number | null;
+            clinical_critical?: boolean;
+            operable_from_incident?: boolean;
+            location?: string;
+            description?: string;
+            attributes?: {
+                [key: string]: unknown;
+            };
+        };
+        DataFlow: {
+            id: number;
+            source: components["schemas"]["NamedRef"];
+            target: components["schemas"]["NamedRef"];
+            data_set: components["schemas"]["NamedRef"] | null;
         };
         Department: {
             readonly id: number;
@@ -1269,6 +2166,13 @@ export interface components {
          * @enum {string}
          */
         DepartmentKindEnum: "hospital" | "campus" | "department" | "ward";
+        DepartmentRef: {
+            readonly id: number;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+        };
         DepartmentRequest: {
             /** 名称 */
             name: string;
@@ -1306,6 +2210,29 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        Dependencies: {
+            item: components["schemas"]["GraphNode"];
+            total: number;
+            by_layer: {
+                [key: string]: number;
+            };
+            items: components["schemas"]["GraphNode"][];
+            truncated: boolean;
+        };
+        Diagram: {
+            nodes: components["schemas"]["GraphNode"][];
+            edges: components["schemas"]["DiagramEdge"][];
+            truncated: boolean;
+        };
+        DiagramEdge: {
+            id: number;
+            source: number;
+            target: number;
+            type: string;
+            type_name: string;
+            data_flow: boolean;
+            data_set: string | null;
+        };
         /**
          * @description * `manual` - 人工派发
          *     * `round_robin` - 轮询
@@ -1334,6 +2261,57 @@ export interface components {
          * @enum {string}
          */
         EscalationKindEnum: "tier" | "management";
+        EscalationRule: {
+            readonly id: number;
+            /** 策略 */
+            policy: number;
+            /** 指标 */
+            metric: components["schemas"]["SlaMetricEnum"];
+            /**
+             * 级别
+             * Format: int64
+             */
+            level: number;
+            priorities?: components["schemas"]["PriorityEnum"][];
+            /**
+             * 达到时限的百分比
+             * Format: int64
+             */
+            at_percent?: number | null;
+            /**
+             * 或经过工作分钟数
+             * Format: int64
+             */
+            after_minutes?: number | null;
+            notify: components["schemas"]["NotifyEnum"][];
+            /** 提升一级优先级 */
+            raise_priority?: boolean;
+        };
+        EscalationRuleRequest: {
+            /** 策略 */
+            policy: number;
+            /** 指标 */
+            metric: components["schemas"]["SlaMetricEnum"];
+            /**
+             * 级别
+             * Format: int64
+             */
+            level: number;
+            priorities?: components["schemas"]["PriorityEnum"][];
+            /**
+             * 达到时限的百分比
+             * Format: int64
+             */
+            at_percent?: number | null;
+            /**
+             * 或经过工作分钟数
+             * Format: int64
+             */
+            after_minutes?: number | null;
+            notify: components["schemas"]["NotifyEnum"][];
+            /** 提升一级优先级 */
+            raise_priority?: boolean;
+        };
         /**
          * @description * `created` - 提交
          *     * `accepted` - 受理
@@ -1357,6 +2335,23 @@ export interface components {
          * @enum {string}
          */
         EventKindEnum: "created" | "accepted" | "assigned" | "started" | "pending" | "resumed" | "resolved" | "confirmed" | "closed" | "reopened" | "cancelled" | "escalated" | "transferred" | "reply" | "note" | "field_changed" | "linked" | "merged" | "attachment";
+        GraphDepartment: {
+            id: number;
+            name: string;
+        };
+        GraphNode: {
+            id: number;
+            code: string;
+            name: string;
+            status: string;
+            class_code: string;
+            class_name: string;
+            layer: components["schemas"]["LayerEnum"];
+            icon: string;
+            clinical_critical: boolean;
+            owner_department: components["schemas"]["GraphDepartment"] | null;
+            depth?: number | null;
+        };
         Group: {
             readonly id: number;
             /** 名称 */
@@ -1377,6 +2372,13 @@ export interface components {
             readonly members: components["schemas"]["UserBrief"][];
             /** 启用 */
             is_active?: boolean;
+        };
+        GroupRef: {
+            readonly id: number;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
         };
         GroupRequest: {
             /** 名称 */
@@ -1412,6 +2414,20 @@ export interface components {
          * @enum {string}
          */
         HealthStatusEnum: "ok" | "degraded";
+        Impact: {
+            item: components["schemas"]["GraphNode"];
+            /** @description CIs that depend on this one, directly or not */
+            total: number;
+            by_layer: {
+                [key: string]: number;
+            };
+            clinical_critical: boolean;
+            business_activities: components["schemas"]["GraphNode"][];
+            applications: components["schemas"]["GraphNode"][];
+            owners: components["schemas"]["GraphNode"][];
+            departments: components["schemas"]["GraphDepartment"][];
+            data_flows: components["schemas"]["DataFlow"][];
+        };
         /**
          * @description * `1` - 高（全院/多科室）
          *     * `2` - 中（一个科室）
@@ -1462,6 +2478,17 @@ export interface components {
          * @enum {string}
          */
         JobStatusEnum: "queued" | "running" | "succeeded" | "failed";
+        /**
+         * @description * `ownership` - 所有者
+         *     * `business` - 业务活动
+         *     * `application` - 应用
+         *     * `system` - 系统
+         *     * `hardware` - 硬件
+         *     * `infrastructure` - 基础设施
+         *     * `data` - 业务数据
+         * @enum {string}
+         */
+        LayerEnum: "ownership" | "business" | "application" | "system" | "hardware" | "infrastructure" | "data";
         LocationRequest: {
             campus?: string;
             building?: string;
@@ -1508,6 +2535,10 @@ export interface components {
             readonly must_change_password: boolean;
             readonly otp_enabled: boolean;
         };
+        NamedRef: {
+            id: number;
+            name: string;
+        };
         NavItem: {
             key: string;
             path: string;
@@ -1515,6 +2546,27 @@ export interface components {
         };
         NoteRequest: {
             note?: string;
+        };
+        Notice: {
+            /** 指标 */
+            metric: components["schemas"]["SlaMetricEnum"];
+            /** 类型 */
+            kind: components["schemas"]["SlaNoticeKindEnum"];
+            /**
+             * 级别/百分比
+             * Format: int64
+             */
+            level?: number;
+            /**
+             * 触发时已用（工作分钟）
+             * Format: double
+             */
+            elapsed_minutes: number;
+            /**
+             * 触发时间
+             * Format: date-time
+             */
+            readonly fired_at: string;
         };
         Notification: {
             readonly id: number;
@@ -1555,9 +2607,22 @@ export interface components {
          *     * `ticket.reopened` - 工单被重新打开
          *     * `ticket.escalated` - 工单升级
          *     * `ticket.mentioned` - 有人@我
+         *     * `sla.warning` - SLA 时限预警
+         *     * `sla.breached` - SLA 已超时
+         *     * `sla.escalated` - SLA 超时升级
          * @enum {string}
          */
-        NotificationKindEnum: "ticket.created" | "ticket.submitted" | "ticket.accepted" | "ticket.assigned" | "ticket.reply" | "ticket.pending" | "ticket.resolved" | "ticket.closed" | "ticket.reopened" | "ticket.escalated" | "ticket.mentioned";
+        NotificationKindEnum: "ticket.created" | "ticket.submitted" | "ticket.accepted" | "ticket.assigned" | "ticket.reply" | "ticket.pending" | "ticket.resolved" | "ticket.closed" | "ticket.reopened" | "ticket.escalated" | "ticket.mentioned" | "sla.warning" | "sla.breached" | "sla.escalated";
+        /**
+         * @description * `assignee` - 处理人
+         *     * `group` - 支持组成员
+         *     * `group_manager` - 支持组负责人（第一责任人）
+         *     * `escalation_group` - 上级支持组（第二责任人）
+         *     * `it_managers` - IT 主管
+         *     * `admins` - 信息处负责人
+         * @enum {string}
+         */
+        NotifyEnum: "assignee" | "group" | "group_manager" | "escalation_group" | "it_managers" | "admins";
         OtpTokenRequest: {
             otp_token: string;
         };
@@ -1592,6 +2657,23 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["CIBrief"][];
+        };
+        PaginatedConfigurationItemList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ConfigurationItem"][];
+            /** @description true when there are more rows than `count` (counting stops at 10,000) */
+            count_capped?: boolean;
         };
         PaginatedDepartmentList: {
             /** @example 123 */
@@ -1653,6 +2735,23 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Notification"][];
         };
+        PaginatedRelationList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Relation"][];
+            /** @description true when there are more rows than `count` (counting stops at 10,000) */
+            count_capped?: boolean;
+        };
         PaginatedTicketListList: {
             /** @example 123 */
             count: number;
@@ -1689,6 +2788,80 @@ export interface components {
             old_password: string;
             new_password: string;
         };
+        PatchedAttributeRequest: {
+            /** 类型 */
+            ci_class?: number;
+            /** 编码 */
+            code?: string;
+            /** 名称 */
+            name?: string;
+            /** 数据类型 */
+            type?: components["schemas"]["TypeEnum"];
+            /** 必填 */
+            required?: boolean;
+            /** 唯一 */
+            unique?: boolean;
+            choices?: string[];
+            /** 格式（正则） */
+            pattern?: string;
+            /** 填写说明 */
+            help_text?: string;
+            /**
+             * 排序
+             * Format: int64
+             */
+            sort_order?: number;
+        };
+        PatchedBusinessCalendarRequest: {
+            /** 编码 */
+            code?: string;
+            /** 名称 */
+            name?: string;
+            /** 说明 */
+            description?: string;
+            /** 时区 */
+            timezone?: string;
+            /** 7×24 全天候 */
+            always_open?: boolean;
+            /** 遵循法定节假日与调休 */
+            observes_public_holidays?: boolean;
+            /** @description weekday 0 (Monday) … 6 → "08:00-12:00,13:00-17:00"; "" or missing = closed */
+            hours?: {
+                [key: string]: string;
+            };
+        };
+        PatchedCIClassRequest: {
+            /** 编码 */
+            code?: string;
+            /** 名称 */
+            name?: string;
+            /** OBASHI 层 */
+            layer?: components["schemas"]["LayerEnum"];
+            /** 图标 */
+            icon?: string;
+            /** 说明 */
+            description?: string;
+            /**
+             * 排序
+             * Format: int64
+             */
+            sort_order?: number;
+            /** 启用 */
+            is_active?: boolean;
+        };
+        PatchedCalendarDayRequest: {
+            /** 日历 */
+            calendar?: number;
+            /**
+             * 日期
+             * Format: date
+             */
+            date?: string;
+            /** 类型 */
+            kind?: components["schemas"]["CalendarDayKindEnum"];
+            /** 名称 */
+            name?: string;
+        };
         PatchedCategoryRequest: {
             /** 名称 */
             name?: string;
@@ -1713,6 +2886,21 @@ export interface components {
             sort_order?: number;
             /** 启用 */
             is_active?: boolean;
+        };
+        PatchedConfigurationItemWriteRequest: {
+            ci_class?: number;
+            code?: string;
+            name?: string;
+            status?: components["schemas"]["CIStatusEnum"];
+            owner_department?: number | null;
+            support_group?: number | null;
+            clinical_critical?: boolean;
+            operable_from_incident?: boolean;
+            location?: string;
+            description?: string;
+            attributes?: {
+                [key: string]: unknown;
+            };
         };
         PatchedDepartmentRequest: {
             /** 名称 */
@@ -1741,6 +2929,31 @@ export interface components {
             /** 启用 */
             is_active?: boolean;
         };
+        PatchedEscalationRuleRequest: {
+            /** 策略 */
+            policy?: number;
+            /** 指标 */
+            metric?: components["schemas"]["SlaMetricEnum"];
+            /**
+             * 级别
+             * Format: int64
+             */
+            level?: number;
+            priorities?: components["schemas"]["PriorityEnum"][];
+            /**
+             * 达到时限的百分比
+             * Format: int64
+             */
+            at_percent?: number | null;
+            /**
+             * 或经过工作分钟数
+             * Format: int64
+             */
+            after_minutes?: number | null;
+            notify?: components["schemas"]["NotifyEnum"][];
+            /** 提升一级优先级 */
+            raise_priority?: boolean;
+        };
         PatchedGroupRequest: {
             /** 名称 */
             name?: string;
@@ -1760,6 +2973,36 @@ export interface components {
             member_ids?: number[];
             /** 启用 */
             is_active?: boolean;
+        };
+        PatchedPublicHolidayRequest: {
+            /**
+             * 日期
+             * Format: date
+             */
+            date?: string;
+            /** 类型 */
+            kind?: components["schemas"]["CalendarDayKindEnum"];
+            /** 名称 */
+            name?: string;
+        };
+        PatchedRelationTypeRequest: {
+            /** 编码 */
+            code?: string;
+            /** 名称 */
+            name?: string;
+            /** 反向名称 */
+            reverse_name?: string;
+            /** 禁止成环 */
+            acyclic?: boolean;
+            /** 传递影响 */
+            propagates_impact?: boolean;
+            /** 数据流 */
+            is_data_flow?: boolean;
+            /**
+             * 排序
+             * Format: int64
+             */
+            sort_order?: number;
         };
         PatchedRoutingRuleRequest: {
             /** 名称 */
@@ -1800,6 +3043,33 @@ export interface components {
             /** 共享给服务台 */
             shared?: boolean;
         };
+        PatchedSlaPolicyRequest: {
+            /** 编码 */
+            code?: string;
+            /** 名称 */
+            name?: string;
+            /** 说明 */
+            description?: string;
+            /**
+             * 匹配顺序
+             * Format: int64
+             */
+            order?: number;
+            /** 启用 */
+            is_active?: boolean;
+            /** 工作日历 */
+            calendar?: number;
+            /** 工单类型 */
+            kind?: components["schemas"]["TicketKindEnum"] | components["schemas"]["BlankEnum"];
+            priorities?: components["schemas"]["PriorityEnum"][];
+            /** 适用科室 */
+            departments?: number[];
+            /** 仅限影响临床的配置项 */
+            clinical_critical_only?: boolean;
+            pause_statuses?: components["schemas"]["PauseStatusesEnum"][];
+            warn_percents?: number[];
+            targets?: components["schemas"]["SlaTargetRequest"][];
+        };
         PatchedTicketUpdateRequest: {
             title?: string;
             description?: string;
@@ -1834,6 +3104,14 @@ export interface components {
              */
             is_active?: boolean;
         };
+        /**
+         * @description * `new` - new
+         *     * `accepted` - accepted
+         *     * `assigned` - assigned
+         *     * `pending` - pending
+         * @enum {string}
+         */
+        PauseStatusesEnum: "new" | "accepted" | "assigned" | "pending";
         PendRequest: {
             reason: components["schemas"]["PendingReasonEnum"];
             note: string;
@@ -1846,6 +3124,8 @@ export interface components {
          * @enum {string}
          */
         PendingReasonEnum: "requester" | "vendor" | "change" | "other";
+        /** @enum {string} */
+        PlaybackStatusEnum: "none" | "pending" | "ready" | "failed";
         Preference: {
             kind: components["schemas"]["NotificationKindEnum"];
             readonly kind_label: string;
@@ -1858,6 +3138,20 @@ export interface components {
             channel: components["schemas"]["NotificationChannelEnum"];
             enabled: boolean;
         };
+        PreviewRequest: {
+            /** Format: date-time */
+            start: string;
+            minutes: number;
+        };
+        PreviewResult: {
+            /** Format: date-time */
+            start: string;
+            minutes: number;
+            /** Format: date-time */
+            due_at: string;
+            /** Format: double */
+            wall_clock_minutes: number;
+        };
         /**
          * @description * `1` - P1 紧急
          *     * `2` - P2 高
@@ -1867,6 +3161,31 @@ export interface components {
          * @enum {integer}
          */
         PriorityEnum: 1 | 2 | 3 | 4 | 5;
+        PublicHoliday: {
+            readonly id: number;
+            /**
+             * 日期
+             * Format: date
+             */
+            date: string;
+            /** 类型 */
+            kind: components["schemas"]["CalendarDayKindEnum"];
+            /** 名称 */
+            name: string;
+            /** 来源 */
+            readonly source: string;
+        };
+        PublicHolidayRequest: {
+            /**
+             * 日期
+             * Format: date
+             */
+            date: string;
+            /** 类型 */
+            kind: components["schemas"]["CalendarDayKindEnum"];
+            /** 名称 */
+            name: string;
+        };
         QueueCounts: {
             intake: number;
             dispatch: number;
@@ -1880,6 +3199,67 @@ export interface components {
         };
         ReasonRequest: {
             reason: string;
+        };
+        Relation: {
+            readonly id: number;
+            readonly source: components["schemas"]["CIRef"];
+            readonly target: components["schemas"]["CIRef"];
+            readonly type: components["schemas"]["RelationType"];
+            readonly data_set: components["schemas"]["CIRef"] | null;
+            /** 说明 */
+            description?: string;
+            /**
+             * 创建时间
+             * Format: date-time
+             */
+            readonly created_at: string;
+        };
+        RelationType: {
+            readonly id: number;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 反向名称 */
+            reverse_name: string;
+            /** 禁止成环 */
+            acyclic?: boolean;
+            /** 传递影响 */
+            propagates_impact?: boolean;
+            /** 数据流 */
+            is_data_flow?: boolean;
+            /**
+             * 排序
+             * Format: int64
+             */
+            sort_order?: number;
+        };
+        RelationTypeRequest: {
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 反向名称 */
+            reverse_name: string;
+            /** 禁止成环 */
+            acyclic?: boolean;
+            /** 传递影响 */
+            propagates_impact?: boolean;
+            /** 数据流 */
+            is_data_flow?: boolean;
+            /**
+             * 排序
+             * Format: int64
+             */
+            sort_order?: number;
+        };
+        RelationWriteRequest: {
+            source: number;
+            target: number;
+            /** 编码 */
+            type: string;
+            data_set?: number | null;
+            description?: string;
         };
         ReplyRequest: {
             body?: string;
@@ -2007,6 +3387,119 @@ export interface components {
             params?: unknown;
             /** 共享给服务台 */
             shared?: boolean;
+        };
+        Segment: {
+            metric: components["schemas"]["SlaMetricEnum"];
+            state: components["schemas"]["SegmentStateEnum"];
+            status: string;
+            /** Format: date-time */
+            start: string;
+            /** Format: date-time */
+            end: string | null;
+        };
+        /**
+         * @description * `running` - running
+         *     * `paused` - paused
+         * @enum {string}
+         */
+        SegmentStateEnum: "running" | "paused";
+        /**
+         * @description * `response` - 响应
+         *     * `resolution` - 解决
+         * @enum {string}
+         */
+        SlaMetricEnum: "response" | "resolution";
+        /**
+         * @description * `warning` - 预警
+         *     * `breach` - 超时
+         *     * `escalation` - 升级
+         * @enum {string}
+         */
+        SlaNoticeKindEnum: "warning" | "breach" | "escalation";
+        SlaPolicy: {
+            readonly id: number;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 说明 */
+            description?: string;
+            /**
+             * 匹配顺序
+             * Format: int64
+             */
+            order?: number;
+            /** 启用 */
+            is_active?: boolean;
+            /** 工作日历 */
+            calendar: number;
+            /** 工单类型 */
+            kind?: components["schemas"]["TicketKindEnum"] | components["schemas"]["BlankEnum"];
+            priorities?: components["schemas"]["PriorityEnum"][];
+            /** 适用科室 */
+            departments?: number[];
+            /** 仅限影响临床的配置项 */
+            clinical_critical_only?: boolean;
+            pause_statuses?: components["schemas"]["PauseStatusesEnum"][];
+            warn_percents?: number[];
+            targets: components["schemas"]["SlaTarget"][];
+            readonly escalations: components["schemas"]["EscalationRule"][];
+        };
+        SlaPolicyRequest: {
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 说明 */
+            description?: string;
+            /**
+             * 匹配顺序
+             * Format: int64
+             */
+            order?: number;
+            /** 启用 */
+            is_active?: boolean;
+            /** 工作日历 */
+            calendar: number;
+            /** 工单类型 */
+            kind?: components["schemas"]["TicketKindEnum"] | components["schemas"]["BlankEnum"];
+            priorities?: components["schemas"]["PriorityEnum"][];
+            /** 适用科室 */
+            departments?: number[];
+            /** 仅限影响临床的配置项 */
+            clinical_critical_only?: boolean;
+            pause_statuses?: components["schemas"]["PauseStatusesEnum"][];
+            warn_percents?: number[];
+            targets: components["schemas"]["SlaTargetRequest"][];
+        };
+        SlaTarget: {
+            readonly id: number;
+            /** 优先级 */
+            priority: components["schemas"]["PriorityEnum"];
+            /**
+             * 响应时限（工作分钟）
+             * Format: int64
+             */
+            response_minutes: number;
+            /**
+             * 解决时限（工作分钟）
+             * Format: int64
+             */
+            resolution_minutes: number;
+        };
+        SlaTargetRequest: {
+            /** 优先级 */
+            priority: components["schemas"]["PriorityEnum"];
+            /**
+             * 响应时限（工作分钟）
+             * Format: int64
+             */
+            response_minutes: number;
+            /**
+             * 解决时限（工作分钟）
+             * Format: int64
+             */
+            resolution_minutes: number;
         };
         /**
          * @description * `web` - 网页
@@ -2243,6 +3736,13 @@ export interface components {
         TicketRefRequest: {
             ticket: number | null;
         };
+        TicketSla: {
+            clocks: components["schemas"]["Clock"][];
+            notices: components["schemas"]["Notice"][];
+            segments: components["schemas"]["Segment"][];
+            pause_statuses: string[];
+            calendar_name: string;
+        };
         /**
          * @description * `new` - 待受理
          *     * `accepted` - 待派发
@@ -2267,6 +3767,18 @@ export interface components {
             group: number;
             reason: string;
         };
+        /**
+         * @description * `text` - 文本
+         *     * `integer` - 整数
+         *     * `decimal` - 小数
+         *     * `boolean` - 是/否
+         *     * `date` - 日期
+         *     * `choice` - 选项
+         *     * `ip_address` - IP 地址
+         *     * `url` - 网址
+         * @enum {string}
+         */
+        TypeEnum: "text" | "integer" | "decimal" | "boolean" | "date" | "choice" | "ip_address" | "url";
         Unread: {
             unread: number;
         };
@@ -2476,6 +3988,66 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description No response body */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    attachments_playback_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 附件 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/mpeg": string;
+                };
+            };
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "audio/mpeg": string;
+                };
+            };
+            /** @description No response body */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -2505,6 +4077,13 @@ export interface operations {
                 content: {
                     "image/jpeg": string;
                 };
+            };
+            /** @description No response body */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             404: {
                 headers: {
@@ -2974,6 +4553,1267 @@ export interface operations {
             };
         };
     };
+    cmdb_attributes_list: {
+        parameters: {
+            query?: {
+                ci_class?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attribute"][];
+                };
+            };
+        };
+    };
+    cmdb_attributes_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AttributeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AttributeRequest"];
+                "multipart/form-data": components["schemas"]["AttributeRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attribute"];
+                };
+            };
+        };
+    };
+    cmdb_attributes_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 配置项属性 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attribute"];
+                };
+            };
+        };
+    };
+    cmdb_attributes_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 配置项属性 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    cmdb_attributes_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 配置项属性 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedAttributeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedAttributeRequest"];
+                "multipart/form-data": components["schemas"]["PatchedAttributeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attribute"];
+                };
+            };
+        };
+    };
+    cmdb_classes_list: {
+        parameters: {
+            query?: {
+                is_active?: boolean;
+                /**
+                 * @description * `ownership` - 所有者
+                 *     * `business` - 业务活动
+                 *     * `application` - 应用
+                 *     * `system` - 系统
+                 *     * `hardware` - 硬件
+                 *     * `infrastructure` - 基础设施
+                 *     * `data` - 业务数据
+                 */
+                layer?: "application" | "business" | "data" | "hardware" | "infrastructure" | "ownership" | "system";
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CIClass"][];
+                };
+            };
+        };
+    };
+    cmdb_classes_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CIClassRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CIClassRequest"];
+                "multipart/form-data": components["schemas"]["CIClassRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CIClass"];
+                };
+            };
+        };
+    };
+    cmdb_classes_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 配置项类型 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CIClass"];
+                };
+            };
+        };
+    };
+    cmdb_classes_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 配置项类型 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedCIClassRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedCIClassRequest"];
+                "multipart/form-data": components["schemas"]["PatchedCIClassRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CIClass"];
+                };
+            };
+        };
+    };
+    cmdb_imports_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    cmdb_items_list: {
+        parameters: {
+            query?: {
+                ci_class?: number;
+                class_code?: string;
+                clinical_critical?: boolean;
+                /**
+                 * @description * `ownership` - 所有者
+                 *     * `business` - 业务活动
+                 *     * `application` - 应用
+                 *     * `system` - 系统
+                 *     * `hardware` - 硬件
+                 *     * `infrastructure` - 基础设施
+                 *     * `data` - 业务数据
+                 */
+                layer?: "application" | "business" | "data" | "hardware" | "infrastructure" | "ownership" | "system";
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                owner_department?: number;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description name or code contains */
+                q?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `planned` - 规划中
+                 *     * `in_use` - 在用
+                 *     * `maintenance` - 维护中
+                 *     * `retired` - 已退役
+                 */
+                status?: "in_use" | "maintenance" | "planned" | "retired";
+                support_group?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedConfigurationItemList"];
+                };
+            };
+        };
+    };
+    cmdb_items_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfigurationItemWriteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ConfigurationItemWriteRequest"];
+                "multipart/form-data": components["schemas"]["ConfigurationItemWriteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigurationItem"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    cmdb_items_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 配置项 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigurationItem"];
+                };
+            };
+        };
+    };
+    cmdb_items_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 配置项 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    cmdb_items_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 配置项 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedConfigurationItemWriteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedConfigurationItemWriteRequest"];
+                "multipart/form-data": components["schemas"]["PatchedConfigurationItemWriteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigurationItem"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    cmdb_items_dependencies_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 配置项 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dependencies"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    cmdb_items_diagram_retrieve: {
+        parameters: {
+            query?: {
+                /** @description 1–6, default 2 */
+                depth?: number;
+                direction?: "both" | "down" | "up";
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 配置项 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Diagram"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    cmdb_items_history_list: {
+        parameters: {
+            query?: {
+                ci_class?: number;
+                class_code?: string;
+                clinical_critical?: boolean;
+                /**
+                 * @description * `ownership` - 所有者
+                 *     * `business` - 业务活动
+                 *     * `application` - 应用
+                 *     * `system` - 系统
+                 *     * `hardware` - 硬件
+                 *     * `infrastructure` - 基础设施
+                 *     * `data` - 业务数据
+                 */
+                layer?: "application" | "business" | "data" | "hardware" | "infrastructure" | "ownership" | "system";
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                owner_department?: number;
+                /** @description name or code contains */
+                q?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `planned` - 规划中
+                 *     * `in_use` - 在用
+                 *     * `maintenance` - 维护中
+                 *     * `retired` - 已退役
+                 */
+                status?: "in_use" | "maintenance" | "planned" | "retired";
+                support_group?: number;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 配置项 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeLog"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    cmdb_items_impact_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 配置项 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Impact"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    cmdb_items_relations_list: {
+        parameters: {
+            query?: {
+                ci_class?: number;
+                class_code?: string;
+                clinical_critical?: boolean;
+                /**
+                 * @description * `ownership` - 所有者
+                 *     * `business` - 业务活动
+                 *     * `application` - 应用
+                 *     * `system` - 系统
+                 *     * `hardware` - 硬件
+                 *     * `infrastructure` - 基础设施
+                 *     * `data` - 业务数据
+                 */
+                layer?: "application" | "business" | "data" | "hardware" | "infrastructure" | "ownership" | "system";
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                owner_department?: number;
+                /** @description name or code contains */
+                q?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `planned` - 规划中
+                 *     * `in_use` - 在用
+                 *     * `maintenance` - 维护中
+                 *     * `retired` - 已退役
+                 */
+                status?: "in_use" | "maintenance" | "planned" | "retired";
+                support_group?: number;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 配置项 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Relation"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    cmdb_items_export_retrieve: {
+        parameters: {
+            query?: {
+                ci_class?: number;
+                class_code?: string;
+                clinical_critical?: boolean;
+                /**
+                 * @description * `ownership` - 所有者
+                 *     * `business` - 业务活动
+                 *     * `application` - 应用
+                 *     * `system` - 系统
+                 *     * `hardware` - 硬件
+                 *     * `infrastructure` - 基础设施
+                 *     * `data` - 业务数据
+                 */
+                layer?: "application" | "business" | "data" | "hardware" | "infrastructure" | "ownership" | "system";
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                owner_department?: number;
+                /** @description name or code contains */
+                q?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /**
+                 * @description * `planned` - 规划中
+                 *     * `in_use` - 在用
+                 *     * `maintenance` - 维护中
+                 *     * `retired` - 已退役
+                 */
+                status?: "in_use" | "maintenance" | "planned" | "retired";
+                support_group?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description xlsx */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    cmdb_items_import_template_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description xlsx */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    cmdb_relation_types_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelationType"][];
+                };
+            };
+        };
+    };
+    cmdb_relation_types_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RelationTypeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RelationTypeRequest"];
+                "multipart/form-data": components["schemas"]["RelationTypeRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelationType"];
+                };
+            };
+        };
+    };
+    cmdb_relation_types_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 关系类型 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelationType"];
+                };
+            };
+        };
+    };
+    cmdb_relation_types_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 关系类型 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedRelationTypeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedRelationTypeRequest"];
+                "multipart/form-data": components["schemas"]["PatchedRelationTypeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelationType"];
+                };
+            };
+        };
+    };
+    cmdb_relations_list: {
+        parameters: {
+            query?: {
+                /** @description Multiple values may be separated by commas. */
+                among?: string[];
+                data_set?: number;
+                /** @description source or target */
+                item?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                source?: number;
+                target?: number;
+                type?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedRelationList"];
+                };
+            };
+        };
+    };
+    cmdb_relations_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RelationWriteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RelationWriteRequest"];
+                "multipart/form-data": components["schemas"]["RelationWriteRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Relation"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    cmdb_relations_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 配置项关系 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Relation"];
+                };
+            };
+        };
+    };
+    cmdb_relations_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 配置项关系 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     configuration_items_list: {
         parameters: {
             query?: {
@@ -3294,8 +6134,11 @@ export interface operations {
                  *     * `ticket.reopened` - 工单被重新打开
                  *     * `ticket.escalated` - 工单升级
                  *     * `ticket.mentioned` - 有人@我
+                 *     * `sla.warning` - SLA 时限预警
+                 *     * `sla.breached` - SLA 已超时
+                 *     * `sla.escalated` - SLA 超时升级
                  */
-                kind?: "ticket.accepted" | "ticket.assigned" | "ticket.closed" | "ticket.created" | "ticket.escalated" | "ticket.mentioned" | "ticket.pending" | "ticket.reopened" | "ticket.reply" | "ticket.resolved" | "ticket.submitted";
+                kind?: "sla.breached" | "sla.escalated" | "sla.warning" | "ticket.accepted" | "ticket.assigned" | "ticket.closed" | "ticket.created" | "ticket.escalated" | "ticket.mentioned" | "ticket.pending" | "ticket.reopened" | "ticket.reply" | "ticket.resolved" | "ticket.submitted";
                 /** @description 用于排序结果的字段。 */
                 ordering?: string;
                 /** @description 分页结果集中的页码。 */
@@ -3659,6 +6502,744 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SavedFilter"];
+                };
+            };
+        };
+    };
+    sla_calendar_days_list: {
+        parameters: {
+            query?: {
+                calendar?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDay"][];
+                };
+            };
+        };
+    };
+    sla_calendar_days_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarDayRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CalendarDayRequest"];
+                "multipart/form-data": components["schemas"]["CalendarDayRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDay"];
+                };
+            };
+        };
+    };
+    sla_calendar_days_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 日历例外日 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDay"];
+                };
+            };
+        };
+    };
+    sla_calendar_days_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 日历例外日 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarDayRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CalendarDayRequest"];
+                "multipart/form-data": components["schemas"]["CalendarDayRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDay"];
+                };
+            };
+        };
+    };
+    sla_calendar_days_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 日历例外日 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sla_calendar_days_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 日历例外日 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedCalendarDayRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedCalendarDayRequest"];
+                "multipart/form-data": components["schemas"]["PatchedCalendarDayRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarDay"];
+                };
+            };
+        };
+    };
+    sla_calendars_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessCalendar"][];
+                };
+            };
+        };
+    };
+    sla_calendars_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BusinessCalendarRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["BusinessCalendarRequest"];
+                "multipart/form-data": components["schemas"]["BusinessCalendarRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessCalendar"];
+                };
+            };
+        };
+    };
+    sla_calendars_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 工作日历 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessCalendar"];
+                };
+            };
+        };
+    };
+    sla_calendars_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 工作日历 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedBusinessCalendarRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedBusinessCalendarRequest"];
+                "multipart/form-data": components["schemas"]["PatchedBusinessCalendarRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessCalendar"];
+                };
+            };
+        };
+    };
+    sla_calendars_preview_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 工作日历 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PreviewRequest"];
+                "multipart/form-data": components["schemas"]["PreviewRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewResult"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    sla_escalations_list: {
+        parameters: {
+            query?: {
+                /**
+                 * @description * `response` - 响应
+                 *     * `resolution` - 解决
+                 */
+                metric?: "resolution" | "response";
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                policy?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscalationRule"][];
+                };
+            };
+        };
+    };
+    sla_escalations_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EscalationRuleRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["EscalationRuleRequest"];
+                "multipart/form-data": components["schemas"]["EscalationRuleRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscalationRule"];
+                };
+            };
+        };
+    };
+    sla_escalations_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 升级规则 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscalationRule"];
+                };
+            };
+        };
+    };
+    sla_escalations_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 升级规则 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EscalationRuleRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["EscalationRuleRequest"];
+                "multipart/form-data": components["schemas"]["EscalationRuleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscalationRule"];
+                };
+            };
+        };
+    };
+    sla_escalations_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 升级规则 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sla_escalations_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 升级规则 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedEscalationRuleRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedEscalationRuleRequest"];
+                "multipart/form-data": components["schemas"]["PatchedEscalationRuleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EscalationRule"];
+                };
+            };
+        };
+    };
+    sla_policies_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicy"][];
+                };
+            };
+        };
+    };
+    sla_policies_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlaPolicyRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SlaPolicyRequest"];
+                "multipart/form-data": components["schemas"]["SlaPolicyRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicy"];
+                };
+            };
+        };
+    };
+    sla_policies_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 SLA 策略 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicy"];
+                };
+            };
+        };
+    };
+    sla_policies_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 SLA 策略 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sla_policies_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 SLA 策略 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedSlaPolicyRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedSlaPolicyRequest"];
+                "multipart/form-data": components["schemas"]["PatchedSlaPolicyRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlaPolicy"];
+                };
+            };
+        };
+    };
+    sla_public_holidays_list: {
+        parameters: {
+            query?: {
+                date__gte?: string;
+                date__lte?: string;
+                date__year?: number;
+                /**
+                 * @description * `holiday` - 节假日（休息）
+                 *     * `workday` - 调休工作日
+                 */
+                kind?: "holiday" | "workday";
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicHoliday"][];
+                };
+            };
+        };
+    };
+    sla_public_holidays_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicHolidayRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PublicHolidayRequest"];
+                "multipart/form-data": components["schemas"]["PublicHolidayRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicHoliday"];
+                };
+            };
+        };
+    };
+    sla_public_holidays_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 法定节假日 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicHoliday"];
+                };
+            };
+        };
+    };
+    sla_public_holidays_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 法定节假日 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublicHolidayRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PublicHolidayRequest"];
+                "multipart/form-data": components["schemas"]["PublicHolidayRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicHoliday"];
+                };
+            };
+        };
+    };
+    sla_public_holidays_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 法定节假日 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    sla_public_holidays_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 法定节假日 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedPublicHolidayRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedPublicHolidayRequest"];
+                "multipart/form-data": components["schemas"]["PatchedPublicHolidayRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicHoliday"];
                 };
             };
         };
@@ -4917,6 +8498,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TicketDetail"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    tickets_sla_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketSla"];
                 };
             };
             400: {

@@ -83,8 +83,16 @@ export function slaState(ticket: SlaInput, now: Date = new Date()): SlaState {
 /** The desk's KPI: new and not accepted for more than this many minutes (server default). */
 export const UNACCEPTED_MINUTES = 30;
 
-export function isUnaccepted(ticket: { status?: TicketStatus; created_at: string }, now: Date = new Date()): boolean {
-  return ticket.status === 'new' && now.getTime() - new Date(ticket.created_at).getTime() > UNACCEPTED_MINUTES * 60_000;
+/**
+ * Whether a ticket belongs in the "unaccepted" queue. `minutes` is the server's threshold
+ * (`GET tickets/queues/` answers it as `unaccepted_minutes`); the default is only a fallback.
+ */
+export function isUnaccepted(
+  ticket: { status?: TicketStatus; created_at: string },
+  now: Date = new Date(),
+  minutes: number = UNACCEPTED_MINUTES,
+): boolean {
+  return ticket.status === 'new' && now.getTime() - new Date(ticket.created_at).getTime() > minutes * 60_000;
 }
 
 // --- actions ---------------------------------------------------------------------------------

@@ -178,6 +178,27 @@ export type ConfigurationItemPage = ResponseData<'/api/v1/configuration-items/',
 export type ConfigurationItemBrief = Results<ConfigurationItemPage>;
 export type ConfigurationItemQuery = QueryParams<'/api/v1/configuration-items/', 'get'>;
 
+// --- service desk configuration (groups, categories, routing rules, saved filters) ------------
+
+export type AssignmentGroupRequest = RequestBody<'/api/v1/assignment-groups/', 'post'>;
+export type AssignmentGroupPatch = RequestBody<'/api/v1/assignment-groups/{id}/', 'patch'>;
+/** How a group hands its tickets to members: by hand, round-robin or least-loaded. */
+export type GroupDistribution = NonNullable<AssignmentGroup['distribution']>;
+export type CategoryQuery = QueryParams<'/api/v1/categories/', 'get'>;
+export type CategoryRequest = RequestBody<'/api/v1/categories/', 'post'>;
+export type CategoryPatch = RequestBody<'/api/v1/categories/{id}/', 'patch'>;
+export type RoutingRule = ResponseData<'/api/v1/routing-rules/', 'get'>[number];
+export type RoutingRuleRequest = RequestBody<'/api/v1/routing-rules/', 'post'>;
+export type RoutingRulePatch = RequestBody<'/api/v1/routing-rules/{id}/', 'patch'>;
+type RawSavedFilter = ResponseData<'/api/v1/saved-filters/', 'get'>[number];
+/** `params` is free JSON on the server; the desk stores its filter set there. */
+export type SavedFilter = Omit<RawSavedFilter, 'params'> & { params: Record<string, unknown> };
+export interface SavedFilterRequest {
+  name: string;
+  params: Record<string, unknown>;
+  shared?: boolean;
+}
+
 // --- notifications ------------------------------------------------------------------------------
 
 export type NotificationPage = ResponseData<'/api/v1/notifications/', 'get'>;

@@ -52,6 +52,12 @@ describe('isUnaccepted', () => {
     expect(isUnaccepted(ticket, new Date('2026-03-02T08:31:00+08:00'))).toBe(true);
     expect(isUnaccepted({ ...ticket, status: 'accepted' }, new Date('2026-03-02T09:00:00+08:00'))).toBe(false);
   });
+
+  it('uses the threshold the server configured when it is given', () => {
+    const ticket = { status: 'new' as const, created_at: '2026-03-02T08:00:00+08:00' };
+    expect(isUnaccepted(ticket, new Date('2026-03-02T08:11:00+08:00'), 10)).toBe(true);
+    expect(isUnaccepted(ticket, new Date('2026-03-02T08:59:00+08:00'), 60)).toBe(false);
+  });
 });
 
 describe('actionButtons', () => {

@@ -32,8 +32,15 @@ export interface DeskFilters {
 /** After a burst of frames, re-read counts and the page once. */
 export const REFRESH_DELAY_MS = 400;
 
-function emptyFilters(): DeskFilters {
+export function emptyFilters(): DeskFilters {
   return { q: '', status: [], kind: '', priority: null, assignment_group: null };
+}
+
+/** Everything a saved filter restores: the queue, the filters and the sort order. */
+export interface DeskFilterSet {
+  queue: DeskQueue;
+  ordering: string;
+  filters: DeskFilters;
 }
 
 /**
@@ -55,6 +62,9 @@ export const useDeskStore = defineStore('desk', () => {
   /** Tickets that arrived live since the page opened (highlighted until seen). */
   const freshIds = ref<Set<number>>(new Set());
   let refreshTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** The server's "unaccepted" threshold in minutes; null until the counts have been read. */
+  const unacceptedMinutes = computed(() => counts.value?.unaccepted_minutes ?? null);
 
   const filtered = computed(
     () =>
@@ -118,6 +128,18 @@ export const useDeskStore = defineStore('desk', () => {
 
   async function resetFilters(): Promise<void> {
     Object.assign(filters, emptyFilters());
+    await applyFilters();
+  }
+
+  function filterSet(): DeskFilterSet {
+    return { queue: queue.value, ordering: ordering.value, filters: { ...filters, status: [...filters.status] } };
+  }
+
+  /** Restore a saved filter set (queue, filters, sort order) and read the first page. */
+  async function applyFilterSet(set: DeskFilterSet): Promise<void> {
+    queue.value = set.queue;
+    ordering.value = set.ordering;
+    Object.assign(filters, emptyFilters(), { ...set.filters, status: [...set.filters.status] });
     await applyFilters();
   }
 
@@ -185,6 +207,7 @@ export const useDeskStore = defineStore('desk', () => {
     ordering,
     filters,
     filtered,
+    unacceptedMinutes,
     loading,
     selectedId,
     freshIds,
@@ -196,6 +219,8 @@ export const useDeskStore = defineStore('desk', () => {
     applyFilters,
     sortBy,
     resetFilters,
+    filterSet,
+    applyFilterSet,
     applyFrame,
     scheduleRefresh,
     select,

@@ -1,6 +1,8 @@
 import type { RouteRecordRaw } from 'vue-router';
 
 import { accountRoutes } from './modules/account';
+import { adminConfigRoutes } from './modules/admin-config';
+import { cmdbRoutes } from './modules/cmdb';
 import { dashboardRoutes } from './modules/dashboard';
 import { directoryRoutes } from './modules/directory';
 import { notificationRoutes } from './modules/notifications';
@@ -21,7 +23,9 @@ export const routes: RouteRecordRaw[] = [
       ...dashboardRoutes,
       ...servicedeskRoutes,
       ...notificationRoutes,
+      ...cmdbRoutes,
       ...directoryRoutes,
+      ...adminConfigRoutes,
       ...accountRoutes,
       ...systemRoutes,
       {

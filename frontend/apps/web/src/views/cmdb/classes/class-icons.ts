@@ -1,0 +1,23 @@
+/** Icons offered for a class (Element Plus names, as the reference classes use). */
+export const CLASS_ICONS = [
+  'OfficeBuilding',
+  'Operation',
+  'Document',
+  'Monitor',
+  'Coin',
+  'Connection',
+  'Cpu',
+  'Box',
+  'Files',
+  'Printer',
+  'Share',
+  'Lock',
+  'House',
+  'Grid',
+  'Lightning',
+  'Iphone',
+  'VideoCamera',
+  'FirstAidKit',
+  'Cloudy',
+  'DataLine',
+];
