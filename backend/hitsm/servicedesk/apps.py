@@ -8,4 +8,6 @@ class ServicedeskConfig(AppConfig):
 
     def ready(self) -> None:
         from hitsm.servicedesk import playback  # noqa: F401  (queues transcoding after uploads)
-        # SLA clocks follow the timeline (connected once creation throughput work has landed)
+        from hitsm.servicedesk.clocks import connect_signals
+
+        connect_signals()  # SLA clocks follow the timeline

@@ -9,7 +9,8 @@ from hitsm.core import refcache
 from hitsm.core.models import ChangeLog, NumberSequence
 from hitsm.notifications.models import Notification
 from hitsm.servicedesk.models import RoutingRule, Ticket, TicketEvent
-from hitsm.sla.models import PriorityMatrixCell, PriorityTarget
+from hitsm.sla.models import BusinessCalendar, PriorityMatrixCell, SlaPolicy, SlaTarget
+from hitsm.sla.reference import calendars_load
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/tickets/"
@@ -86,13 +87,17 @@ def test_reference_data_changes_apply_to_the_next_ticket(nurse_li, desktop_group
     client = client_for(nurse_li)
     assert create(client)["priority"] == 4  # default matrix: impact 3 × urgency 2
     PriorityMatrixCell.objects.update_or_create(impact=3, urgency=2, defaults={"priority": 5})
-    PriorityTarget.objects.update_or_create(
-        priority=5, defaults={"response_minutes": 7, "resolution_minutes": 70}
+    # the SLA policy that covers the ticket decides its deadlines (7×24 here, to be exact)
+    calendars_load(BusinessCalendar)
+    policy = SlaPolicy.objects.create(
+        code="fast", name="快速", order=1, calendar=BusinessCalendar.objects.get(code="7x24")
     )
+    SlaTarget.objects.create(policy=policy, priority=5, response_minutes=7, resolution_minutes=70)
     body = create(client)
     assert body["priority"] == 5
     ticket = Ticket.objects.get(pk=body["id"])
     assert (ticket.response_due_at - ticket.created_at).total_seconds() == pytest.approx(420, abs=5)
+    assert ticket.clocks.get(metric="resolution").policy_name == "快速"
     assert body["assignment_group"] is None
     rule = RoutingRule.objects.create(name="打印机", keywords="打印机", target_group=desktop_group)
     assert create(client)["assignment_group"]["id"] == desktop_group.pk
@@ -142,7 +147,8 @@ def test_a_creation_makes_few_queries(nurse_li, client_for, django_assert_max_nu
     # transaction, which reads them uncached; as if they had been committed:
     refcache.forget()
     create(client)  # loads the reference data
-    with django_assert_max_num_queries(12) as captured:
+    # 12 for the ticket itself, 3 for its SLA clocks (linked CIs, two clock rows, deadlines)
+    with django_assert_max_num_queries(15) as captured:
         body = create(client, description="处方打不出来")
     tables = " ".join(q["sql"] for q in captured.captured_queries)
     assert "sla_" not in tables and "servicedesk_routingrule" not in tables
