@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "hitsm.sla",
     "hitsm.servicedesk",
     "hitsm.notifications",
+    "hitsm.dashboards",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +187,7 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-dispatch": {"task": "hitsm.notifications.tasks.dispatch", "schedule": 15.0},
     "tickets-autoclose": {"task": "hitsm.servicedesk.tasks.autoclose", "schedule": 300.0},
     "attachments-sweep": {"task": "hitsm.servicedesk.tasks.sweep_orphans", "schedule": 3600.0},
+    "kpis-warm": {"task": "hitsm.dashboards.tasks.warm_kpis", "schedule": 300.0},
     # SLA warnings, breaches and escalations (each fires once: hitsm.servicedesk.clocks)
     "sla-scan": {
         "task": "hitsm.servicedesk.tasks.sla_scan",

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 from hitsm.accounts.api import views as accounts
 from hitsm.cmdb.api import views as cmdb
 from hitsm.core.api import views as core
+from hitsm.dashboards.api import views as dashboards
 from hitsm.notifications.api import views as notifications
 from hitsm.servicedesk.api import views as servicedesk
 from hitsm.servicedesk.api.sla_views import TicketSlaView
@@ -53,6 +54,12 @@ urlpatterns = [
     ),
     path("cmdb/imports/", cmdb.CIImportView.as_view(), name="cmdb-import"),
     path("tickets/<int:pk>/sla/", TicketSlaView.as_view(), name="ticket-sla"),
+    path("kpis/", dashboards.KpiSetView.as_view(), name="kpi-set"),
+    path("kpis/jobs/", dashboards.KpiSetJobView.as_view(), name="kpi-set-job"),
+    path("kpis/export/", dashboards.KpiExportView.as_view(), name="kpi-export"),
+    path("kpis/<slug:code>/", dashboards.KpiView.as_view(), name="kpi"),
+    path("kpis/<slug:code>/trend/", dashboards.KpiTrendView.as_view(), name="kpi-trend"),
+    path("kpis/<slug:code>/tickets/", dashboards.KpiTicketsView.as_view(), name="kpi-tickets"),
     path("system/health/", core.HealthView.as_view(), name="system-health"),
     path(
         "notification-preferences/",

@@ -103,7 +103,8 @@ def clock_compute(
         return ClockState(
             metric, target_minutes, elapsed, "paused", None, breached_at, None, pause_reason=current
         )
-    # breached means strictly over the target: at exactly 100 % the deadline is now
-    due_at = business_add(calendar, now, max(0.0, target_minutes - elapsed))
+    # breached means strictly over the target: at exactly 100 % the deadline is now; once
+    # breached, the deadline is the moment the target was crossed
+    due_at = breached_at or business_add(calendar, now, max(0.0, target_minutes - elapsed))
     state = "breached" if breached_at is not None else "running"
     return ClockState(metric, target_minutes, elapsed, state, due_at, breached_at, None)

@@ -9,6 +9,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0002_role_groups'),
+        # the tables were created there, before the model moved here
+        ('servicedesk', '0001_initial'),
     ]
 
     # The model moved here from the service desk app; its tables stay where they are.
