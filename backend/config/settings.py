@@ -366,6 +366,8 @@ SPECTACULAR_SETTINGS = {
         "SlaMetricEnum": "hitsm.sla.models.SlaMetric",
         "CalendarDayKindEnum": "hitsm.sla.models.DayKind",
         "SlaNoticeKindEnum": "hitsm.servicedesk.models.NoticeKind",
+        "ObashiLayerEnum": "hitsm.cmdb.models.ObashiLayer",
+        "KpiLayerEnum": "hitsm.dashboards.kpis.KpiLayer",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }

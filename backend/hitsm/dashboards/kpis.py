@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db import models
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -27,13 +28,16 @@ from hitsm.accounts.selectors import department_descendant_ids
 from hitsm.servicedesk.choices import Channel, PendingReason, TicketKind, TicketStatus
 from hitsm.servicedesk.models import Ticket, TicketClock, TicketEvent
 
-LAYERS = {
-    "satisfaction": _("满意度"),
-    "attainment": _("达标率"),
-    "efficiency": _("效率"),
-    "compliance": _("合规性"),
-    "workload": _("工作量"),
-}
+
+class KpiLayer(models.TextChoices):
+    SATISFACTION = "satisfaction", _("满意度")
+    ATTAINMENT = "attainment", _("达标率")
+    EFFICIENCY = "efficiency", _("效率")
+    COMPLIANCE = "compliance", _("合规性")
+    WORKLOAD = "workload", _("工作量")
+
+
+LAYERS = dict(KpiLayer.choices)
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from hitsm.dashboards.kpis import (
     KPI_BY_CODE,
     LAYERS,
     KpiFilters,
+    KpiLayer,
     kpi_compute,
     kpi_drill,
     month_range,
@@ -88,7 +89,7 @@ def filters_from(request: Request, year: int | None = None, month: int | None = 
 
 class KpiValueSerializer(serializers.Serializer):
     code = serializers.CharField()
-    layer = serializers.ChoiceField(choices=list(LAYERS))
+    layer = serializers.ChoiceField(choices=KpiLayer.choices)
     name = serializers.CharField()
     definition = serializers.CharField()
     formula = serializers.CharField()
@@ -135,7 +136,11 @@ class KpiSetView(APIView):
 
     permission_classes = [role_permission(*IT_STAFF)]
 
-    @extend_schema(parameters=FILTER_PARAMS, responses={200: KpiSetSerializer, **ERROR_RESPONSES})
+    @extend_schema(
+        operation_id="kpis_set",
+        parameters=FILTER_PARAMS,
+        responses={200: KpiSetSerializer, **ERROR_RESPONSES},
+    )
     def get(self, request: Request) -> Response:
         year, month = _period(request.query_params)
         filters = filters_from(request, year, month)
@@ -173,7 +178,11 @@ def _kpi(code: str) -> Any:
 class KpiView(APIView):
     permission_classes = [role_permission(*IT_STAFF)]
 
-    @extend_schema(parameters=FILTER_PARAMS, responses={200: KpiValueSerializer, **ERROR_RESPONSES})
+    @extend_schema(
+        operation_id="kpis_tile",
+        parameters=FILTER_PARAMS,
+        responses={200: KpiValueSerializer, **ERROR_RESPONSES},
+    )
     def get(self, request: Request, code: str) -> Response:
         """One KPI tile."""
         return Response(kpi_compute(_kpi(code), filters_from(request)))

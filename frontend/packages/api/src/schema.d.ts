@@ -727,6 +727,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/kpis/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every KPI of the five layers for a month and filters (cached; see the job below). */
+        get: operations["kpis_set"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kpis/{code}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One KPI tile. */
+        get: operations["kpis_tile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kpis/{code}/tickets/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The tickets behind the number (drill-down), paginated. */
+        get: operations["kpis_tickets_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kpis/{code}/trend/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The KPI month by month, ending with ``period``. */
+        get: operations["kpis_trend_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kpis/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The KPI set as Excel: the same numbers as the board, with definitions and formulas. */
+        get: operations["kpis_export_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/kpis/jobs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Compute (and cache) the KPI set in the background, e.g. for a large month. */
+        post: operations["kpis_jobs_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/notification-preferences/": {
         parameters: {
             query?: never;
@@ -1823,7 +1925,7 @@ export interface components {
             /** 名称 */
             name: string;
             /** OBASHI 层 */
-            layer: components["schemas"]["LayerEnum"];
+            layer: components["schemas"]["ObashiLayerEnum"];
             /** 图标 */
             icon?: string;
             /** 说明 */
@@ -1845,7 +1947,7 @@ export interface components {
             /** 名称 */
             name: string;
             /** OBASHI 层 */
-            layer: components["schemas"]["LayerEnum"];
+            layer: components["schemas"]["ObashiLayerEnum"];
             /** 图标 */
             icon?: string;
         };
@@ -1855,7 +1957,7 @@ export interface components {
             /** 名称 */
             name: string;
             /** OBASHI 层 */
-            layer: components["schemas"]["LayerEnum"];
+            layer: components["schemas"]["ObashiLayerEnum"];
             /** 图标 */
             icon?: string;
             /** 说明 */
@@ -2240,6 +2342,18 @@ export interface components {
          * @enum {string}
          */
         DistributionEnum: "manual" | "round_robin" | "least_loaded";
+        DrillTicket: {
+            id: number;
+            number: string;
+            title: string;
+            kind: string;
+            status: string;
+            priority: number;
+            /** Format: date-time */
+            created_at: string;
+            department?: string | null;
+            assignee?: string | null;
+        };
         ErrorBody: {
             code: string;
             message: string;
@@ -2346,7 +2460,7 @@ export interface components {
             status: string;
             class_code: string;
             class_name: string;
-            layer: components["schemas"]["LayerEnum"];
+            layer: components["schemas"]["ObashiLayerEnum"];
             icon: string;
             clinical_critical: boolean;
             owner_department: components["schemas"]["GraphDepartment"] | null;
@@ -2479,16 +2593,44 @@ export interface components {
          */
         JobStatusEnum: "queued" | "running" | "succeeded" | "failed";
         /**
-         * @description * `ownership` - 所有者
-         *     * `business` - 业务活动
-         *     * `application` - 应用
-         *     * `system` - 系统
-         *     * `hardware` - 硬件
-         *     * `infrastructure` - 基础设施
-         *     * `data` - 业务数据
+         * @description * `satisfaction` - 满意度
+         *     * `attainment` - 达标率
+         *     * `efficiency` - 效率
+         *     * `compliance` - 合规性
+         *     * `workload` - 工作量
          * @enum {string}
          */
-        LayerEnum: "ownership" | "business" | "application" | "system" | "hardware" | "infrastructure" | "data";
+        KpiLayerEnum: "satisfaction" | "attainment" | "efficiency" | "compliance" | "workload";
+        KpiSet: {
+            period: string;
+            layers: {
+                [key: string]: string;
+            };
+            kpis: components["schemas"]["KpiValue"][];
+            /** Format: date-time */
+            computed_at: string;
+            /** Format: double */
+            seconds: number;
+            cached: boolean;
+        };
+        KpiValue: {
+            code: string;
+            layer: components["schemas"]["KpiLayerEnum"];
+            name: string;
+            definition: string;
+            formula: string;
+            unit: string;
+            available: boolean;
+            higher_is_better: boolean;
+            drillable: boolean;
+            /** Format: double */
+            value: number | null;
+            numerator: number | null;
+            denominator: number | null;
+            breakdown: {
+                [key: string]: unknown;
+            }[];
+        };
         LocationRequest: {
             campus?: string;
             building?: string;
@@ -2623,6 +2765,17 @@ export interface components {
          * @enum {string}
          */
         NotifyEnum: "assignee" | "group" | "group_manager" | "escalation_group" | "it_managers" | "admins";
+        /**
+         * @description * `ownership` - 所有者
+         *     * `business` - 业务活动
+         *     * `application` - 应用
+         *     * `system` - 系统
+         *     * `hardware` - 硬件
+         *     * `infrastructure` - 基础设施
+         *     * `data` - 业务数据
+         * @enum {string}
+         */
+        ObashiLayerEnum: "ownership" | "business" | "application" | "system" | "hardware" | "infrastructure" | "data";
         OtpTokenRequest: {
             otp_token: string;
         };
@@ -2836,7 +2989,7 @@ export interface components {
             /** 名称 */
             name?: string;
             /** OBASHI 层 */
-            layer?: components["schemas"]["LayerEnum"];
+            layer?: components["schemas"]["ObashiLayerEnum"];
             /** 图标 */
             icon?: string;
             /** 说明 */
@@ -3766,6 +3919,13 @@ export interface components {
         TransferRequest: {
             group: number;
             reason: string;
+        };
+        TrendPoint: {
+            period: string;
+            /** Format: double */
+            value: number | null;
+            numerator: number | null;
+            denominator: number | null;
         };
         /**
          * @description * `text` - 文本
@@ -6066,6 +6226,355 @@ export interface operations {
         requestBody?: never;
         responses: {
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Job"];
+                };
+            };
+        };
+    };
+    kpis_set: {
+        parameters: {
+            query?: {
+                /** @description department (its sub-departments included) */
+                department?: number;
+                /** @description assignee */
+                engineer?: number;
+                /** @description assignment group */
+                group?: number;
+                kind?: "incident" | "request";
+                /** @description month YYYY-MM (default: this month) */
+                period?: string;
+                priority?: 1 | 2 | 3 | 4 | 5;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KpiSet"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    kpis_tile: {
+        parameters: {
+            query?: {
+                /** @description department (its sub-departments included) */
+                department?: number;
+                /** @description assignee */
+                engineer?: number;
+                /** @description assignment group */
+                group?: number;
+                kind?: "incident" | "request";
+                /** @description month YYYY-MM (default: this month) */
+                period?: string;
+                priority?: 1 | 2 | 3 | 4 | 5;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KpiValue"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    kpis_tickets_list: {
+        parameters: {
+            query?: {
+                /** @description department (its sub-departments included) */
+                department?: number;
+                /** @description assignee */
+                engineer?: number;
+                /** @description assignment group */
+                group?: number;
+                kind?: "incident" | "request";
+                /** @description default numerator */
+                part?: "denominator" | "missed" | "numerator";
+                /** @description month YYYY-MM (default: this month) */
+                period?: string;
+                priority?: 1 | 2 | 3 | 4 | 5;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DrillTicket"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    kpis_trend_list: {
+        parameters: {
+            query?: {
+                /** @description department (its sub-departments included) */
+                department?: number;
+                /** @description assignee */
+                engineer?: number;
+                /** @description assignment group */
+                group?: number;
+                kind?: "incident" | "request";
+                /** @description 1–24, default 12 */
+                months?: number;
+                /** @description month YYYY-MM (default: this month) */
+                period?: string;
+                priority?: 1 | 2 | 3 | 4 | 5;
+            };
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrendPoint"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    kpis_export_retrieve: {
+        parameters: {
+            query?: {
+                /** @description department (its sub-departments included) */
+                department?: number;
+                /** @description assignee */
+                engineer?: number;
+                /** @description assignment group */
+                group?: number;
+                kind?: "incident" | "request";
+                /** @description month YYYY-MM (default: this month) */
+                period?: string;
+                priority?: 1 | 2 | 3 | 4 | 5;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description xlsx */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    kpis_jobs_create: {
+        parameters: {
+            query?: {
+                /** @description department (its sub-departments included) */
+                department?: number;
+                /** @description assignee */
+                engineer?: number;
+                /** @description assignment group */
+                group?: number;
+                kind?: "incident" | "request";
+                /** @description month YYYY-MM (default: this month) */
+                period?: string;
+                priority?: 1 | 2 | 3 | 4 | 5;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
