@@ -9,6 +9,7 @@ from hitsm.accounts.roles import IT_STAFF, Role, user_roles
 
 EVERYONE = frozenset(Role.values)
 DESK_CONFIG = frozenset({Role.ADMIN, Role.MANAGER})
+SLA_CONFIG = frozenset({Role.ADMIN, Role.MANAGER})
 # Who maintains the CMDB (hitsm/cmdb/selectors.py CMDB_WRITERS); importing is writing in bulk.
 CMDB_WRITERS = frozenset({Role.ADMIN, Role.SYSADMIN, Role.ENGINEER})
 
@@ -27,6 +28,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("new_ticket", "/tickets/new", "EditPen", EVERYONE),
     NavItem("my_tickets", "/my-tickets", "Tickets", EVERYONE),
     NavItem("notifications", "/notifications", "Bell", EVERYONE),
+    # The KPI board (five layers, drill-down, Excel): the API answers IT staff only.
+    NavItem("kpi_board", "/kpi", "DataAnalysis", frozenset(IT_STAFF)),
     # CMDB: IT staff read items and the B&IT diagram; writers import; admins define classes.
     NavItem("cmdb", "/cmdb", "Files", frozenset(IT_STAFF)),
     NavItem("cmdb_diagram", "/cmdb/diagram", "Share", frozenset(IT_STAFF)),
@@ -42,6 +45,11 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("groups", "/admin/groups", "UserFilled", DESK_CONFIG),
     NavItem("categories", "/admin/categories", "FolderOpened", DESK_CONFIG),
     NavItem("routing_rules", "/admin/routing-rules", "Guide", DESK_CONFIG),
+    # SLA configuration: the API lets IT staff read it and admins and IT managers change it
+    # (hitsm/sla/selectors.py SlaConfigPolicy); the menu shows it to those who keep it.
+    NavItem("sla_policies", "/admin/sla/policies", "Stopwatch", SLA_CONFIG),
+    NavItem("sla_calendars", "/admin/sla/calendars", "Calendar", SLA_CONFIG),
+    NavItem("sla_holidays", "/admin/sla/holidays", "Sunrise", SLA_CONFIG),
     NavItem("tokens", "/tokens", "Key", frozenset(IT_STAFF)),
     NavItem("security", "/security", "Lock", EVERYONE),
     NavItem("system", "/admin/system", "Monitor", frozenset({Role.ADMIN, Role.SYSADMIN})),

@@ -80,9 +80,14 @@ def notify(
     ticket_id: int | None = None,
     dedupe_key: str,
     requesters: Iterable[User] = (),
+    fresh: bool = False,
 ) -> list[Notification]:
     """Queue a message for each recipient on each enabled channel (inside the caller's
-    transaction). ``requesters`` get it too and cannot turn off REQUESTER_ALWAYS kinds."""
+    transaction). ``requesters`` get it too and cannot turn off REQUESTER_ALWAYS kinds.
+
+    ``fresh``: the dedupe key names something created in the caller's transaction (a new
+    ticket), so no earlier message can carry it: the rows go in with one INSERT instead of one
+    savepoint-guarded INSERT each that absorbs a duplicate."""
     requester_ids = {u.pk for u in requesters}
     people = {u.pk: u for u in [*recipients, *requesters] if u is not None and u.is_active}
     if not people:
@@ -100,30 +105,35 @@ def notify(
             }
         return loaded
 
+    rows = [
+        Notification(
+            recipient=user,
+            channel=channel,
+            kind=kind,
+            title=title[:200],
+            body=body,
+            link=link,
+            ticket_id=ticket_id,
+            dedupe_key=dedupe_key[:120],
+            next_attempt_at=timezone.now(),
+        )
+        for user in people.values()
+        for channel in channels_enabled()
+        if _wanted(
+            user, kind, channel, as_requester=user.pk in requester_ids, preferences=preferences
+        )
+    ]
     created: list[Notification] = []
-    for user in people.values():
-        for channel in channels_enabled():
-            if not _wanted(
-                user, kind, channel, as_requester=user.pk in requester_ids, preferences=preferences
-            ):
-                continue
+    if fresh:
+        created = Notification.objects.bulk_create(rows)
+    else:
+        for row in rows:
             try:
                 with transaction.atomic():
-                    created.append(
-                        Notification.objects.create(
-                            recipient=user,
-                            channel=channel,
-                            kind=kind,
-                            title=title[:200],
-                            body=body,
-                            link=link,
-                            ticket_id=ticket_id,
-                            dedupe_key=dedupe_key[:120],
-                            next_attempt_at=timezone.now(),
-                        )
-                    )
+                    row.save(force_insert=True)
             except IntegrityError:
                 continue  # this event was already queued for this person and channel
+            created.append(row)
     if created:
         ids = [n.pk for n in created]
         transaction.on_commit(lambda: _enqueue(ids))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
@@ -32,7 +33,7 @@ from hitsm.notifications.models import NotificationKind
 from hitsm.notifications.services import notify
 from hitsm.servicedesk.choices import EventKind, TicketStatus
 from hitsm.servicedesk.events import event_add
-from hitsm.servicedesk.models import SlaNotice, Ticket, TicketClock
+from hitsm.servicedesk.models import SlaNotice, Ticket, TicketClock, TicketEvent
 from hitsm.sla.calendar import business_add
 from hitsm.sla.clocks import ClockState, clock_compute
 from hitsm.sla.selectors import AppliedSla, calendar_spec, sla_for
@@ -61,17 +62,26 @@ STATUS_OF_EVENT: dict[str, str] = {
 }
 
 
-def ticket_history(ticket: Ticket) -> list[tuple[dt.datetime, str]]:
-    """(time, status entered) for each status change on the timeline, creation first."""
+HISTORY_KINDS = [*STATUS_OF_EVENT, EventKind.ESCALATED]
+
+
+def _history_from(
+    created_at: dt.datetime, rows: list[tuple[dt.datetime, str, dict[str, Any] | None]]
+) -> list[tuple[dt.datetime, str]]:
     history: list[tuple[dt.datetime, str]] = []
-    events = ticket.events.filter(kind__in=[*STATUS_OF_EVENT, EventKind.ESCALATED])
-    for created_at, kind, data in events.values_list("created_at", "kind", "data"):
+    for when, kind, data in rows:
         status = (data or {}).get("status") or STATUS_OF_EVENT.get(kind)
         if status and (not history or history[-1][1] != status):
-            history.append((created_at, status))
+            history.append((when, status))
     if not history or history[0][1] != TicketStatus.NEW:
-        history.insert(0, (ticket.created_at, TicketStatus.NEW))
+        history.insert(0, (created_at, TicketStatus.NEW))
     return history
+
+
+def ticket_history(ticket: Ticket) -> list[tuple[dt.datetime, str]]:
+    """(time, status entered) for each status change on the timeline, creation first."""
+    rows = ticket.events.filter(kind__in=HISTORY_KINDS).values_list("created_at", "kind", "data")
+    return _history_from(ticket.created_at, list(rows))
 
 
 def applied_sla(ticket: Ticket) -> AppliedSla | None:
@@ -82,10 +92,19 @@ def applied_sla(ticket: Ticket) -> AppliedSla | None:
         department_ancestors=frozenset(department_ancestor_ids(ticket.department_id))
         if ticket.department_id
         else frozenset(),
-        clinical_critical=ticket.configuration_items.filter(clinical_critical=True).exists()
-        if ticket.pk
-        else False,
+        clinical_critical=_clinical_critical(ticket),
     )
+
+
+def _clinical_critical(ticket: Ticket) -> bool:
+    """Whether a clinical-critical item is linked; from the linked items already loaded on the
+    ticket when there are (a ticket being created carries them), else one query."""
+    if not ticket.pk:
+        return False
+    known = getattr(ticket, "_prefetched_objects_cache", {}).get("configuration_items")
+    if known is not None:
+        return any(item.clinical_critical for item in known)
+    return ticket.configuration_items.filter(clinical_critical=True).exists()
 
 
 def _thresholds(applied: AppliedSla, metric: str) -> list[tuple[str, int, float]]:
@@ -125,23 +144,24 @@ def _next_check(
     return business_add(spec, now, earliest - state.elapsed_minutes)
 
 
-def clocks_refresh(ticket: Ticket, *, now: dt.datetime | None = None) -> dict[str, ClockState]:
-    """Recompute the ticket's clocks from its timeline and store them (inside the caller's
-    transaction). Returns the states by metric; no policy → no clocks."""
-    now = now or timezone.now()
-    applied = applied_sla(ticket)
-    if applied is None:
-        TicketClock.objects.filter(ticket=ticket).delete()
-        return {}
+@dataclass
+class _Computed:
+    applied: AppliedSla
+    states: dict[str, ClockState]
+    fields: dict[str, dict[str, Any]]  # metric → TicketClock field values
+    due: dict[str, dt.datetime | None]  # the ticket's deadline columns
+
+
+def _compute(
+    applied: AppliedSla,
+    history: list[tuple[dt.datetime, str]],
+    fired: set[tuple[str, str, int]],
+    now: dt.datetime,
+) -> _Computed:
+    """Both clocks of one ticket from its history: pure, no queries (calendars are cached)."""
     spec = calendar_spec(applied.calendar_id)
-    history = ticket_history(ticket)
-    fired = {
-        (metric, kind, level)
-        for metric, kind, level in SlaNotice.objects.filter(ticket=ticket).values_list(
-            "metric", "kind", "level"
-        )
-    }
     states: dict[str, ClockState] = {}
+    fields: dict[str, dict[str, Any]] = {}
     for metric in METRICS:
         state = clock_compute(
             metric=metric,  # type: ignore[arg-type]
@@ -153,31 +173,47 @@ def clocks_refresh(ticket: Ticket, *, now: dt.datetime | None = None) -> dict[st
         )
         states[metric] = state
         mine = {(k, lv) for m, k, lv in fired if m == metric}
-        TicketClock.objects.update_or_create(
-            ticket=ticket,
-            metric=metric,
-            defaults={
-                "policy_id": applied.policy_id,
-                "policy_name": applied.policy_name,
-                "calendar_id": applied.calendar_id,
-                "target_minutes": state.target_minutes,
-                "elapsed_minutes": state.elapsed_minutes,
-                "state": state.state,
-                "due_at": state.due_at,
-                "breached_at": state.breached_at,
-                "stopped_at": state.stopped_at,
-                "pause_reason": state.pause_reason,
-                "next_check_at": _next_check(applied, metric, state, mine, now),
-                "computed_at": now,
-            },
-        )
+        fields[metric] = {
+            "policy_id": applied.policy_id,
+            "policy_name": applied.policy_name,
+            "calendar_id": applied.calendar_id,
+            "target_minutes": state.target_minutes,
+            "elapsed_minutes": state.elapsed_minutes,
+            "state": state.state,
+            "due_at": state.due_at,
+            "breached_at": state.breached_at,
+            "stopped_at": state.stopped_at,
+            "pause_reason": state.pause_reason,
+            "next_check_at": _next_check(applied, metric, state, mine, now),
+            "computed_at": now,
+        }
     due = {
         "response_due_at": _deadline(states["response"]),
         "resolution_due_at": _deadline(states["resolution"]),
     }
-    Ticket.objects.filter(pk=ticket.pk).update(**due)
-    ticket.response_due_at, ticket.resolution_due_at = due.values()
-    return states
+    return _Computed(applied, states, fields, due)
+
+
+def clocks_refresh(ticket: Ticket, *, now: dt.datetime | None = None) -> dict[str, ClockState]:
+    """Recompute the ticket's clocks from its timeline and store them (inside the caller's
+    transaction). Returns the states by metric; no policy → no clocks."""
+    now = now or timezone.now()
+    applied = applied_sla(ticket)
+    if applied is None:
+        TicketClock.objects.filter(ticket=ticket).delete()
+        return {}
+    fired = set(SlaNotice.objects.filter(ticket=ticket).values_list("metric", "kind", "level"))
+    computed = _compute(applied, ticket_history(ticket), fired, now)
+    existing = {c.metric: c.pk for c in TicketClock.objects.filter(ticket=ticket).only("metric")}
+    for metric, values in computed.fields.items():
+        if metric in existing:
+            TicketClock.objects.filter(pk=existing[metric]).update(**values)
+        else:
+            TicketClock.objects.create(ticket=ticket, metric=metric, **values)
+    Ticket.objects.filter(pk=ticket.pk).update(**computed.due)
+    ticket.response_due_at = computed.due["response_due_at"]
+    ticket.resolution_due_at = computed.due["resolution_due_at"]
+    return computed.states
 
 
 def _deadline(state: ClockState) -> dt.datetime | None:
@@ -240,21 +276,19 @@ def _audience(ticket: Ticket, notify_kinds: tuple[str, ...]) -> list[User]:
 
 
 def _fire(
-    ticket: Ticket, clock: TicketClock, applied: AppliedSla, state: ClockState, now: dt.datetime
+    ticket: Ticket, metric: str, applied: AppliedSla, state: ClockState, now: dt.datetime
 ) -> list[SlaNotice]:
     """Insert the notices whose thresholds the clock has passed; act on those inserted here."""
-    metric_label = _("响应") if clock.metric == "response" else _("解决")
+    metric_label = _("响应") if metric == "response" else _("解决")
     fired: list[SlaNotice] = []
-    for kind, level, minutes in sorted(
-        _thresholds(applied, clock.metric), key=lambda item: item[2]
-    ):
+    for kind, level, minutes in sorted(_thresholds(applied, metric), key=lambda item: item[2]):
         if state.elapsed_minutes < minutes or (kind == "breach" and not state.breached):
             continue
         try:
             with transaction.atomic():
                 notice = SlaNotice.objects.create(
                     ticket=ticket,
-                    metric=clock.metric,
+                    metric=metric,
                     kind=kind,
                     level=level,
                     elapsed_minutes=state.elapsed_minutes,
@@ -273,9 +307,7 @@ def _fire(
             recipients = _audience(ticket, ("assignee", "group_manager"))
             title = _("%(no)s 已超过%(metric)s时限") % {"no": ticket.number, "metric": metric_label}
         else:
-            rule = next(
-                e for e in applied.escalations if e.metric == clock.metric and e.level == level
-            )
+            rule = next(e for e in applied.escalations if e.metric == metric and e.level == level)
             recipients = _audience(ticket, rule.notify)
             title = _("%(no)s %(metric)s超时升级至第 %(level)d 级") % {
                 "no": ticket.number,
@@ -293,7 +325,7 @@ def _fire(
             body=ticket.title,
             link=f"/tickets/{ticket.pk}",
             ticket_id=ticket.pk,
-            dedupe_key=f"sla:{ticket.pk}:{clock.metric}:{kind}:{level}",
+            dedupe_key=f"sla:{ticket.pk}:{metric}:{kind}:{level}",
         )
     return fired
 
@@ -316,8 +348,30 @@ def _raise_priority(ticket: Ticket, reason: str) -> None:
     )
 
 
-def sla_scan(*, now: dt.datetime | None = None, batch: int = 200) -> int:
-    """Look at every clock whose next check is due; returns how many notices fired."""
+CLOCK_FIELDS = [
+    "policy_id",
+    "policy_name",
+    "calendar_id",
+    "target_minutes",
+    "elapsed_minutes",
+    "state",
+    "due_at",
+    "breached_at",
+    "stopped_at",
+    "pause_reason",
+    "next_check_at",
+    "computed_at",
+]
+
+
+def sla_scan(*, now: dt.datetime | None = None, batch: int = 1000) -> int:
+    """Look at every clock whose next check is due; returns how many notices fired.
+
+    Each batch is claimed (SKIP LOCKED on PostgreSQL), then recomputed with a handful of
+    queries for the whole batch: tickets, their timelines, their notices and linked clinical
+    items are read at once, the clocks and deadlines written back with bulk updates. Only the
+    notices that fire are written one by one (each its own insert, the unique row that makes it
+    happen once)."""
     now = now or timezone.now()
     total = 0
     while True:
@@ -325,27 +379,125 @@ def sla_scan(*, now: dt.datetime | None = None, batch: int = 200) -> int:
             due = TicketClock.objects.filter(next_check_at__lte=now).order_by("next_check_at")
             if connection.vendor == "postgresql":
                 due = due.select_for_update(skip_locked=True, of=("self",))
-            claimed = list(due.select_related("ticket")[:batch])
+            claimed = list(due[:batch])
             if not claimed:
                 return total
-            for clock in claimed:
-                total += len(_scan_one(clock, now))
+            total += _scan_batch(claimed, now)
         if len(claimed) < batch:
             return total
 
 
-def _scan_one(clock: TicketClock, now: dt.datetime) -> list[SlaNotice]:
-    ticket = Ticket.objects.select_related("assignment_group", "assignee").get(pk=clock.ticket_id)
-    applied = applied_sla(ticket)
-    if applied is None:
-        TicketClock.objects.filter(pk=clock.pk).update(next_check_at=None)
-        return []
-    states = clocks_refresh(ticket, now=now)
-    clock.refresh_from_db()
-    fired = _fire(ticket, clock, applied, states[clock.metric], now)
-    if fired:
-        clocks_refresh(ticket, now=now)  # next_check_at moves past what just fired
-    return fired
+def _scan_batch(claimed: list[TicketClock], now: dt.datetime) -> int:
+    ids = sorted({clock.ticket_id for clock in claimed})
+    tickets = {
+        t.pk: t
+        for t in Ticket.objects.filter(pk__in=ids).select_related("assignment_group", "assignee")
+    }
+    rows: dict[int, list[tuple[dt.datetime, str, dict[str, Any] | None]]] = {pk: [] for pk in ids}
+    events = (
+        TicketEvent.objects.filter(ticket_id__in=ids, kind__in=HISTORY_KINDS)
+        .order_by("ticket_id", "created_at", "id")
+        .values_list("ticket_id", "created_at", "kind", "data")
+    )
+    for ticket_id, when, kind, data in events:
+        rows[ticket_id].append((when, kind, data))
+    fired: dict[int, set[tuple[str, str, int]]] = {pk: set() for pk in ids}
+    for ticket_id, metric, kind, level in SlaNotice.objects.filter(ticket_id__in=ids).values_list(
+        "ticket_id", "metric", "kind", "level"
+    ):
+        fired[ticket_id].add((metric, kind, level))
+    critical = set(
+        Ticket.configuration_items.through.objects.filter(
+            ticket_id__in=ids, configurationitem__clinical_critical=True
+        ).values_list("ticket_id", flat=True)
+    )
+    existing = {(c.ticket_id, c.metric): c for c in TicketClock.objects.filter(ticket_id__in=ids)}
+    to_update: list[TicketClock] = []
+    tickets_to_update: list[Ticket] = []
+    firing: list[tuple[Ticket, str, AppliedSla, ClockState]] = []
+    claimed_keys = {(c.ticket_id, c.metric) for c in claimed}
+    for ticket_id in ids:
+        ticket = tickets.get(ticket_id)
+        if ticket is None:
+            continue
+        applied = sla_for(
+            kind=ticket.kind,
+            priority=ticket.priority,
+            department_id=ticket.department_id,
+            department_ancestors=frozenset(department_ancestor_ids(ticket.department_id))
+            if ticket.department_id
+            else frozenset(),
+            clinical_critical=ticket_id in critical,
+        )
+        if applied is None:
+            for metric in METRICS:
+                clock = existing.get((ticket_id, metric))
+                if clock is not None:
+                    clock.next_check_at = None
+                    to_update.append(clock)
+            continue
+        history = _history_from(ticket.created_at, rows[ticket_id])
+        computed = _compute(applied, history, fired[ticket_id], now)
+        for metric, values in computed.fields.items():
+            clock = existing.get((ticket_id, metric))
+            if clock is None:
+                TicketClock.objects.create(ticket=ticket, metric=metric, **values)
+                continue
+            for name, value in values.items():
+                setattr(clock, name, value)
+            to_update.append(clock)
+            if (ticket_id, metric) in claimed_keys:
+                firing.append((ticket, metric, applied, computed.states[metric]))
+        if (ticket.response_due_at, ticket.resolution_due_at) != tuple(computed.due.values()):
+            ticket.response_due_at = computed.due["response_due_at"]
+            ticket.resolution_due_at = computed.due["resolution_due_at"]
+            tickets_to_update.append(ticket)
+    TicketClock.objects.bulk_update(to_update, CLOCK_FIELDS, batch_size=500)
+    Ticket.objects.bulk_update(
+        tickets_to_update, ["response_due_at", "resolution_due_at"], batch_size=500
+    )
+    notices = 0
+    refreshed: set[int] = set()
+    for ticket, metric, applied, state in firing:
+        new = _fire(ticket, metric, applied, state, now)
+        notices += len(new)
+        if new and ticket.pk not in refreshed:
+            refreshed.add(ticket.pk)
+    for ticket_id in refreshed:  # next_check_at moves past what just fired
+        clocks_refresh(tickets[ticket_id], now=now)
+    return notices
+
+
+def clocks_backfill(ticket_ids: list[int], *, now: dt.datetime | None = None) -> int:
+    """Compute the clocks of existing tickets (go-live, tickets imported from an old system)
+    and record the thresholds they passed long ago as fired, silently: nobody is paged about a
+    ticket that breached last year. Returns the number of notices recorded."""
+    now = now or timezone.now()
+    recorded = 0
+    for offset in range(0, len(ticket_ids), 500):
+        with transaction.atomic():
+            for ticket in Ticket.objects.filter(pk__in=ticket_ids[offset : offset + 500]):
+                applied = applied_sla(ticket)
+                states = clocks_refresh(ticket, now=now)
+                if applied is None:
+                    continue
+                passed = [
+                    SlaNotice(
+                        ticket=ticket,
+                        metric=metric,
+                        kind=kind,
+                        level=level,
+                        elapsed_minutes=state.elapsed_minutes,
+                    )
+                    for metric, state in states.items()
+                    for kind, level, minutes in _thresholds(applied, metric)
+                    if state.elapsed_minutes >= minutes and (kind != "breach" or state.breached)
+                ]
+                SlaNotice.objects.bulk_create(passed, ignore_conflicts=True)
+                recorded += len(passed)
+                if passed:
+                    clocks_refresh(ticket, now=now)
+    return recorded
 
 
 # --- keeping clocks current ---------------------------------------------------------------------

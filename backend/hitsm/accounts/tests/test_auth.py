@@ -114,6 +114,38 @@ def test_cmdb_menu_items_carry_their_spa_paths_and_icons(admin_user):
     assert items["cmdb_classes"] == ("/cmdb/classes", "SetUp")
 
 
+def test_the_kpi_board_is_in_the_menu_of_it_staff_only(
+    nurse_li, agent_chen, engineer_wang, manager_zhao, admin_user
+):
+    def menu(user) -> dict[str, tuple[str, str]]:
+        navigation = login(csrf_client(), user.username, PASSWORD).json()["navigation"]
+        return {i["key"]: (i["path"], i["icon"]) for i in navigation}
+
+    assert "kpi_board" not in menu(nurse_li)
+    for user in (agent_chen, engineer_wang, manager_zhao, admin_user):
+        assert menu(user)["kpi_board"] == ("/kpi", "DataAnalysis"), user.username
+
+
+SLA_KEYS = ["sla_policies", "sla_calendars", "sla_holidays"]
+
+
+def test_sla_configuration_is_in_the_menu_of_admins_and_it_managers_only(
+    nurse_li, agent_chen, engineer_wang, manager_zhao, admin_user
+):
+    def sla_menu(user) -> dict[str, tuple[str, str]]:
+        navigation = login(csrf_client(), user.username, PASSWORD).json()["navigation"]
+        return {i["key"]: (i["path"], i["icon"]) for i in navigation if i["key"] in SLA_KEYS}
+
+    for user in (nurse_li, agent_chen, engineer_wang):
+        assert sla_menu(user) == {}, user.username
+    for user in (manager_zhao, admin_user):
+        assert sla_menu(user) == {
+            "sla_policies": ("/admin/sla/policies", "Stopwatch"),
+            "sla_calendars": ("/admin/sla/calendars", "Calendar"),
+            "sla_holidays": ("/admin/sla/holidays", "Sunrise"),
+        }, user.username
+
+
 def test_login_without_csrf_token_is_refused(nurse_li):
     client = APIClient(enforce_csrf_checks=True)
     response = login(client, "nurse_li", PASSWORD)

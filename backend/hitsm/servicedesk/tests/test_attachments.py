@@ -152,4 +152,5 @@ def test_a_ticket_can_be_created_from_the_description_alone(nurse_li, client_for
     )
     assert response.status_code == 201, response.json()
     assert response.json()["title"] == "打印机卡纸"
-    assert "phone_ext" in response.json()["requester"]
+    detail = client_for(nurse_li).get(f"{URL}{response.json()['id']}/").json()
+    assert "phone_ext" in detail["requester"]

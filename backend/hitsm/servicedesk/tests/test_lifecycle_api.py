@@ -25,8 +25,10 @@ def test_a_nurse_submits_and_the_desk_sees_it_in_the_intake_queue(nurse_li, agen
         format="json",
     )
     assert created.status_code == 201, created.json()
-    body = created.json()
-    assert body["number"].startswith("INC-") and body["status"] == "new"
+    assert created["Location"] == f"{URL}{created.json()['id']}/"
+    body = client_for(nurse_li).get(created["Location"]).json()
+    assert body["number"] == created.json()["number"] and body["number"].startswith("INC-")
+    assert body["status"] == created.json()["status"] == "new"
     assert body["department"]["name"] == "门诊部" and body["priority"] == 4
     assert body["location"]["floor"] == "3"
     queue = client_for(agent_chen).get(URL, {"queue": "intake"}).json()

@@ -232,3 +232,18 @@ def test_the_sla_endpoint_shows_clocks_notices_and_pauses(
     resolution = [s for s in body["segments"] if s["metric"] == "resolution"]
     assert [s["state"] for s in resolution] == ["running", "running", "running", "paused"]
     assert resolution[-1]["end"] is None
+
+
+def test_backfill_records_old_thresholds_without_paging_anyone(make_ticket, ladder):
+    from hitsm.servicedesk.clocks import clocks_backfill
+
+    with time_machine.travel(at(2, 9, 0), tick=False):  # three weeks ago
+        ticket = make_ticket(impact=1, urgency=1)
+        Ticket.objects.filter(pk=ticket.pk).update(assignment_group=ladder["group"])
+    TicketClock.objects.filter(ticket=ticket).delete()  # as if imported from an old system
+    with time_machine.travel(at(23, 9, 0), tick=False):
+        recorded = clocks_backfill([ticket.pk])
+        assert sla_scan() == 0
+    assert recorded == len(kinds(ticket)) > 0
+    assert not Notification.objects.filter(kind__startswith="sla.").exists()
+    assert TicketClock.objects.get(ticket=ticket, metric="resolution").state == "breached"
