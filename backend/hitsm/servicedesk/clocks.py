@@ -555,9 +555,32 @@ def clocks_start(ticket: Ticket, *, now: dt.datetime) -> None:
     )
 
 
+def clocks_recheck_all() -> int:
+    """Ask the scanner to recompute every clock that is still running or paused (within its
+    next pass): a calendar, holiday, policy or target changed, so their deadlines may move."""
+    return TicketClock.objects.filter(stopped_at__isnull=True).update(next_check_at=timezone.now())
+
+
+def _on_sla_config(sender: Any, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:
+        transaction.on_commit(clocks_recheck_all)
+
+
 def connect_signals() -> None:
-    from django.db.models.signals import post_save
+    from django.db.models.signals import post_delete, post_save
 
     from hitsm.servicedesk.models import TicketEvent
+    from hitsm.sla import models as sla
 
     post_save.connect(_on_event, sender=TicketEvent, dispatch_uid="servicedesk-sla-clocks")
+    for model in (
+        sla.BusinessCalendar,
+        sla.CalendarDay,
+        sla.PublicHoliday,
+        sla.SlaPolicy,
+        sla.SlaTarget,
+        sla.EscalationRule,
+    ):
+        uid = f"servicedesk-sla-recheck-{model.__name__}"
+        post_save.connect(_on_sla_config, sender=model, dispatch_uid=uid)
+        post_delete.connect(_on_sla_config, sender=model, dispatch_uid=f"{uid}-delete")

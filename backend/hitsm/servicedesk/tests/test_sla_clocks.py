@@ -247,3 +247,14 @@ def test_backfill_records_old_thresholds_without_paging_anyone(make_ticket, ladd
     assert recorded == len(kinds(ticket)) > 0
     assert not Notification.objects.filter(kind__startswith="sla.").exists()
     assert TicketClock.objects.get(ticket=ticket, metric="resolution").state == "breached"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_holiday_added_afterwards_moves_open_deadlines(make_ticket, sla_reference):
+    with time_machine.travel(at(23, 16, 0), tick=False):  # Monday 16:00, P3: 960 minutes
+        ticket = make_ticket(kind="request", impact=2, urgency=2)
+    assert Ticket.objects.get(pk=ticket.pk).resolution_due_at == at(25, 16, 0)
+    with time_machine.travel(at(23, 16, 30), tick=False):
+        PublicHoliday.objects.create(date=dt.date(2026, 11, 24), kind="holiday", name="院庆")
+        sla_scan()  # the change asked for every open clock to be rechecked
+    assert Ticket.objects.get(pk=ticket.pk).resolution_due_at == at(26, 16, 0)
