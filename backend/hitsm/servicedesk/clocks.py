@@ -24,6 +24,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from hitsm.accounts.models import User
 from hitsm.accounts.roles import Role
@@ -279,7 +280,9 @@ def _fire(
     ticket: Ticket, metric: str, applied: AppliedSla, state: ClockState, now: dt.datetime
 ) -> list[SlaNotice]:
     """Insert the notices whose thresholds the clock has passed; act on those inserted here."""
-    metric_label = _("响应") if metric == "response" else _("解决")
+    metric_label = (
+        pgettext("SLA metric", "响应") if metric == "response" else pgettext("SLA metric", "解决")
+    )
     fired: list[SlaNotice] = []
     for kind, level, minutes in sorted(_thresholds(applied, metric), key=lambda item: item[2]):
         if state.elapsed_minutes < minutes or (kind == "breach" and not state.breached):

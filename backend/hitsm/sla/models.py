@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from hitsm.core.models import ChangeLoggedModel
 
@@ -202,8 +203,8 @@ class SlaTarget(ChangeLoggedModel):
 
 
 class SlaMetric(models.TextChoices):
-    RESPONSE = "response", _("响应")
-    RESOLUTION = "resolution", _("解决")
+    RESPONSE = "response", pgettext_lazy("SLA metric", "响应")
+    RESOLUTION = "resolution", pgettext_lazy("SLA metric", "解决")
 
 
 class EscalationAudience(models.TextChoices):
