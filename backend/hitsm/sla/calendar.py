@@ -12,6 +12,8 @@ The rules, stated once and tested:
   opened on Friday 16:50 on a 5×8 calendar (08:00–12:00, 13:00–17:00) with a 4-hour target
   has 10 minutes on Friday and is due on Monday at 11:50;
 - a deadline that lands exactly on a closing time stays there (17:00, not the next 08:00).
+
+Days are counted as 24-hour local days, which is exact for China (no daylight saving time).
 """
 
 from __future__ import annotations
@@ -44,6 +46,16 @@ class CalendarSpec:
     # weekday (0 = Monday) → sorted, non-overlapping (start minute, end minute) within the day
     hours: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     exceptions: dict[dt.date, DayException] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_day_minutes", {})  # date → open minutes that day
+
+    def day_minutes(self, day: dt.date) -> int:
+        cache: dict[dt.date, int] = self._day_minutes  # type: ignore[attr-defined]
+        total = cache.get(day)
+        if total is None:
+            total = cache[day] = sum(end - begin for begin, end in self.day_hours(day))
+        return total
 
     def day_hours(self, day: dt.date) -> tuple[tuple[int, int], ...]:
         if self.always_open:
@@ -84,16 +96,35 @@ def business_add(spec: CalendarSpec, start: dt.datetime, minutes: float) -> dt.d
     raise CalendarClosed("calendar has no open time within the horizon")
 
 
+def _minute_of_day(moment: dt.datetime) -> float:
+    return moment.hour * 60 + moment.minute + moment.second / 60 + moment.microsecond / 60e6
+
+
+def _open_between(spec: CalendarSpec, day: dt.date, begin: float, end: float) -> float:
+    """Open minutes of ``day`` between two minutes-of-day."""
+    return sum(
+        max(0.0, min(end, close) - max(begin, open_)) for open_, close in spec.day_hours(day)
+    )
+
+
 def business_minutes(spec: CalendarSpec, start: dt.datetime, end: dt.datetime) -> float:
-    """Open minutes between two instants (0 when ``end`` is not after ``start``)."""
+    """Open minutes between two instants (0 when ``end`` is not after ``start``).
+
+    Whole days in between are added from a per-calendar table of each day's open minutes, so a
+    clock that has been running for months costs one dictionary lookup per day."""
     if end <= start:
         return 0.0
-    total = dt.timedelta(0)
-    for opens, closes in spec.intervals(start):
-        if opens >= end:
-            break
-        total += min(closes, end) - opens
-    return total.total_seconds() / 60
+    if spec.always_open:
+        return (end - start).total_seconds() / 60
+    first, last = start.astimezone(spec.tz), end.astimezone(spec.tz)
+    if first.date() == last.date():
+        return _open_between(spec, first.date(), _minute_of_day(first), _minute_of_day(last))
+    total = _open_between(spec, first.date(), _minute_of_day(first), MINUTES_PER_DAY)
+    day = first.date() + dt.timedelta(days=1)
+    while day < last.date():
+        total += spec.day_minutes(day)
+        day += dt.timedelta(days=1)
+    return total + _open_between(spec, last.date(), 0.0, _minute_of_day(last))
 
 
 def parse_hours(text: str) -> tuple[tuple[int, int], ...]:
