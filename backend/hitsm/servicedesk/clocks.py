@@ -155,6 +155,7 @@ class _Computed:
 
 def _compute(
     applied: AppliedSla,
+    opened_at: dt.datetime,
     history: list[tuple[dt.datetime, str]],
     fired: set[tuple[str, str, int]],
     now: dt.datetime,
@@ -187,6 +188,7 @@ def _compute(
             "pause_reason": state.pause_reason,
             "next_check_at": _next_check(applied, metric, state, mine, now),
             "computed_at": now,
+            "opened_at": opened_at,
         }
     due = {
         "response_due_at": _deadline(states["response"]),
@@ -204,7 +206,7 @@ def clocks_refresh(ticket: Ticket, *, now: dt.datetime | None = None) -> dict[st
         TicketClock.objects.filter(ticket=ticket).delete()
         return {}
     fired = set(SlaNotice.objects.filter(ticket=ticket).values_list("metric", "kind", "level"))
-    computed = _compute(applied, ticket_history(ticket), fired, now)
+    computed = _compute(applied, ticket.created_at, ticket_history(ticket), fired, now)
     existing = {c.metric: c.pk for c in TicketClock.objects.filter(ticket=ticket).only("metric")}
     for metric, values in computed.fields.items():
         if metric in existing:
@@ -364,6 +366,7 @@ CLOCK_FIELDS = [
     "pause_reason",
     "next_check_at",
     "computed_at",
+    "opened_at",
 ]
 
 
@@ -440,7 +443,7 @@ def _scan_batch(claimed: list[TicketClock], now: dt.datetime) -> int:
                     to_update.append(clock)
             continue
         history = _history_from(ticket.created_at, rows[ticket_id])
-        computed = _compute(applied, history, fired[ticket_id], now)
+        computed = _compute(applied, ticket.created_at, history, fired[ticket_id], now)
         for metric, values in computed.fields.items():
             clock = existing.get((ticket_id, metric))
             if clock is None:
@@ -548,6 +551,7 @@ def clocks_start(ticket: Ticket, *, now: dt.datetime) -> None:
                 due_at=due_at,
                 next_check_at=_next_check(applied, metric, state, set(), now),
                 computed_at=now,
+                opened_at=ticket.created_at or now,
             )
         )
     TicketClock.objects.bulk_create(rows)

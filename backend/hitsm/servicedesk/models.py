@@ -387,6 +387,8 @@ class TicketClock(models.Model):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="clocks")
     metric = models.CharField(_("指标"), max_length=10, choices=SlaMetric.choices)
+    # the ticket's creation time, copied so that KPIs over a month's tickets read one index
+    opened_at = models.DateTimeField(_("工单提交时间"), null=True)
     policy = models.ForeignKey(
         "sla.SlaPolicy", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -413,7 +415,8 @@ class TicketClock(models.Model):
                 fields=["next_check_at"],
                 name="sd_clock_next_check",
                 condition=models.Q(next_check_at__isnull=False),
-            )
+            ),
+            models.Index(fields=["metric", "opened_at"], name="sd_clock_metric_opened"),
         ]
 
     def __str__(self) -> str:
