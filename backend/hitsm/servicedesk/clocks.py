@@ -197,6 +197,16 @@ def _compute(
     return _Computed(applied, states, fields, due)
 
 
+def clocks_preview(ticket: Ticket, *, now: dt.datetime) -> tuple[AppliedSla, dict[str, Any]] | None:
+    """The ticket's clocks as of ``now``, computed without storing anything (for reads)."""
+    applied = applied_sla(ticket)
+    if applied is None:
+        return None
+    fired = set(SlaNotice.objects.filter(ticket=ticket).values_list("metric", "kind", "level"))
+    computed = _compute(applied, ticket.created_at, ticket_history(ticket), fired, now)
+    return applied, computed.fields
+
+
 def clocks_refresh(ticket: Ticket, *, now: dt.datetime | None = None) -> dict[str, ClockState]:
     """Recompute the ticket's clocks from its timeline and store them (inside the caller's
     transaction). Returns the states by metric; no policy → no clocks."""
@@ -487,7 +497,16 @@ def _scan_batch(claimed: list[TicketClock], now: dt.datetime) -> int:
             refreshed.add(ticket.pk)
     for ticket_id in refreshed:  # next_check_at moves past what just fired
         clocks_refresh(tickets[ticket_id], now=now)
+        _broadcast_change(tickets[ticket_id])
     return notices
+
+
+def _broadcast_change(ticket: Ticket) -> None:
+    """Open ticket pages and desks refresh when a warning, breach or escalation fired."""
+    from hitsm.servicedesk.services import _broadcast
+
+    ticket.refresh_from_db()
+    _broadcast(ticket, "ticket.updated")
 
 
 def clocks_backfill(ticket_ids: list[int], *, now: dt.datetime | None = None) -> int:

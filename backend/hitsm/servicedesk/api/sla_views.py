@@ -14,14 +14,17 @@ from rest_framework.views import APIView
 
 from hitsm.api.serializers import ERROR_RESPONSES
 from hitsm.core.errors import NotFound
-from hitsm.servicedesk.clocks import applied_sla, clocks_refresh, ticket_history
+from hitsm.servicedesk.clocks import applied_sla, clocks_preview, ticket_history
 from hitsm.servicedesk.models import SlaNotice, Ticket, TicketClock
 from hitsm.servicedesk.selectors import TicketPolicy
 from hitsm.sla.clocks import RESOLUTION_DONE, RESPONSE_DONE
 from hitsm.sla.models import BusinessCalendar, SlaMetric
+from hitsm.sla.selectors import AppliedSla
 
 
 class ClockSerializer(serializers.ModelSerializer[TicketClock]):
+    """A clock as stored, or as computed this moment (the view passes unsaved instances)."""
+
     percent = serializers.SerializerMethodField()
     remaining_minutes = serializers.SerializerMethodField()
 
@@ -64,6 +67,9 @@ class SegmentSerializer(serializers.Serializer):
 
 
 class TicketSlaSerializer(serializers.Serializer):
+    policy_id = serializers.IntegerField(allow_null=True)
+    policy_name = serializers.CharField(allow_blank=True)
+    warn_percents = serializers.ListField(child=serializers.IntegerField())
     clocks = ClockSerializer(many=True)
     notices = NoticeSerializer(many=True)
     segments = SegmentSerializer(many=True)
@@ -97,9 +103,17 @@ class TicketSlaView(APIView):
         ticket = TicketPolicy().scope(request.user, Ticket.objects.all()).filter(pk=pk).first()
         if ticket is None:
             raise NotFound()
-        applied = applied_sla(ticket)
-        if applied is not None and ticket.is_open:
-            clocks_refresh(ticket, now=timezone.now())  # the numbers of this very moment
+        now = timezone.now()
+        preview = clocks_preview(ticket, now=now) if ticket.is_open else None
+        if preview is not None:  # the numbers of this very moment, nothing written
+            applied: AppliedSla | None = preview[0]
+            clocks = [
+                TicketClock(ticket=ticket, metric=metric, **values)
+                for metric, values in sorted(preview[1].items(), reverse=True)
+            ]
+        else:
+            applied = applied_sla(ticket)
+            clocks = list(TicketClock.objects.filter(ticket=ticket).order_by("-metric"))
         history = ticket_history(ticket)
         calendar = (
             BusinessCalendar.objects.filter(pk=applied.calendar_id)
@@ -111,7 +125,10 @@ class TicketSlaView(APIView):
         return Response(
             TicketSlaSerializer(
                 {
-                    "clocks": TicketClock.objects.filter(ticket=ticket).order_by("-metric"),
+                    "policy_id": applied.policy_id if applied else None,
+                    "policy_name": applied.policy_name if applied else "",
+                    "warn_percents": list(applied.warn_percents) if applied else [],
+                    "clocks": clocks,
                     "notices": SlaNotice.objects.filter(ticket=ticket),
                     "segments": _segments(
                         history, applied.pause_statuses if applied else frozenset()

@@ -163,8 +163,9 @@ def test_a_creation_makes_few_queries(nurse_li, client_for, django_assert_max_nu
     # transaction, which reads them uncached; as if they had been committed:
     refcache.forget()
     create(client)  # loads the reference data
-    # 12 for the ticket itself, 3 for its SLA clocks (linked CIs, two clock rows, deadlines)
-    with django_assert_max_num_queries(15) as captured:
+    # number, ticket, change log, timeline event, notification; SLA clocks: the clock rows and
+    # the ticket's deadlines; in a test the creation's transaction is a savepoint (two more)
+    with django_assert_max_num_queries(9) as captured:
         body = create(client, description="处方打不出来")
     tables = " ".join(q["sql"] for q in captured.captured_queries)
     assert "sla_" not in tables and "servicedesk_routingrule" not in tables
@@ -178,3 +179,32 @@ def test_numbers_come_from_one_counter_row_per_prefix_and_day(nurse_li, client_f
     assert first.startswith("INC-") and second.startswith("SR-")
     assert int(third.rsplit("-", 1)[1]) == int(first.rsplit("-", 1)[1]) + 1
     assert NumberSequence.objects.count() == 2
+
+
+def test_a_fresh_notification_is_one_insert_and_is_queued_by_id(
+    nurse_li, django_capture_on_commit_callbacks, monkeypatch
+):
+    from hitsm.notifications import services as notifications
+    from hitsm.notifications.tasks import deliver
+
+    queued = []
+    monkeypatch.setattr(deliver, "delay", queued.append)
+    with django_capture_on_commit_callbacks(execute=True):
+        created = notifications.notify(
+            recipients=[],
+            requesters=[nurse_li],
+            kind="ticket.submitted",
+            title="工单已提交",
+            dedupe_key="t0:submitted",
+            fresh=True,
+        )
+    assert [n.pk for n in created] == queued and all(queued)
+    # the ordinary path still absorbs a duplicate of the same event
+    again = notifications.notify(
+        recipients=[],
+        requesters=[nurse_li],
+        kind="ticket.submitted",
+        title="x",
+        dedupe_key="t0:submitted",
+    )
+    assert again == [] and Notification.objects.filter(dedupe_key="t0:submitted").count() == 1

@@ -229,6 +229,7 @@ def test_the_sla_endpoint_shows_clocks_notices_and_pauses(
     assert clocks["resolution"]["state"] == "paused"
     assert clocks["resolution"]["elapsed_minutes"] == 60 and clocks["resolution"]["percent"] == 6.2
     assert body["calendar_name"] == "5×8 工作日" and body["pause_statuses"] == ["pending"]
+    assert body["policy_name"] == "标准服务（工作时间）" and body["warn_percents"] == [50, 75, 90]
     resolution = [s for s in body["segments"] if s["metric"] == "resolution"]
     assert [s["state"] for s in resolution] == ["running", "running", "running", "paused"]
     assert resolution[-1]["end"] is None

@@ -1181,7 +1181,7 @@ export interface paths {
         /** @description Service desk tickets (requests and incidents). Transitions are explicit POST actions. */
         get: operations["tickets_list"];
         put?: never;
-        /** @description Service desk tickets (requests and incidents). Transitions are explicit POST actions. */
+        /** @description Answers the new ticket's number, state and deadlines (its detail is at the Location given, GET /tickets/{id}/). */
         post: operations["tickets_create"];
         delete?: never;
         options?: never;
@@ -2103,6 +2103,7 @@ export interface components {
          * @enum {string}
          */
         ChangeLogActionEnum: "create" | "update" | "delete";
+        /** @description A clock as stored, or as computed this moment (the view passes unsaved instances). */
         Clock: {
             /** 指标 */
             metric: components["schemas"]["SlaMetricEnum"];
@@ -3687,6 +3688,27 @@ export interface components {
             form_data?: unknown;
             files?: string[];
         };
+        /**
+         * @description The answer to a creation: the new ticket's number, state and deadlines. Its detail is
+         *     at ``GET /tickets/{id}/``, the answer's Location.
+         */
+        TicketCreated: {
+            id: number;
+            number: string;
+            kind: components["schemas"]["TicketKindEnum"];
+            title: string;
+            status: components["schemas"]["TicketStatusEnum"];
+            priority: components["schemas"]["PriorityEnum"];
+            /** @description the support group routing chose, if any */
+            assignment_group_id: number | null;
+            assignee_id: number | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            response_due_at: string | null;
+            /** Format: date-time */
+            resolution_due_at: string | null;
+        };
         TicketDetail: {
             readonly id: number;
             /** 单号 */
@@ -3890,6 +3912,9 @@ export interface components {
             ticket: number | null;
         };
         TicketSla: {
+            policy_id: number | null;
+            policy_name: string;
+            warn_percents: number[];
             clocks: components["schemas"]["Clock"][];
             notices: components["schemas"]["Notice"][];
             segments: components["schemas"]["Segment"][];
@@ -7884,10 +7909,12 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description the new ticket's detail, GET /api/v1/tickets/{id}/ */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["TicketDetail"];
+                    "application/json": components["schemas"]["TicketCreated"];
                 };
             };
             400: {
