@@ -8,7 +8,7 @@ import hashlib
 from typing import Any
 
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from hitsm.core.jobs import JobReporter, job_handler
@@ -20,7 +20,9 @@ PAST_TTL = 24 * 3600
 
 
 def _key(filters: KpiFilters) -> str:
-    return "kpi:set:" + hashlib.sha256(filters.key().encode()).hexdigest()[:32]
+    """Per filters and language: names, definitions and formulas come translated."""
+    raw = f"{filters.key()}|{translation.get_language()}"
+    return "kpi:set:" + hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
 def kpi_set_cached(filters: KpiFilters, *, refresh: bool = False) -> dict[str, Any]:

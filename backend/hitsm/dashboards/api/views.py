@@ -33,7 +33,7 @@ from hitsm.dashboards.kpis import (
     kpi_drill,
     month_range,
 )
-from hitsm.servicedesk.choices import TicketKind
+from hitsm.servicedesk.choices import TicketKind, TicketStatus
 
 FILTER_PARAMS = [
     OpenApiParameter("period", str, description="month YYYY-MM (default: this month)"),
@@ -87,20 +87,26 @@ def filters_from(request: Request, year: int | None = None, month: int | None = 
     )
 
 
+class KpiBreakdownSerializer(serializers.Serializer):
+    engineer_id = serializers.IntegerField()
+    name = serializers.CharField()
+    count = serializers.IntegerField()
+
+
 class KpiValueSerializer(serializers.Serializer):
     code = serializers.CharField()
     layer = serializers.ChoiceField(choices=KpiLayer.choices)
     name = serializers.CharField()
     definition = serializers.CharField()
     formula = serializers.CharField()
-    unit = serializers.CharField()
+    unit = serializers.ChoiceField(choices=["%", "count", "minutes", "score"])
     available = serializers.BooleanField()
     higher_is_better = serializers.BooleanField()
     drillable = serializers.BooleanField()
     value = serializers.FloatField(allow_null=True)
     numerator = serializers.IntegerField(allow_null=True)
     denominator = serializers.IntegerField(allow_null=True)
-    breakdown = serializers.ListField(child=serializers.DictField())
+    breakdown = KpiBreakdownSerializer(many=True)
 
 
 class KpiSetSerializer(serializers.Serializer):
@@ -123,12 +129,20 @@ class DrillTicketSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     number = serializers.CharField()
     title = serializers.CharField()
-    kind = serializers.CharField()
-    status = serializers.CharField()
+    kind = serializers.ChoiceField(choices=TicketKind.choices)
+    status = serializers.ChoiceField(choices=TicketStatus.choices)
     priority = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     department = serializers.CharField(source="department.name", allow_null=True, default=None)
     assignee = serializers.CharField(source="assignee.name", allow_null=True, default=None)
+
+
+class DrillPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    count_capped = serializers.BooleanField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = DrillTicketSerializer(many=True)
 
 
 class KpiSetView(APIView):
@@ -138,7 +152,12 @@ class KpiSetView(APIView):
 
     @extend_schema(
         operation_id="kpis_set",
-        parameters=FILTER_PARAMS,
+        parameters=[
+            *FILTER_PARAMS,
+            OpenApiParameter(
+                "refresh", str, enum=["1"], description="1: recompute, skip the cache"
+            ),
+        ],
         responses={200: KpiSetSerializer, **ERROR_RESPONSES},
     )
     def get(self, request: Request) -> Response:
@@ -231,7 +250,7 @@ class KpiTicketsView(APIView):
                 description="default numerator",
             ),
         ],
-        responses={200: DrillTicketSerializer(many=True), **ERROR_RESPONSES},
+        responses={200: DrillPageSerializer, **ERROR_RESPONSES},
     )
     def get(self, request: Request, code: str) -> Response:
         """The tickets behind the number (drill-down), paginated."""

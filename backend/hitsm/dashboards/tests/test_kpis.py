@@ -191,3 +191,16 @@ def test_the_api_board_drill_down_trend_and_excel_agree(month, client_for, agent
     assert agent.get("/api/v1/kpis/nope/").status_code == 404
     assert agent.get("/api/v1/kpis/?period=2026-13").status_code == 400
     assert agent.get("/api/v1/kpis/overdue/tickets/?part=all").status_code == 400
+
+
+def test_the_board_speaks_the_callers_language(month, client_for, agent_chen):
+    agent = client_for(agent_chen)
+    with time_machine.travel(at(11, 27, 12), tick=False):
+        zh = agent.get("/api/v1/kpis/?period=2026-11", HTTP_ACCEPT_LANGUAGE="zh-hans").json()
+        en = agent.get("/api/v1/kpis/?period=2026-11", HTTP_ACCEPT_LANGUAGE="en").json()
+    names = {k["code"]: k["name"] for k in en["kpis"]}
+    assert (
+        names["incidents_without_ci"]
+        != {k["code"]: k["name"] for k in zh["kpis"]}["incidents_without_ci"]
+    )
+    assert "CI" in names["incidents_without_ci"]

@@ -769,7 +769,7 @@ export interface paths {
             cookie?: never;
         };
         /** @description The tickets behind the number (drill-down), paginated. */
-        get: operations["kpis_tickets_list"];
+        get: operations["kpis_tickets_retrieve"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2343,12 +2343,21 @@ export interface components {
          * @enum {string}
          */
         DistributionEnum: "manual" | "round_robin" | "least_loaded";
+        DrillPage: {
+            count: number;
+            count_capped: boolean;
+            /** Format: uri */
+            next: string | null;
+            /** Format: uri */
+            previous: string | null;
+            results: components["schemas"]["DrillTicket"][];
+        };
         DrillTicket: {
             id: number;
             number: string;
             title: string;
-            kind: string;
-            status: string;
+            kind: components["schemas"]["TicketKindEnum"];
+            status: components["schemas"]["TicketStatusEnum"];
             priority: number;
             /** Format: date-time */
             created_at: string;
@@ -2593,6 +2602,11 @@ export interface components {
          * @enum {string}
          */
         JobStatusEnum: "queued" | "running" | "succeeded" | "failed";
+        KpiBreakdown: {
+            engineer_id: number;
+            name: string;
+            count: number;
+        };
         /**
          * @description * `satisfaction` - 满意度
          *     * `attainment` - 达标率
@@ -2620,7 +2634,7 @@ export interface components {
             name: string;
             definition: string;
             formula: string;
-            unit: string;
+            unit: components["schemas"]["UnitEnum"];
             available: boolean;
             higher_is_better: boolean;
             drillable: boolean;
@@ -2628,9 +2642,7 @@ export interface components {
             value: number | null;
             numerator: number | null;
             denominator: number | null;
-            breakdown: {
-                [key: string]: unknown;
-            }[];
+            breakdown: components["schemas"]["KpiBreakdown"][];
         };
         LocationRequest: {
             campus?: string;
@@ -3964,6 +3976,14 @@ export interface components {
          * @enum {string}
          */
         TypeEnum: "text" | "integer" | "decimal" | "boolean" | "date" | "choice" | "ip_address" | "url";
+        /**
+         * @description * `%` - %
+         *     * `count` - count
+         *     * `minutes` - minutes
+         *     * `score` - score
+         * @enum {string}
+         */
+        UnitEnum: "%" | "count" | "minutes" | "score";
         Unread: {
             unread: number;
         };
@@ -6273,6 +6293,8 @@ export interface operations {
                 /** @description month YYYY-MM (default: this month) */
                 period?: string;
                 priority?: 1 | 2 | 3 | 4 | 5;
+                /** @description 1: recompute, skip the cache */
+                refresh?: "1";
             };
             header?: never;
             path?: never;
@@ -6386,7 +6408,7 @@ export interface operations {
             };
         };
     };
-    kpis_tickets_list: {
+    kpis_tickets_retrieve: {
         parameters: {
             query?: {
                 /** @description department (its sub-departments included) */
@@ -6415,7 +6437,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DrillTicket"][];
+                    "application/json": components["schemas"]["DrillPage"];
                 };
             };
             400: {
