@@ -53,8 +53,14 @@ def bulk_load(model: type[models.Model], rows: Iterable[dict[str, Any]], *, batc
     table = connection.ops.quote_name(model._meta.db_table)
     count = 0
 
+    # A column the generator does not fill takes the field's default (fields added later).
+    defaults = {f.attname: f.get_default() for f in fields if f.has_default()}
+
     def adapt(row: dict[str, Any]) -> list[Any]:
-        return [f.get_db_prep_save(row.get(f.attname), connection) for f in fields]
+        return [
+            f.get_db_prep_save(row.get(f.attname, defaults.get(f.attname)), connection)
+            for f in fields
+        ]
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

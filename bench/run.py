@@ -6,6 +6,9 @@
 Measures, as p50/p95/p99 over real HTTP: queue counts, the first page of every queue, keyword
 search, ticket detail, and ticket creation throughput with 20 concurrent clients; plus the limit
 reference (the same server answering a one-query JSON view). Writes bench/results/<label>.json.
+``--only create`` runs the creation part alone. The server runs with production settings
+(DEBUG off) unless ``--server-debug``; during creation the CPU time of the load generator, the
+server and PostgreSQL is recorded, to show what the two cores were spent on.
 """
 
 from __future__ import annotations
@@ -98,13 +101,17 @@ def measure(client: Client, paths: list[str], repeat: int) -> dict[str, float | 
     return summary(samples, errors)
 
 
-def start_server(port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
-    env = dict(os.environ, HITSM_ALLOWED_HOSTS="127.0.0.1", HITSM_LOG_LEVEL="WARNING")
+def start_server(port: int, args: argparse.Namespace, log: Path) -> subprocess.Popen[bytes]:
+    env = dict(os.environ, HITSM_ALLOWED_HOSTS="127.0.0.1", HITSM_LOG_LEVEL="WARNING",
+               HITSM_DEBUG="true" if args.server_debug else "false")
     env.setdefault("HITSM_SECRET_KEY", "bench-" + "x" * 40)
+    command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind",
+               f"127.0.0.1:{port}", "--workers", str(args.workers), "--log-level", "warning",
+               "--worker-class", args.worker_class]
+    if args.worker_class == "gthread":
+        command += ["--threads", str(args.threads)]
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"],
-        cwd=BACKEND, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+        command, cwd=BACKEND, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
         start_new_session=True)
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -129,6 +136,70 @@ def rss_mb(pid: int) -> float:
     return round(total / 1024, 1)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds used so far by these processes (Linux /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def process_cpu() -> dict[int, tuple[str, float]]:
+    """Every process's command name and CPU seconds so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = raw.rsplit(")", 1)[1].split()
+        found[int(entry.name)] = (raw[raw.index("(") + 1:raw.rindex(")")],
+                                  (int(fields[11]) + int(fields[12])) / ticks)
+    return found
+
+
+def others(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]],
+           ours: set[int]) -> dict[str, float]:
+    """CPU seconds of the processes that are not part of the benchmark, by command name."""
+    used: dict[str, float] = {}
+    for pid, (name, seconds) in after.items():
+        if pid not in ours:
+            used[name] = used.get(name, 0.0) + seconds - before.get(pid, (name, 0.0))[1]
+    top = sorted(used.items(), key=lambda item: -item[1])[:4]
+    return {name: round(seconds, 1) for name, seconds in top if seconds >= 0.1}
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all processes of the machine have used since boot (busy, not idle/iowait)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(pid: int) -> list[int]:
+    children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+    return [pid, *map(int, children.stdout.split())]
+
+
+def postgres_pids() -> list[int]:
+    if connection.vendor != "postgresql":
+        return []
+    found = subprocess.run(["pgrep", "-u", "postgres"], capture_output=True, text=True)
+    return [int(p) for p in found.stdout.split()]
+
+
+def load_average() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--label", required=True)
@@ -137,6 +208,12 @@ def main() -> None:
     parser.add_argument("--create-seconds", type=float, default=20.0)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--output", default=str(RESULTS), help="folder for the JSON and log")
+    parser.add_argument("--only", choices=["all", "create"], default="all",
+                        help="create: only the concurrent creation (skips the read measurements)")
+    parser.add_argument("--worker-class", choices=["sync", "gthread"], default="sync")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
+    parser.add_argument("--server-debug", action="store_true",
+                        help="run the server with HITSM_DEBUG=true (not the production setting)")
     args = parser.parse_args()
 
     agent, _ = User.objects.get_or_create(username="bench_agent",
@@ -148,66 +225,36 @@ def main() -> None:
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    server = start_server(port, args.workers, output / f"{args.label}.server.log")
+    load_before = load_average()
+    server = start_server(port, args, output / f"{args.label}.server.log")
     try:
         client = Client(port, token)
         for path in ["/api/v1/system/health/?public=1", "/api/v1/tickets/queues/",
                      "/api/v1/tickets/?q=%E6%89%93%E5%8D%B0%E6%9C%BA"] * 3 * args.workers:  # warm every worker
             client.call("GET", path)
         results: dict[str, Any] = {}
-        results["limit_reference_health"] = measure(client, ["/api/v1/system/health/?public=1"],
-                                                    args.repeat * 5)
-        results["queue_counts"] = measure(client, ["/api/v1/tickets/queues/"], args.repeat * 5)
-        for queue in QUEUES:
-            results[f"queue_first_page_{queue}"] = measure(
-                client, [f"/api/v1/tickets/?queue={queue}&page_size=20"], args.repeat)
-        from urllib.parse import quote
-
-        results["keyword_search"] = measure(
-            client, [f"/api/v1/tickets/?q={quote(k)}&page_size=20" for k in KEYWORDS],
-            max(1, args.repeat // 4))
-        rng = random.Random(7)
-        results["ticket_detail"] = measure(
-            client, [f"/api/v1/tickets/{rng.choice(ids)}/" for _ in range(100)], 1)
-        results["ticket_timeline"] = measure(
-            client, [f"/api/v1/tickets/{rng.choice(ids)}/events/" for _ in range(100)], 1)
-
-        stop = time.monotonic() + args.create_seconds
-        lock = threading.Lock()
-        latencies: list[float] = []
-        failures = [0]
-
-        def creator(n: int) -> None:
-            own = Client(port, token)
-            while time.monotonic() < stop:
-                status, ms = own.call("POST", "/api/v1/tickets/", {
-                    "kind": "incident", "title": f"压测工单 {n} 门诊打印机卡纸",
-                    "description": "处方打不出来", "channel": "api"})
-                with lock:
-                    latencies.append(ms)
-                    failures[0] += status != 201
-
-        began = time.monotonic()
-        with ThreadPoolExecutor(args.clients) as pool:
-            list(pool.map(creator, range(args.clients)))
-        elapsed = time.monotonic() - began
-        results["ticket_create_concurrent"] = {
-            **summary(latencies, failures[0]), "clients": args.clients,
-            "tickets_per_second": round((len(latencies) - failures[0]) / elapsed, 1)}
+        if args.only == "all":
+            measure_reads(client, ids, args.repeat, results)
+        else:  # a worker's first creation sets things up (jieba's dictionary, connections)
+            for n in range(4 * args.workers):
+                client.call("POST", "/api/v1/tickets/", create_body(n))
+        results["ticket_create_concurrent"] = measure_creation(port, token, server.pid, args)
         results["server_rss_mb"] = rss_mb(server.pid)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     report = {
         "label": args.label, "date": time.strftime("%Y-%m-%d %H:%M"), "database": connection.vendor,
-        "tickets_in_database": tickets, "server": f"gunicorn {args.workers} sync workers",
+        "tickets_in_database": tickets, "server": server_description(args),
+        "redis": bool(os.environ.get("REDIS_URL")), "load_average_before": load_before,
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "kernel": platform.release()},
         "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                                  text=True, cwd=BACKEND).stdout.strip(),
         "results": results}
     (output / f"{args.label}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))
-    print(f"\n## {args.label} ({tickets:,} tickets, {connection.vendor})\n")
+    print(f"\n## {args.label} ({tickets:,} tickets, {connection.vendor}, "
+          f"{report['server']}, redis: {report['redis']})\n")
     print("| operation | n | errors | p50 ms | p95 ms | p99 ms |")
     print("|---|---|---|---|---|---|")
     for name, row in results.items():
@@ -215,10 +262,88 @@ def main() -> None:
             extra = f" ({row['tickets_per_second']} tickets/s)" if "tickets_per_second" in row else ""
             print(f"| {name}{extra} | {row['n']} | {row['errors']} | {row['p50_ms']} | "
                   f"{row['p95_ms']} | {row['p99_ms']} |")
-    print(f"\nserver RSS: {results['server_rss_mb']} MB")
+    create = results["ticket_create_concurrent"]
+    print(f"\nserver RSS: {results['server_rss_mb']} MB; load average before: {load_before}, "
+          f"after creation: {create['load_average_after']}")
+    print(f"CPU seconds during creation: {create['cpu_seconds']}; "
+          f"busiest other processes: {create['busiest_other_processes']}")
     total_errors = sum(r["errors"] for r in results.values() if isinstance(r, dict))
     if total_errors:
         sys.exit(f"{total_errors} requests failed; see {output / (args.label + '.server.log')}")
+
+
+def server_description(args: argparse.Namespace) -> str:
+    text = f"gunicorn {args.workers} {args.worker_class} workers"
+    if args.worker_class == "gthread":
+        text += f" x {args.threads} threads"
+    return text + (" (DEBUG on)" if args.server_debug else "")
+
+
+def measure_reads(client: Client, ids: list[int], repeat: int, results: dict[str, Any]) -> None:
+    from urllib.parse import quote
+
+    results["limit_reference_health"] = measure(client, ["/api/v1/system/health/?public=1"],
+                                                repeat * 5)
+    results["queue_counts"] = measure(client, ["/api/v1/tickets/queues/"], repeat * 5)
+    for queue in QUEUES:
+        results[f"queue_first_page_{queue}"] = measure(
+            client, [f"/api/v1/tickets/?queue={queue}&page_size=20"], repeat)
+    results["keyword_search"] = measure(
+        client, [f"/api/v1/tickets/?q={quote(k)}&page_size=20" for k in KEYWORDS],
+        max(1, repeat // 4))
+    rng = random.Random(7)
+    results["ticket_detail"] = measure(
+        client, [f"/api/v1/tickets/{rng.choice(ids)}/" for _ in range(100)], 1)
+    results["ticket_timeline"] = measure(
+        client, [f"/api/v1/tickets/{rng.choice(ids)}/events/" for _ in range(100)], 1)
+
+
+def create_body(n: int) -> dict[str, str]:
+    return {"kind": "incident", "title": f"压测工单 {n} 门诊打印机卡纸",
+            "description": "处方打不出来", "channel": "api"}
+
+
+def measure_creation(port: int, token: str, server_pid: int,
+                     args: argparse.Namespace) -> dict[str, Any]:
+    """``args.clients`` threads each POST tickets back to back for ``args.create_seconds``;
+    with the CPU seconds the load generator, the server and PostgreSQL used meanwhile."""
+    stop = time.monotonic() + args.create_seconds
+    lock = threading.Lock()
+    latencies: list[float] = []
+    failures = [0]
+
+    def creator(n: int) -> None:
+        own = Client(port, token)
+        while time.monotonic() < stop:
+            status, ms = own.call("POST", "/api/v1/tickets/", create_body(n))
+            with lock:
+                latencies.append(ms)
+                failures[0] += status != 201
+
+    servers, databases = server_pids(server_pid), postgres_pids()
+    everyone = process_cpu()
+    cpu_before = (time.process_time(), cpu_seconds(servers), cpu_seconds(databases),
+                  machine_busy_seconds())
+    began = time.monotonic()
+    with ThreadPoolExecutor(args.clients) as pool:
+        list(pool.map(creator, range(args.clients)))
+    elapsed = time.monotonic() - began
+    cpu_after = (time.process_time(), cpu_seconds(servers), cpu_seconds(databases),
+                 machine_busy_seconds())
+    busiest_others = others(everyone, process_cpu(), {os.getpid(), *servers, *databases})
+    used = [round(after - before, 1) for before, after in zip(cpu_before, cpu_after, strict=True)]
+    return {
+        **summary(latencies, failures[0]), "clients": args.clients,
+        "tickets_per_second": round((len(latencies) - failures[0]) / elapsed, 1),
+        "seconds": round(elapsed, 1),
+        # CPU seconds each party used during the run, of cpus x seconds available
+        # ("other": everything else on the machine: Redis, the kernel, other people's work,
+        # including processes that started and ended during the run, which no snapshot shows)
+        "cpu_seconds": {"load_generator": used[0], "server": used[1], "postgresql": used[2],
+                        "other": round(used[3] - used[0] - used[1] - used[2], 1),
+                        "available": round((os.cpu_count() or 1) * elapsed, 1)},
+        "busiest_other_processes": busiest_others,
+        "load_average_after": load_average()}
 
 
 if __name__ == "__main__":

@@ -68,5 +68,50 @@ rel(server, switch, 'connected_to')
 rel(switch, room, 'hosted_in')
 rel(his, lis, 'data_flow', data_set=lab_request)
 "
+# This month's tickets of one department for web-kpi.spec.ts (检验科: no other spec files tickets
+# there), so the KPI board filtered to it has exact numbers: three incidents, one of them without a
+# configuration item (合规性 1 / 3 = 33.3%), and three tickets resolved by 王工.
+manage shell -c "
+from hitsm.accounts.models import Department, DepartmentKind, User
+from hitsm.accounts.services import department_create, user_create
+from hitsm.cmdb.models import ConfigurationItem
+from hitsm.core.context import acting_as
+from hitsm.servicedesk.models import AssignmentGroup
+from hitsm.servicedesk.services import ticket_accept, ticket_assign, ticket_create, ticket_resolve
+with acting_as(label='e2e:kpi'):
+    lab = department_create(name='检验科', code='JYK', kind=DepartmentKind.DEPARTMENT, parent=Department.objects.get(code='HQ'))
+    sun = user_create(username='lab_sun', display_name='孙检验师', department=lab, roles=['requester'])
+    agent = User.objects.get(username='agent_chen')
+    wang = User.objects.get(username='engineer_wang')
+    desktop = AssignmentGroup.objects.get(code='desktop')
+    lis = ConfigurationItem.objects.get(code='LIS')
+    def new(kind, title, cis=()):
+        return ticket_create(requester=sun, submitted_by=agent, kind=kind, title=title, channel='phone', configuration_items=cis)
+    def resolve(ticket):
+        ticket = ticket_accept(ticket=ticket, actor=agent)
+        ticket = ticket_assign(ticket=ticket, actor=agent, group=desktop, assignee=wang)
+        return ticket_resolve(ticket=ticket, actor=wang, code='fixed', notes='已处理')
+    resolve(new('incident', 'LIS 报告打印失败', [lis]))
+    ticket_accept(ticket=new('incident', 'LIS 登录缓慢', [lis]), actor=agent)
+    new('incident', '检验科 3 号生化分析仪无法联网')
+    resolve(new('request', '检验科新增条码打印机'))
+    resolve(new('request', '开通检验科共享盘权限'))
+"
+# SLA (web-sla.spec.ts): 孙组长 leads 急诊保障组, the default group of the 急救设备 category, so an
+# escalation to the group leader reaches him. The scanner fires warnings, breaches and escalation
+# levels every 2 s (Celery beat does it in production); a watchdog stops it with the server, and
+# Playwright's process-group kill reaches it too.
+manage hitsm_user leader_sun --password 'Leader@Hitsm2026' --role engineer --display-name 孙组长 --department XXC
+manage shell -c "
+from hitsm.accounts.models import User
+from hitsm.servicedesk.models import AssignmentGroup, Category
+leader = User.objects.get(username='leader_sun')
+group = AssignmentGroup.objects.create(name='急诊保障组', code='emergency', manager=leader)
+group.members.add(leader)
+Category.objects.create(name='急救设备', code='emergency', default_group=group)
+"
+uv run --directory "$BACKEND" --frozen python manage.py sla_scan --loop 2 >>"$HITSM_DATA_DIR/sla-scan.log" 2>&1 &
+SLA_SCAN_PID=$!
+( while kill -0 $$ 2>/dev/null; do sleep 2; done; kill "$SLA_SCAN_PID" 2>/dev/null ) >/dev/null 2>&1 &
 cd "$BACKEND"
 exec uv run --frozen uvicorn config.asgi:application --host 127.0.0.1 --port "$PORT" --log-level warning

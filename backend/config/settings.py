@@ -139,7 +139,7 @@ REDIS_URL = env_url("REDIS_URL", schemes=("redis", "rediss"))
 # workers) share one Redis.
 REDIS_PREFIX = env_str("HITSM_REDIS_PREFIX", "hitsm")
 if REDIS_URL:
-    CACHES = {
+    CACHES: dict[str, dict[str, object]] = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
@@ -154,8 +154,19 @@ if REDIS_URL:
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
-else:
+elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    # Embedded mode: the web process and the Celery worker (SLA scanner, jobs) share this cache
+    # on disk, so a reference-data change made in one reaches the other within a second.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(DATA_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+if not REDIS_URL:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     _broker_dir = DATA_DIR / "broker"
     _broker_dir.mkdir(exist_ok=True)

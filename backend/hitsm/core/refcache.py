@@ -9,8 +9,9 @@ change a few times a year but are read by every creation. Each process keeps the
   shared cache (Redis in production) that the change increments when its transaction commits;
   a process compares its generation with the shared one at most once per ``CHECK_SECONDS``;
 * or after ``MAX_AGE_SECONDS`` whatever happened, which bounds staleness where no signal is sent
-  (``QuerySet.update()``, raw SQL) or the cache is not shared (embedded mode's per-process
-  memory cache: there the web process, which serves the API, is the one that changes them).
+  (``QuerySet.update()``, raw SQL). The shared cache is Redis in production and a file-based
+  cache under the data directory in embedded mode (the web process and the worker that runs the
+  SLA scanner both read it); only the test suite uses per-process memory.
 
 Values are loaded after the shared generation is read, so a change committed while loading
 makes the next check reload. A transaction that changed reference data reads them uncached

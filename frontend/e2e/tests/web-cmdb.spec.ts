@@ -125,12 +125,14 @@ test('the B&IT diagram exports as a PNG image', async ({ page }, testInfo) => {
 });
 
 test('an Excel import of 100 CIs saves 98 and reports exactly the two bad rows', async ({ page }) => {
-  const rows: Cell[][] = [['类型', '编码', '名称', '状态', '影响临床业务', 'IP 地址', '操作系统', 'vCPU']];
+  // 支持组 takes a group's code or its name
+  const rows: Cell[][] = [['类型', '编码', '名称', '状态', '影响临床业务', '支持组', 'IP 地址', '操作系统', 'vCPU']];
   for (let i = 1; i <= 100; i += 1) {
     const n = String(i).padStart(3, '0');
-    rows.push(['virtual_machine', `E2E-VM-${n}`, `导入测试虚拟机 ${n}`, '在用', '否', `10.50.${Math.floor(i / 200)}.${i}`, 'Rocky Linux 9', 4]);
+    const group = i % 2 ? 'desktop' : '桌面运维组';
+    rows.push(['virtual_machine', `E2E-VM-${n}`, `导入测试虚拟机 ${n}`, '在用', '否', group, `10.50.${Math.floor(i / 200)}.${i}`, 'Rocky Linux 9', 4]);
   }
-  rows[11]![5] = '10.50.0.999'; // sheet row 12: not an IP address
+  rows[11]![6] = '10.50.0.999'; // sheet row 12: not an IP address
   rows[61]![2] = null; // sheet row 62: no name
   const workbook = xlsxWorkbook('虚拟机', rows);
 
@@ -181,6 +183,10 @@ test('an Excel import of 100 CIs saves 98 and reports exactly the two bad rows',
   await expect(page.getByTestId('cmdb-total')).toHaveText('共 9 个配置项');
   await expect(page.getByTestId('cmdb-table')).toContainText('E2E-VM-060');
   await expect(page.getByTestId('cmdb-table')).not.toContainText('E2E-VM-061');
+  // every imported row names 桌面运维组, by code or by name
+  const imported = page.getByTestId('cmdb-table').locator('.el-table__body-wrapper .el-table__row');
+  await expect(imported).toHaveCount(9);
+  await expect(imported.filter({ hasText: '桌面运维组' })).toHaveCount(9);
 });
 
 test('an engineer registers a VM, sees the API’s field error beside the IP, links it and reads its history', async ({ page }) => {
@@ -195,6 +201,7 @@ test('an engineer registers a VM, sees the API’s field error beside the IP, li
   await expect(dialog.getByTestId('ci-attr-ip_address')).toHaveClass(/is-required/);
   await dialog.getByTestId('ci-code').fill(`vm-e2e-${stamp}`);
   await dialog.getByTestId('ci-name').fill(`测试虚拟机 ${stamp}`);
+  await chooseOption(page, 'ci-support-group', '桌面运维组');
   await dialog.getByTestId('ci-attr-ip_address').locator('input').fill('10.1.1.10');
   await dialog.getByTestId('ci-attr-os').locator('input').fill('Rocky Linux 9');
   await dialog.getByTestId('ci-save').click();
@@ -207,6 +214,7 @@ test('an engineer registers a VM, sees the API’s field error beside the IP, li
   await expect(page).toHaveURL(/\/cmdb\/items\/\d+$/);
   await expect(page.getByTestId('ci-title')).toContainText(`测试虚拟机 ${stamp}`);
   await expect(page.getByTestId('ci-attributes')).toContainText(ip);
+  await expect(page.getByTestId('ci-fields').getByTestId('ci-support-group')).toHaveText('桌面运维组');
 
   // It is hosted in srv-01.
   await page.getByRole('tab', { name: '关系' }).click();
@@ -221,14 +229,29 @@ test('an engineer registers a VM, sees the API’s field error beside the IP, li
   await expect(page.getByTestId('relations-outgoing')).toContainText('srv-01');
   await expect(page.getByTestId('relations-outgoing')).toContainText('位于');
 
-  // The history has the creation with its values and the new relation.
+  // The history has the creation with its values and the new relation, by 王工 (his user name
+  // on hover).
   await page.getByRole('tab', { name: '变更历史' }).click();
   const history = page.getByTestId('ci-history');
-  await expect(history).toContainText('engineer_wang');
+  const actor = history.getByTestId('history-actor').first();
+  await expect(actor).toHaveText('王工');
   await expect(history).toContainText('创建');
   await expect(history).toContainText(new RegExp(`IP 地址\\s*${ip.replace(/\./g, '\\.')}`));
+  await expect(history).toContainText(/支持组\s*桌面运维组/);
   await expect(history).toContainText(`测试虚拟机 ${stamp} → srv-01 (位于)`);
+  await actor.hover();
+  await expect(page.getByRole('tooltip', { name: '用户名：engineer_wang' })).toBeVisible();
   await page.screenshot({ path: screenshotPath('web-cmdb-history'), fullPage: true });
+
+  // The list finds it by its support group, and names the group in its own column.
+  await page.getByTestId('nav-cmdb').click();
+  await page.getByTestId('cmdb-search').fill(`vm-e2e-${stamp}`);
+  await page.getByTestId('cmdb-search').press('Enter');
+  await chooseOption(page, 'cmdb-support-group', '应用组');
+  await expect(page.getByTestId('cmdb-total')).toHaveText('共 0 个配置项');
+  await chooseOption(page, 'cmdb-support-group', '桌面运维组');
+  await expect(page.getByTestId('cmdb-total')).toHaveText('共 1 个配置项');
+  await expect(page.getByTestId('cmdb-table').locator('.el-table__body-wrapper .el-table__row')).toContainText('桌面运维组');
 });
 
 test('an admin cannot make an attribute unique while items share a value, and is told which', async ({ page }) => {

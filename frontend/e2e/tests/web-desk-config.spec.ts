@@ -1,4 +1,4 @@
-import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, test, type Browser, type BrowserContext, type Locator, type Page } from '@playwright/test';
 
 import { USERS, apiSession, chooseOption, pageScreenshot, webLogin } from './helpers';
 
@@ -20,6 +20,15 @@ async function signedIn(browser: Browser, user: { username: string; password: st
   const page = await context.newPage();
   await webLogin(page, user);
   return page;
+}
+
+/** Search a single user picker for `query` and choose the person shown as `name`. */
+async function pickUser(page: Page, picker: Locator, query: string, name: string): Promise<void> {
+  await picker.click();
+  await picker.locator('input').fill(query);
+  // the members picker's closed list offers the same people: only the open list counts
+  await page.getByRole('option', { name: new RegExp(name) }).filter({ visible: true }).click();
+  await expect(picker).toContainText(name);
 }
 
 /** A success toast with this text. */
@@ -73,13 +82,19 @@ test('an admin sets up a support group and a keyword rule, and a nurse printer t
   await page.getByRole('option', { name: /王工/ }).click();
   await expect(members).toContainText('王工');
   await dialog.locator('.el-dialog__header').click(); // close the (multiple) picker
+  // 王工 leads the group: SLA escalations reach him as the first responsible
+  await pickUser(page, dialog.locator('.el-select[data-testid="group-manager"]'), 'engineer_wang', '王工');
+  await expect(dialog.getByTestId('group-manager-outside')).toHaveCount(0);
   await dialog.getByText('轮询', { exact: true }).click();
   await expect(dialog).toContainText('按成员顺序轮流分配');
+  await chooseOption(page, 'group-escalation', '应用组');
   await dialog.getByTestId('group-save').click();
   await expect(toast(page, `已保存支持组「${groupName}」`)).toBeVisible();
   const groupRow = page.getByTestId('groups-table').locator('.el-table__row', { hasText: groupName });
+  await expect(groupRow.getByTestId('group-manager')).toHaveText('王工');
   await expect(groupRow).toContainText('王工');
   await expect(groupRow).toContainText('轮询');
+  await expect(groupRow).toContainText('应用组');
   await expect(groupRow).toContainText('启用');
   await pageScreenshot(page, 'web-groups');
 
@@ -139,6 +154,55 @@ test('an admin sets up a support group and a keyword rule, and a nurse printer t
   await page.locator('.el-message-box').getByRole('button', { name: '删除' }).click();
   await expect(toast(page, `已删除规则「${ruleName}」`)).toBeVisible();
   await expect(page.getByTestId('rules-table')).not.toContainText(ruleName);
+});
+
+test('an admin names a team lead from outside the group and changes, then clears, where the group escalates to', async ({
+  browser,
+}) => {
+  const stamp = Date.now().toString(36);
+  const name = `无线网络组${stamp}`;
+  const page = await signedIn(browser, USERS.admin);
+  const csrf = (await page.context().cookies()).find((c) => c.name === 'csrftoken')?.value ?? '';
+  const created = await page.request.post('/api/v1/assignment-groups/', {
+    headers: { 'X-CSRFToken': csrf },
+    data: { name, code: `wifi-${stamp}`, escalation_group: null },
+  });
+  expect(created.status()).toBe(201);
+
+  await page.getByTestId('nav-groups').click();
+  const row = page.getByTestId('groups-table').locator('.el-table__row', { hasText: name });
+  await expect(row).toContainText('未指定');
+  await page.getByTestId(`group-edit-wifi-${stamp}`).click();
+  const dialog = page.getByTestId('group-dialog');
+  await expect(dialog).toContainText('第一责任人');
+  // 陈工 is no member: the form says what that means
+  await pickUser(page, dialog.locator('.el-select[data-testid="group-manager"]'), 'agent_chen', '陈工');
+  await expect(dialog.getByTestId('group-manager-outside')).toContainText('组长不是本组成员');
+  await chooseOption(page, 'group-escalation', '桌面运维组');
+  await dialog.getByTestId('group-save').click();
+  await expect(toast(page, `已保存支持组「${name}」`)).toBeVisible();
+  await expect(row.getByTestId('group-manager')).toHaveText('陈工');
+  await expect(row).toContainText('桌面运维组');
+
+  // After a reload the lead, named by id only, is still shown by name.
+  await page.reload();
+  await expect(row.getByTestId('group-manager')).toHaveText('陈工');
+  await expect(row).toContainText('桌面运维组');
+
+  // Clearing both fields saves them as cleared.
+  await page.getByTestId(`group-edit-wifi-${stamp}`).click();
+  for (const testId of ['group-manager', 'group-escalation']) {
+    const select = dialog.locator(`.el-select[data-testid="${testId}"]`);
+    await select.hover();
+    await select.locator('.el-select__clear').click();
+  }
+  await dialog.getByTestId('group-save').click();
+  await expect(toast(page, `已保存支持组「${name}」`)).toBeVisible();
+  await expect(row).toContainText('未指定');
+  await expect(row).not.toContainText('桌面运维组');
+  await page.reload();
+  await expect(row).toContainText('未指定');
+  await expect(row).not.toContainText('桌面运维组');
 });
 
 test('an agent saves a desk filter, reloads the desk and applies it again', async ({ browser, playwright }) => {

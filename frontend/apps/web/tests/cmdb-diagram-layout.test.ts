@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_LAYOUT,
   MAIN_BANDS,
+  amongIds,
   bandLayers,
   clipText,
   edgesAmong,
@@ -222,5 +223,12 @@ describe('edgesAmong', () => {
       { id: 20, source: 1, target: 2, type: 'runs_on', type_name: '运行于', data_flow: false, data_set: null },
       { id: 22, source: 4, target: 5, type: 'data_flow', type_name: '数据流', data_flow: true, data_set: '检验申请' },
     ]);
+  });
+});
+
+describe('amongIds', () => {
+  it('asks for the new CIs first, then those already shown, each once and within the limit', () => {
+    expect(amongIds([6, 7], new Set([1, 2, 6, 7]))).toEqual([6, 7, 1, 2]);
+    expect(amongIds([6, 7], [1, 2, 3], 3)).toEqual([6, 7, 1]);
   });
 });

@@ -9,7 +9,7 @@ import {
   descendantIds,
   parentChoices,
 } from '@/views/admin-config/categories/use-categories';
-import { escalationTargets, filterGroups } from '@/views/admin-config/groups/use-groups';
+import { escalationTargets, filterGroups, peopleInGroups, personLabel, unnamedManagers } from '@/views/admin-config/groups/use-groups';
 import {
   departmentParents,
   firstMatch,
@@ -106,21 +106,35 @@ const group = (id: number, name: string, patch: Partial<AssignmentGroup> = {}): 
 });
 
 describe('support groups', () => {
+  const wang = { id: 5, username: 'engineer_wang', display_name: '王工' };
+  const chen = { id: 7, username: 'agent_chen', display_name: '陈工' };
   const groups = [
-    group(1, '桌面运维组', { members: [{ id: 5, username: 'engineer_wang', display_name: '王工' }] }),
-    group(2, '网络组', { is_active: false, description: '交换机与无线' }),
+    group(1, '桌面运维组', { members: [wang], manager: 5 }),
+    group(2, '网络组', { is_active: false, description: '交换机与无线', manager: 7 }),
+    group(3, '应用组'),
   ];
 
-  it('are found by name, code, description or member', () => {
+  it('are found by name, code, description, member or team lead', () => {
+    const people = new Map([...peopleInGroups(groups), [chen.id, chen]]);
     expect(filterGroups(groups, { search: '王工', active: '' }).map((g) => g.id)).toEqual([1]);
     expect(filterGroups(groups, { search: '无线', active: '' }).map((g) => g.id)).toEqual([2]);
     expect(filterGroups(groups, { search: 'G1', active: '' }).map((g) => g.id)).toEqual([1]);
     expect(filterGroups(groups, { search: '', active: 'false' }).map((g) => g.id)).toEqual([2]);
+    expect(filterGroups(groups, { search: '陈工', active: '' }, people).map((g) => g.id)).toEqual([2]);
   });
 
-  it('never escalate to themselves', () => {
-    expect(escalationTargets(groups, 1).map((g) => g.id)).toEqual([2]);
-    expect(escalationTargets(groups, null).map((g) => g.id)).toEqual([1, 2]);
+  it('escalate to another active group, keeping a deactivated one they already escalate to', () => {
+    expect(escalationTargets(groups, 1).map((g) => g.id)).toEqual([3]);
+    expect(escalationTargets(groups, null).map((g) => g.id)).toEqual([1, 3]);
+    expect(escalationTargets(groups, 1, 2).map((g) => g.id)).toEqual([2, 3]);
+  });
+
+  it('name team leads from the member lists and look up only those who are no member', () => {
+    const people = peopleInGroups(groups);
+    expect([...people.keys()]).toEqual([5]);
+    expect(unnamedManagers(groups, people)).toEqual([7]);
+    expect(personLabel(wang)).toBe('王工');
+    expect(personLabel({ display_name: '', username: 'agent_chen' })).toBe('agent_chen');
   });
 });
 

@@ -37,4 +37,13 @@ describe('SLA badge', () => {
 
     expect(render(ticket('resolved', '2026-03-02T10:30:00+08:00')).text()).toBe('已完成');
   });
+
+  it('says the clock is paused for a pending ticket, whose deadline the server drops', () => {
+    const paused = mount(SlaBadge, {
+      props: { ticket: { status: 'pending', created_at: '2026-03-02T08:00:00+08:00', response_due_at: null, resolution_due_at: null } },
+      global: { plugins: [ElementPlus, i18n] },
+    }).get('[data-testid="sla-badge"]');
+    expect(paused.attributes('data-level')).toBe('paused');
+    expect(paused.text()).toBe('已暂停计时');
+  });
 });

@@ -1,6 +1,7 @@
 /**
- * Service desk configuration endpoints (hitsm/servicedesk/api/views.py): support groups,
- * the category tree, routing rules and the desk's saved filters. One typed function each.
+ * Service desk configuration endpoints (hitsm/servicedesk/api/views.py): support groups (and
+ * the one user look-up their page needs), the category tree, routing rules and the desk's saved
+ * filters. One typed function each.
  */
 import type { HitsmClient } from './client';
 import { ApiError } from './errors';
@@ -18,6 +19,7 @@ import type {
   RoutingRuleRequest,
   SavedFilter,
   SavedFilterRequest,
+  User,
 } from './types';
 
 interface Result<T> {
@@ -40,6 +42,13 @@ export function createDeskConfigEndpoints(client: HitsmClient) {
     },
     async patchAssignmentGroup(id: number, body: AssignmentGroupPatch): Promise<AssignmentGroup> {
       return unwrap(await client.PATCH('/api/v1/assignment-groups/{id}/', { ...path(id), body }));
+    },
+    /**
+     * One person by id (IT staff may read anyone). A group names its team lead (`manager`) by
+     * id only; the groups page looks up the name of a team lead who is not among the members.
+     */
+    async getUser(id: number): Promise<User> {
+      return unwrap(await client.GET('/api/v1/users/{id}/', path(id)));
     },
 
     /** Every category, active or not unless `query` says otherwise (the list is not paged). */

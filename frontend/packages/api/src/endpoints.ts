@@ -7,6 +7,7 @@ import { createCmdbEndpoints } from './cmdb';
 import { ApiError } from './errors';
 import { createDeskConfigEndpoints } from './desk-config';
 import { createNotificationEndpoints } from './notifications';
+import { createSlaEndpoints } from './sla';
 import { createTicketEndpoints } from './tickets';
 import type {
   ApiToken,
@@ -138,6 +139,7 @@ export function createEndpoints(client: HitsmClient) {
     ...createNotificationEndpoints(client),
     ...createDeskConfigEndpoints(client),
     ...createCmdbEndpoints(client),
+    ...createSlaEndpoints(client),
   };
 }
 
@@ -145,6 +147,8 @@ export type Endpoints = ReturnType<typeof createEndpoints>;
 
 // --- CMDB (cmdb.ts): its types travel with the endpoints through `index.ts`. ------------------
 export type * from './cmdb';
+// --- SLA (sla.ts) ------------------------------------------------------------------------------
+export type * from './sla';
 
 /** The endpoints over the shared, browser-configured client. */
 export const api: Endpoints = createEndpoints(createHitsmClient());
@@ -207,6 +211,7 @@ export const {
   putNotificationPreferences,
   createAssignmentGroup,
   patchAssignmentGroup,
+  getUser,
   listAllCategories,
   createCategory,
   patchCategory,
@@ -238,10 +243,39 @@ export const {
   getCiDependencies,
   getCiDiagram,
   listCiRelations,
+  listCiRelationPage,
+  listCiRelationsAmong,
   listCiHistory,
   createCiRelation,
   deleteCiRelation,
   exportCiItems,
   ciImportTemplateUrl,
   uploadCiImport,
+} = api;
+
+// --- SLA ----------------------------------------------------------------------------------------
+export const {
+  listSlaCalendars,
+  getSlaCalendar,
+  createSlaCalendar,
+  patchSlaCalendar,
+  previewSlaCalendar,
+  listSlaCalendarDays,
+  createSlaCalendarDay,
+  patchSlaCalendarDay,
+  deleteSlaCalendarDay,
+  listPublicHolidays,
+  createPublicHoliday,
+  patchPublicHoliday,
+  deletePublicHoliday,
+  listSlaPolicies,
+  getSlaPolicy,
+  createSlaPolicy,
+  patchSlaPolicy,
+  deleteSlaPolicy,
+  listSlaEscalations,
+  createSlaEscalation,
+  patchSlaEscalation,
+  deleteSlaEscalation,
+  getTicketSla,
 } = api;

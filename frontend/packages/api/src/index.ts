@@ -5,6 +5,8 @@ export { configureApi, createHitsmClient, serverLanguage } from './client';
 export type { ApiClientOptions, ApiSettings, HitsmClient, UiLocale } from './client';
 // Every endpoint function (one per API operation), `api`, `createEndpoints`, `API_PREFIX`.
 export * from './endpoints';
+// KPI board (kpis.ts): the five layers, trend, drill-down, Excel export, background job.
+export * from './kpis';
 export { filenameFromDisposition, replyForm, ticketCreateForm, ticketQueryString } from './tickets';
 export * from './ticket-rules';
 export { EventSocket, backoffDelay, eventsUrl, parseFrame, UNAUTHORIZED_CLOSE_CODE } from './events';

@@ -19,6 +19,7 @@ import type {
   ReplyInput,
   ResolveRequest,
   TicketCreateInput,
+  TicketCreated,
   TicketDetail,
   TicketEvent,
   TicketPage,
@@ -117,18 +118,19 @@ export function createTicketEndpoints(client: HitsmClient) {
     async listTicketEvents(id: number): Promise<TicketEvent[]> {
       return unwrap(await client.GET('/api/v1/tickets/{id}/events/', path(id))) as TicketEvent[];
     },
-    /** JSON without files; multipart (photos, voice) with them. */
-    async createTicket(input: TicketCreateInput): Promise<TicketDetail> {
+    /** JSON without files; multipart (photos, voice) with them. Answers the new ticket's number
+     * and state, not its detail (`getTicket(id)` reads that). */
+    async createTicket(input: TicketCreateInput): Promise<TicketCreated> {
       if (input.files?.length) {
-        return detail(
-          client.POST('/api/v1/tickets/', {
+        return unwrap(
+          await client.POST('/api/v1/tickets/', {
             body: ticketCreateForm(input) as never,
             ...formBody,
           }),
         );
       }
       const { files: _files, ...json } = input;
-      return detail(client.POST('/api/v1/tickets/', { body: json as never }));
+      return unwrap(await client.POST('/api/v1/tickets/', { body: json as never }));
     },
 
     async acceptTicket(id: number): Promise<TicketDetail> {

@@ -143,6 +143,8 @@ export type TicketCreateInput = Omit<TicketCreateRequest, 'files' | 'kind' | 'ch
   channel?: TicketChannel;
   files?: File[];
 };
+/** What a creation answers: number, state and deadlines (the detail is `getTicket(id)`). */
+export type TicketCreated = ResponseData<'/api/v1/tickets/', 'post'>;
 export type TicketPatch = RequestBody<'/api/v1/tickets/{id}/', 'patch'>;
 export type AssignRequest = RequestBody<'/api/v1/tickets/{id}/assign/', 'post'>;
 export type PendRequest = RequestBody<'/api/v1/tickets/{id}/pend/', 'post'>;

@@ -33,6 +33,30 @@ describe('cmdb endpoints', () => {
     expect(url.searchParams.get('direction')).toBe('down');
   });
 
+  it('reads every page of the relations among some CIs, sending their ids comma-separated', async () => {
+    const relation = (id: number) => ({ id, source: { id: 1 }, target: { id: 2 }, type: {}, data_set: null, created_at: '' });
+    const { api, requests } = setup((request) => {
+      const page = new URL(request.url).searchParams.get('page');
+      return page === '1'
+        ? json({ count: 3, next: `${BASE}/api/v1/cmdb/relations/?page=2`, previous: null, results: [relation(1), relation(2)] })
+        : json({ count: 3, next: null, previous: null, results: [relation(3)] });
+    });
+    const relations = await api.listCiRelationsAmong([5, 3, 5, 12]);
+    expect(relations.map((r) => r.id)).toEqual([1, 2, 3]);
+    expect(requests).toHaveLength(2);
+    const url = new URL(requests[0]!.url);
+    expect(url.pathname).toBe('/api/v1/cmdb/relations/');
+    expect(url.search).toContain('among=5,3,12');
+    expect(url.searchParams.get('page_size')).toBe('200');
+    expect(new URL(requests[1]!.url).searchParams.get('page')).toBe('2');
+  });
+
+  it('asks nothing when fewer than two CIs are shown', async () => {
+    const { api, requests } = setup(() => json({}));
+    expect(await api.listCiRelationsAmong([7])).toEqual([]);
+    expect(requests).toHaveLength(0);
+  });
+
   it('exports the list’s filters without its paging, under the server’s file name', async () => {
     const { api, requests } = setup(
       () =>
@@ -40,10 +64,10 @@ describe('cmdb endpoints', () => {
           headers: { 'Content-Disposition': "attachment; filename*=UTF-8''cmdb-20260302-0800.xlsx" },
         }),
     );
-    const { blob, filename } = await api.exportCiItems({ layer: 'system', q: 'vm', page: 3, page_size: 50 });
+    const { blob, filename } = await api.exportCiItems({ layer: 'system', q: 'vm', support_group: 4, page: 3, page_size: 50 });
     const url = new URL(requests[0]!.url);
     expect(url.pathname).toBe('/api/v1/cmdb/items/export/');
-    expect(Object.fromEntries(url.searchParams)).toEqual({ layer: 'system', q: 'vm' });
+    expect(Object.fromEntries(url.searchParams)).toEqual({ layer: 'system', q: 'vm', support_group: '4' });
     expect(filename).toBe('cmdb-20260302-0800.xlsx');
     expect(blob.size).toBe(4);
   });

@@ -4,9 +4,11 @@ import { accountRoutes } from './modules/account';
 import { adminConfigRoutes } from './modules/admin-config';
 import { cmdbRoutes } from './modules/cmdb';
 import { dashboardRoutes } from './modules/dashboard';
+import { dashboardsRoutes } from './modules/dashboards';
 import { directoryRoutes } from './modules/directory';
 import { notificationRoutes } from './modules/notifications';
 import { servicedeskRoutes } from './modules/servicedesk';
+import { slaRoutes } from './modules/sla';
 import { systemRoutes } from './modules/system';
 
 export const routes: RouteRecordRaw[] = [
@@ -23,9 +25,11 @@ export const routes: RouteRecordRaw[] = [
       ...dashboardRoutes,
       ...servicedeskRoutes,
       ...notificationRoutes,
+      ...dashboardsRoutes,
       ...cmdbRoutes,
       ...directoryRoutes,
       ...adminConfigRoutes,
+      ...slaRoutes,
       ...accountRoutes,
       ...systemRoutes,
       {

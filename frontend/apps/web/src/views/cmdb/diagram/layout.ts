@@ -272,7 +272,7 @@ export function textUnits(text: string): number {
 }
 
 /**
- * Relations (as `items/{id}/relations/` lists them) whose both ends are shown, as diagram edges.
+ * Relations (as `relations/?among=` lists them) whose both ends are shown, as diagram edges.
  * An expansion's answer only holds the relations among its own CIs; a new CI's relations to
  * CIs that were already on the page come from here.
  */
@@ -288,6 +288,17 @@ export function edgesAmong(relations: readonly CiRelation[], shown: ReadonlySet<
       data_flow: Boolean(r.type.is_data_flow),
       data_set: r.data_set?.name ?? null,
     }));
+}
+
+/**
+ * At most this many CIs go to `relations/?among=` after an expansion, which keeps the URL short;
+ * the server's own diagram stops at 400 CIs as well.
+ */
+export const AMONG_LIMIT = 400;
+
+/** The CIs whose mutual relations an expansion asks for: the new ones first, then those shown. */
+export function amongIds(added: readonly number[], shown: Iterable<number>, limit = AMONG_LIMIT): number[] {
+  return [...new Set([...added, ...shown])].slice(0, limit);
 }
 
 /** Shorten text to fit a box (see {@link textUnits}). */

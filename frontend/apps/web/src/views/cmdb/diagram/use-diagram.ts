@@ -1,16 +1,14 @@
-import { getCiDiagram, listCiRelations, type CiDiagram, type CiDiagramDirection } from '@hitsm/api';
+import { getCiDiagram, listCiRelationsAmong, type CiDiagram, type CiDiagramDirection } from '@hitsm/api';
 import { computed, ref, shallowRef, type Ref } from 'vue';
 
-import { edgesAmong, layoutDiagram, mergeDiagram } from './layout';
-
-/** New CIs of one expansion whose relations to the rest of the picture are looked up. */
-const LINK_LOOKUPS = 24;
+import { amongIds, edgesAmong, layoutDiagram, mergeDiagram } from './layout';
 
 const EMPTY: CiDiagram = { nodes: [], edges: [], truncated: false };
 
 /**
  * The diagram being explored: started from one CI, grown by expanding boxes (each expansion
- * fetches that CI's diagram at depth 1 and merges it). A newer start discards answers to
+ * fetches that CI's diagram at depth 1, merges it, and adds the relations between its new CIs
+ * and those already drawn). A newer start discards answers to
  * expansions of the previous picture. The picture is at least `minContentWidth` wide (the
  * canvas's width on screen), so the bands span the page.
  */
@@ -52,11 +50,13 @@ export function useDiagram(minContentWidth: Ref<number>) {
       const added = answer.nodes.filter((node) => !known.has(node.id)).map((node) => node.id);
       let merged = mergeDiagram(diagram.value, answer);
       // the answer lacks relations between its new CIs and those already drawn (db-his → srv-01
-      // when vm-his brought srv-01 in); each new CI's own relations fill them in
-      const shown = new Set(merged.nodes.map((node) => node.id));
-      const lists = await Promise.all(added.slice(0, LINK_LOOKUPS).map((other) => listCiRelations(other)));
-      if (mine !== generation) return;
-      merged = mergeDiagram(merged, { nodes: [], edges: edgesAmong(lists.flat(), shown), truncated: false });
+      // when vm-his brought srv-01 in); one look-up of the relations among all shown CIs adds them
+      if (added.length) {
+        const shown = new Set(merged.nodes.map((node) => node.id));
+        const relations = await listCiRelationsAmong(amongIds(added, shown));
+        if (mine !== generation) return;
+        merged = mergeDiagram(merged, { nodes: [], edges: edgesAmong(relations, shown), truncated: false });
+      }
       diagram.value = mergeDiagram(diagram.value, merged);
       expanded.value = new Set([...expanded.value, id]);
     } finally {

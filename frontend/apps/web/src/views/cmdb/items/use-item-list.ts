@@ -8,11 +8,20 @@ export interface ItemFilters {
   ciClass: number | null;
   status: CiStatus | '';
   department: number | null;
+  supportGroup: number | null;
   critical: 'true' | 'false' | '';
   q: string;
 }
 
-export const EMPTY_FILTERS: ItemFilters = { layer: '', ciClass: null, status: '', department: null, critical: '', q: '' };
+export const EMPTY_FILTERS: ItemFilters = {
+  layer: '',
+  ciClass: null,
+  status: '',
+  department: null,
+  supportGroup: null,
+  critical: '',
+  q: '',
+};
 
 /** The list's query from its filters; the export sends the same filters without paging. */
 export function itemQuery(filters: ItemFilters, page?: { page: number; pageSize: number }): CiItemQuery {
@@ -22,6 +31,7 @@ export function itemQuery(filters: ItemFilters, page?: { page: number; pageSize:
   if (filters.ciClass) query.ci_class = filters.ciClass;
   if (filters.status) query.status = filters.status;
   if (filters.department) query.owner_department = filters.department;
+  if (filters.supportGroup) query.support_group = filters.supportGroup;
   if (filters.critical) query.clinical_critical = filters.critical === 'true';
   if (filters.q.trim()) query.q = filters.q.trim();
   return query;

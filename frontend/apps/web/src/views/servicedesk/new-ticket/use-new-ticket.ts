@@ -1,4 +1,4 @@
-import { createTicket, isApiError, type TicketDetail, type TicketKind, type TicketLocation } from '@hitsm/api';
+import { createTicket, isApiError, type TicketCreated, type TicketKind, type TicketLocation } from '@hitsm/api';
 import { reactive, ref } from 'vue';
 
 export const MAX_FILES = 10;
@@ -31,7 +31,7 @@ export function useNewTicket(phone: string, requiredMessage: string) {
   const errors = ref<Record<string, string>>({});
   const saving = ref(false);
 
-  async function submit(): Promise<TicketDetail | null> {
+  async function submit(): Promise<TicketCreated | null> {
     errors.value = {};
     if (!form.description.trim() && !form.title.trim()) {
       errors.value = { description: requiredMessage };
