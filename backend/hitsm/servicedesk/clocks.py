@@ -401,23 +401,32 @@ def _write(model: Any, rows: list[Any], fields: list[str]) -> None:
 def sla_scan(*, now: dt.datetime | None = None, batch: int = 1000) -> int:
     """Look at every clock whose next check is due; returns how many notices fired.
 
-    Each batch is claimed (SKIP LOCKED on PostgreSQL), then recomputed with a handful of
-    queries for the whole batch: tickets, their timelines, their notices and linked clinical
-    items are read at once, the clocks and deadlines written back with bulk updates. Only the
-    notices that fire are written one by one (each its own insert, the unique row that makes it
-    happen once)."""
+    Work is claimed per *ticket*: the tickets behind the due clocks are locked with
+    ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL (in id order), so two scanners never
+    touch the same ticket's clocks and never wait on each other; a status change through the
+    API locks the ticket row first too, so both paths take their locks in the same order.
+    A batch of tickets is then recomputed with a handful of queries; only the notices that fire
+    are written one by one (each its own insert, the unique row that makes it happen once)."""
     now = now or timezone.now()
     total = 0
     while True:
         with transaction.atomic():
-            due = TicketClock.objects.filter(next_check_at__lte=now).order_by("next_check_at")
-            if connection.vendor == "postgresql":
-                due = due.select_for_update(skip_locked=True, of=("self",))
-            claimed = list(due[:batch])
-            if not claimed:
+            due = list(
+                TicketClock.objects.filter(next_check_at__lte=now)
+                .order_by("next_check_at")
+                .values_list("ticket_id", flat=True)[:batch]
+            )
+            if not due:
                 return total
+            tickets = Ticket.objects.filter(pk__in=sorted(set(due))).order_by("pk").only("pk")
+            if connection.vendor == "postgresql":
+                tickets = tickets.select_for_update(skip_locked=True, of=("self",))
+            mine = [ticket.pk for ticket in tickets]
+            if not mine:
+                return total  # another scanner holds them all
+            claimed = list(TicketClock.objects.filter(ticket_id__in=mine, next_check_at__lte=now))
             total += _scan_batch(claimed, now)
-        if len(claimed) < batch:
+        if len(due) < batch:
             return total
 
 
