@@ -47,7 +47,7 @@ def system_health() -> dict[str, Any]:
         cache.set("hitsm:health", "1", 10)
         report["cache"] = {
             "ok": cache.get("hitsm:health") == "1",
-            "detail": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+            "detail": str(settings.CACHES["default"]["BACKEND"]).rsplit(".", 1)[-1],
         }
     except Exception as exc:
         report["cache"] = {"ok": False, "detail": type(exc).__name__}
