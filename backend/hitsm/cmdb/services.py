@@ -7,6 +7,7 @@ values are validated against the item's class; unique attributes are enforced by
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -250,8 +251,6 @@ def attribute_save(*, attribute: CIAttribute) -> CIAttribute:
             code="cmdb.choices_required", fields={"choices": [_("选项类型至少需要一个可选值")]}
         )
     if attribute.pattern:
-        import re
-
         try:
             re.compile(attribute.pattern)
         except re.error:

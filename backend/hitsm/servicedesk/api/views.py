@@ -31,7 +31,7 @@ from hitsm.accounts.permissions import role_permission
 from hitsm.accounts.roles import IT_STAFF, Role, has_role
 from hitsm.accounts.selectors import department_descendant_ids, signed_in_user
 from hitsm.api.pagination import CappedCountPagination
-from hitsm.api.serializers import ErrorEnvelopeSerializer
+from hitsm.api.serializers import ERROR_RESPONSES, ErrorEnvelopeSerializer
 from hitsm.api.viewsets import PolicyMixin
 from hitsm.cmdb.models import ConfigurationItem
 from hitsm.core.errors import NotFound, ValidationFailed
@@ -59,12 +59,7 @@ from hitsm.servicedesk.selectors import (
     ticket_search,
 )
 
-ERRORS = {
-    400: ErrorEnvelopeSerializer,
-    403: ErrorEnvelopeSerializer,
-    404: ErrorEnvelopeSerializer,
-    409: ErrorEnvelopeSerializer,
-}
+ERRORS = ERROR_RESPONSES
 EXPORT_LIMIT = 100_000
 
 

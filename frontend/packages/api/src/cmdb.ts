@@ -5,7 +5,7 @@
  * (by path where an operation returns the shape).
  */
 import type { HitsmClient } from './client';
-import { ApiError } from './errors';
+import { ApiError, unwrap } from './errors';
 import type { components } from './schema';
 import { filenameFromDisposition } from './tickets';
 import type { Job, QueryParams, RequestBody, ResponseData } from './types';
@@ -64,18 +64,6 @@ export interface CiImportError {
   row: number;
   code: string;
   message: string;
-}
-
-interface Result<T> {
-  data?: T;
-  response: Response;
-}
-
-function unwrap<T>({ data, response }: Result<T>): T {
-  if (data === undefined) {
-    throw new ApiError(response.status, 'parse_error', `Empty response from ${response.url}`);
-  }
-  return data;
 }
 
 /** The API's largest page (hitsm/api/pagination.py). */

@@ -4,7 +4,7 @@
  * filters. One typed function each.
  */
 import type { HitsmClient } from './client';
-import { ApiError } from './errors';
+import { unwrap } from './errors';
 import type {
   AssignmentGroup,
   AssignmentGroupPatch,
@@ -21,18 +21,6 @@ import type {
   SavedFilterRequest,
   User,
 } from './types';
-
-interface Result<T> {
-  data?: T;
-  response: Response;
-}
-
-function unwrap<T>({ data, response }: Result<T>): T {
-  if (data === undefined) {
-    throw new ApiError(response.status, 'parse_error', `Empty response from ${response.url}`);
-  }
-  return data;
-}
 
 export function createDeskConfigEndpoints(client: HitsmClient) {
   const path = (id: number) => ({ params: { path: { id } } });

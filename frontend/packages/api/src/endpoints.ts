@@ -4,7 +4,7 @@
  */
 import { createHitsmClient, type HitsmClient } from './client';
 import { createCmdbEndpoints } from './cmdb';
-import { ApiError } from './errors';
+import { unwrap } from './errors';
 import { createDeskConfigEndpoints } from './desk-config';
 import { createNotificationEndpoints } from './notifications';
 import { createSlaEndpoints } from './sla';
@@ -33,18 +33,6 @@ import type {
 } from './types';
 
 export const API_PREFIX = '/api/v1';
-
-interface Result<T> {
-  data?: T;
-  response: Response;
-}
-
-function unwrap<T>({ data, response }: Result<T>): T {
-  if (data === undefined) {
-    throw new ApiError(response.status, 'parse_error', `Empty response from ${response.url}`);
-  }
-  return data;
-}
 
 export function createEndpoints(client: HitsmClient) {
   return {

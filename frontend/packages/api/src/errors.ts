@@ -112,3 +112,17 @@ export async function apiErrorFromResponse(
   const code: ErrorCode = response.status >= 500 ? 'server_error' : 'http_error';
   return new ApiError(response.status, code, fallback(code, response.status));
 }
+
+/** What an openapi-fetch call resolves to: the parsed body (absent on errors), the response. */
+export interface FetchResult<T> {
+  data?: T;
+  response: Response;
+}
+
+/** The body of a successful call; errors were already thrown by the client's middleware. */
+export function unwrap<T>({ data, response }: FetchResult<T>): T {
+  if (data === undefined) {
+    throw new ApiError(response.status, 'parse_error', `Empty response from ${response.url}`);
+  }
+  return data;
+}

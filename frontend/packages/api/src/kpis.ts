@@ -8,7 +8,7 @@
  * plain strings / objects there), the shapes the server really sends are written out here.
  */
 import { createHitsmClient, type HitsmClient } from './client';
-import { ApiError } from './errors';
+import { ApiError, unwrap } from './errors';
 import type { components } from './schema';
 import { filenameFromDisposition } from './tickets';
 import type { Job, QueryParams, ResponseData } from './types';
@@ -49,18 +49,6 @@ export interface KpiTicketPage {
   next: string | null;
   previous: string | null;
   results: KpiTicket[];
-}
-
-interface Result<T> {
-  data?: T;
-  response: Response;
-}
-
-function unwrap<T>({ data, response }: Result<T>): T {
-  if (data === undefined) {
-    throw new ApiError(response.status, 'parse_error', `Empty response from ${response.url}`);
-  }
-  return data;
 }
 
 export function createKpiEndpoints(client: HitsmClient) {

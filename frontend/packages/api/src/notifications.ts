@@ -1,24 +1,12 @@
 /** The notification centre (hitsm/notifications/api/views.py): the bell and the preferences. */
 import type { HitsmClient } from './client';
-import { ApiError } from './errors';
+import { unwrap } from './errors';
 import type {
   NotificationPage,
   NotificationPreference,
   NotificationPreferenceRequest,
   NotificationQuery,
 } from './types';
-
-interface Result<T> {
-  data?: T;
-  response: Response;
-}
-
-function unwrap<T>({ data, response }: Result<T>): T {
-  if (data === undefined) {
-    throw new ApiError(response.status, 'parse_error', `Empty response from ${response.url}`);
-  }
-  return data;
-}
 
 export function createNotificationEndpoints(client: HitsmClient) {
   return {

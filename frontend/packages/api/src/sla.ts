@@ -5,7 +5,7 @@
  * One typed function each; types are derived from the generated schema by path.
  */
 import type { HitsmClient } from './client';
-import { ApiError } from './errors';
+import { unwrap } from './errors';
 import type { components } from './schema';
 import type { QueryParams, RequestBody, ResponseData } from './types';
 
@@ -51,18 +51,6 @@ export type SlaClockState = SlaClock['state'];
 export type SlaNotice = TicketSla['notices'][number];
 export type SlaNoticeKind = SlaNotice['kind'];
 export type SlaSegment = TicketSla['segments'][number];
-
-interface Result<T> {
-  data?: T;
-  response: Response;
-}
-
-function unwrap<T>({ data, response }: Result<T>): T {
-  if (data === undefined) {
-    throw new ApiError(response.status, 'parse_error', `Empty response from ${response.url}`);
-  }
-  return data;
-}
 
 export function createSlaEndpoints(client: HitsmClient) {
   const path = (id: number) => ({ params: { path: { id } } });

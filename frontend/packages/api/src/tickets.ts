@@ -3,7 +3,7 @@
  * Transitions are explicit POST actions that answer the fresh ticket detail.
  */
 import type { HitsmClient } from './client';
-import { ApiError } from './errors';
+import { ApiError, type FetchResult, unwrap } from './errors';
 import type {
   AssignRequest,
   AssignmentGroupPage,
@@ -28,18 +28,6 @@ import type {
   TransferRequest,
   Attachment,
 } from './types';
-
-interface Result<T> {
-  data?: T;
-  response: Response;
-}
-
-function unwrap<T>({ data, response }: Result<T>): T {
-  if (data === undefined) {
-    throw new ApiError(response.status, 'parse_error', `Empty response from ${response.url}`);
-  }
-  return data;
-}
 
 /** The browser sends FormData as-is; the schema types binary fields as strings. */
 const formBody = { bodySerializer: (value: unknown) => value as FormData };
@@ -99,7 +87,7 @@ export function filenameFromDisposition(header: string | null, fallback: string)
 
 export function createTicketEndpoints(client: HitsmClient) {
   const path = (id: number) => ({ params: { path: { id } } });
-  const detail = async (promise: Promise<Result<unknown>>): Promise<TicketDetail> =>
+  const detail = async (promise: Promise<FetchResult<unknown>>): Promise<TicketDetail> =>
     unwrap(await promise) as TicketDetail;
 
   return {
