@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "hitsm.api",
     "hitsm.accounts",
     "hitsm.cmdb",
+    "hitsm.catalog",
     "hitsm.sla",
     "hitsm.servicedesk",
     "hitsm.notifications",

@@ -25,6 +25,8 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("home", "/", "House", EVERYONE),
     NavItem("desk", "/desk", "Headset", frozenset(IT_STAFF)),
+    # The service menu (服务菜单): everyone submits from their department's menu.
+    NavItem("catalog", "/catalog", "Menu", EVERYONE),
     NavItem("new_ticket", "/tickets/new", "EditPen", EVERYONE),
     NavItem("my_tickets", "/my-tickets", "Tickets", EVERYONE),
     NavItem("notifications", "/notifications", "Bell", EVERYONE),
@@ -45,6 +47,11 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("groups", "/admin/groups", "UserFilled", DESK_CONFIG),
     NavItem("categories", "/admin/categories", "FolderOpened", DESK_CONFIG),
     NavItem("routing_rules", "/admin/routing-rules", "Guide", DESK_CONFIG),
+    # Catalog administration: items, their forms, NFR/PBA records and the OBASHI statistics.
+    NavItem("catalog_items", "/admin/catalog/items", "Grid", DESK_CONFIG),
+    NavItem("catalog_forms", "/admin/catalog/forms", "Document", frozenset({Role.ADMIN})),
+    NavItem("catalog_records", "/admin/catalog/records", "Coin", DESK_CONFIG),
+    NavItem("catalog_stats", "/catalog/stats", "PieChart", frozenset(IT_STAFF)),
     # SLA configuration: the API lets IT staff read it and admins and IT managers change it
     # (hitsm/sla/selectors.py SlaConfigPolicy); the menu shows it to those who keep it.
     NavItem("sla_policies", "/admin/sla/policies", "Stopwatch", SLA_CONFIG),

@@ -2,13 +2,16 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from hitsm.accounts.api import views as accounts
+from hitsm.catalog.api import views as catalog
 from hitsm.cmdb.api import views as cmdb
 from hitsm.core.api import views as core
 from hitsm.dashboards.api import views as dashboards
 from hitsm.notifications.api import views as notifications
 from hitsm.servicedesk.api import views as servicedesk
+from hitsm.servicedesk.api.catalog_views import CatalogAssistantView, CatalogStatsView
 from hitsm.servicedesk.api.sla_views import TicketSlaView
 from hitsm.sla.api import views as sla
+from hitsm.sla.api.views import CatalogExpectationsView
 
 router = DefaultRouter()
 router.register("auth/tokens", accounts.ApiTokenViewSet, basename="api-token")
@@ -31,6 +34,11 @@ router.register("cmdb/attributes", cmdb.AttributeViewSet, basename="cmdb-attribu
 router.register("cmdb/relation-types", cmdb.RelationTypeViewSet, basename="cmdb-relation-type")
 router.register("cmdb/items", cmdb.ConfigurationItemViewSet, basename="cmdb-item")
 router.register("cmdb/relations", cmdb.RelationViewSet, basename="cmdb-relation")
+router.register("catalog/categories", catalog.CatalogCategoryViewSet, basename="catalog-category")
+router.register("catalog/items", catalog.CatalogItemViewSet, basename="catalog-item")
+router.register("catalog/forms", catalog.FormViewSet, basename="catalog-form")
+router.register("catalog/nfr", catalog.NfrRecordViewSet, basename="catalog-nfr")
+router.register("catalog/patterns", catalog.ActivityPatternViewSet, basename="catalog-pattern")
 router.register("sla/calendars", sla.CalendarViewSet, basename="sla-calendar")
 router.register("sla/calendar-days", sla.CalendarDayViewSet, basename="sla-calendar-day")
 router.register("sla/public-holidays", sla.PublicHolidayViewSet, basename="sla-public-holiday")
@@ -53,6 +61,19 @@ urlpatterns = [
         name="user-import-template",
     ),
     path("cmdb/imports/", cmdb.CIImportView.as_view(), name="cmdb-import"),
+    path("catalog/menu/", catalog.MenuView.as_view(), name="catalog-menu"),
+    path("catalog/options/", catalog.OptionsView.as_view(), name="catalog-options"),
+    path(
+        "catalog/items/<int:pk>/expectations/",
+        CatalogExpectationsView.as_view(),
+        name="catalog-item-expectations",
+    ),
+    path(
+        "catalog/items/<int:pk>/assistant/",
+        CatalogAssistantView.as_view(),
+        name="catalog-item-assistant",
+    ),
+    path("catalog/stats/", CatalogStatsView.as_view(), name="catalog-stats"),
     path("tickets/<int:pk>/sla/", TicketSlaView.as_view(), name="ticket-sla"),
     path("kpis/", dashboards.KpiSetView.as_view(), name="kpi-set"),
     path("kpis/jobs/", dashboards.KpiSetJobView.as_view(), name="kpi-set-job"),

@@ -1,10 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-
-class TicketKind(models.TextChoices):
-    REQUEST = "request", _("服务请求")
-    INCIDENT = "incident", _("故障")
+# The kind lives with the catalog (hitsm/catalog/choices.py); re-exported for the desk.
+from hitsm.catalog.choices import TicketKind as TicketKind
 
 
 class TicketStatus(models.TextChoices):

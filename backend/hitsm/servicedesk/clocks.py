@@ -94,6 +94,7 @@ def applied_sla(ticket: Ticket) -> AppliedSla | None:
         if ticket.department_id
         else frozenset(),
         clinical_critical=_clinical_critical(ticket),
+        catalog_item_id=ticket.catalog_item_id,
     )
 
 
@@ -238,7 +239,12 @@ def _deadline(state: ClockState) -> dt.datetime | None:
 
 
 def initial_deadlines(
-    *, kind: str, priority: int, department_id: int | None, start: dt.datetime
+    *,
+    kind: str,
+    priority: int,
+    department_id: int | None,
+    start: dt.datetime,
+    catalog_item_id: int | None = None,
 ) -> dict[str, dt.datetime | None]:
     """Deadlines of a ticket being created (no timeline yet): both clocks start now."""
     applied = sla_for(
@@ -248,6 +254,7 @@ def initial_deadlines(
         department_ancestors=frozenset(department_ancestor_ids(department_id))
         if department_id
         else frozenset(),
+        catalog_item_id=catalog_item_id,
     )
     if applied is None:
         return {"response_due_at": None, "resolution_due_at": None}
@@ -471,6 +478,7 @@ def _scan_batch(claimed: list[TicketClock], now: dt.datetime) -> int:
             if ticket.department_id
             else frozenset(),
             clinical_critical=ticket_id in critical,
+            catalog_item_id=ticket.catalog_item_id,
         )
         if applied is None:
             for metric in METRICS:

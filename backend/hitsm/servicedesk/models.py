@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hitsm.accounts.models import AssignmentGroup
+from hitsm.catalog.models import CatalogItem, Category, FormVersion
 from hitsm.core.models import ChangeLoggedModel
 from hitsm.servicedesk.choices import (
     Channel,
@@ -16,46 +17,6 @@ from hitsm.servicedesk.choices import (
     TicketStatus,
 )
 from hitsm.sla.models import Impact, Priority, SlaMetric, Urgency
-
-
-class Category(ChangeLoggedModel):
-    """Ticket category tree (硬件 › 打印机, 应用 › HIS …)."""
-
-    name = models.CharField(_("名称"), max_length=60)
-    code = models.SlugField(_("编码"), max_length=60, unique=True)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("上级"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
-    kind = models.CharField(
-        _("适用"),
-        max_length=10,
-        choices=TicketKind.choices,
-        blank=True,
-        help_text=_("留空表示请求与故障均可用"),
-    )
-    default_group = models.ForeignKey(
-        AssignmentGroup,
-        verbose_name=_("默认支持组"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    sort_order = models.PositiveIntegerField(_("排序"), default=0)
-    is_active = models.BooleanField(_("启用"), default=True)
-
-    class Meta:
-        verbose_name = _("分类")
-        verbose_name_plural = _("分类")
-        ordering = ("sort_order", "name")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Ticket(ChangeLoggedModel):
@@ -152,6 +113,23 @@ class Ticket(ChangeLoggedModel):
     )
     related = models.ManyToManyField(
         "self", verbose_name=_("相关工单"), blank=True, symmetrical=True
+    )
+    catalog_item = models.ForeignKey(
+        CatalogItem,
+        verbose_name=_("服务项"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    # The form version the requester filled in: its labels explain ``form_data`` forever.
+    form_version = models.ForeignKey(
+        FormVersion,
+        verbose_name=_("表单版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
     )
     form_data = models.JSONField(_("表单数据"), default=dict, blank=True)
 

@@ -196,3 +196,118 @@ def ticket_search(queryset: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
 
 def members_of(group: AssignmentGroup) -> QuerySet[User]:
     return group.members.filter(is_active=True).order_by("username")
+
+
+# --- the catalog's information assistant and OBASHI statistics -----------------------------
+
+
+def catalog_assistant(*, item_id: int, detailed: bool, now: Any = None) -> dict[str, Any]:
+    """信息助手: how often tickets of this item were handled, how long they took, by whom and
+    with what experience (the resolution notes). ``detailed`` (IT staff) adds names and notes;
+    requesters get the counts and the typical time only."""
+    now = now or timezone.now()
+    tickets = Ticket.objects.filter(catalog_item_id=item_id)
+    resolved = tickets.filter(resolved_at__isnull=False)
+    recent_times = list(
+        resolved.order_by("-resolved_at").values_list("created_at", "resolved_at")[:500]
+    )
+    minutes = sorted(
+        (done - opened).total_seconds() / 60 for opened, done in recent_times if done is not None
+    )
+    answer: dict[str, Any] = {
+        "total": tickets.count(),
+        "last_90_days": tickets.filter(created_at__gte=now - timedelta(days=90)).count(),
+        "resolved": resolved.count(),
+        "median_resolution_minutes": round(minutes[len(minutes) // 2]) if minutes else None,
+        "handlers": [],
+        "recent_resolutions": [],
+        "knowledge": [],  # articles arrive with the knowledge base (issue 8)
+    }
+    if not detailed:
+        return answer
+    handlers = (
+        resolved.filter(assignee__isnull=False)
+        .values("assignee", "assignee__display_name", "assignee__username")
+        .annotate(count=Count("id"))
+        .order_by("-count", "assignee")[:5]
+    )
+    answer["handlers"] = [
+        {
+            "user_id": row["assignee"],
+            "name": row["assignee__display_name"] or row["assignee__username"],
+            "count": row["count"],
+        }
+        for row in handlers
+    ]
+    answer["recent_resolutions"] = [
+        {
+            "ticket_id": t.pk,
+            "number": t.number,
+            "title": t.title,
+            "resolution_code": t.resolution_code,
+            "resolution_notes": t.resolution_notes[:500],
+            "resolved_by": (t.assignee.display_name or t.assignee.username) if t.assignee else "",
+            "resolved_at": t.resolved_at,
+        }
+        for t in resolved.exclude(resolution_notes="")
+        .select_related("assignee")
+        .order_by("-resolved_at")[:5]
+    ]
+    return answer
+
+
+OBASHI_STAT_LAYERS = ("business", "data", "application")
+
+
+def catalog_obashi_stats(
+    *, start: Any, end: Any, tickets: QuerySet[Ticket] | None = None
+) -> dict[str, Any]:
+    """Tickets per business activity, business data set and application, per month.
+
+    A ticket counts once for a CI when the CI is linked to the ticket's catalog item or to the
+    ticket itself. Months are calendar months in the hospital's time zone; ``end`` is exclusive.
+    """
+    from django.db.models.functions import TruncMonth
+
+    from hitsm.cmdb.models import ConfigurationItem
+
+    base = (tickets if tickets is not None else Ticket.objects.all()).filter(
+        created_at__gte=start, created_at__lt=end
+    )
+    month = TruncMonth("created_at", tzinfo=timezone.get_current_timezone())
+    via_item = (
+        base.filter(catalog_item__configuration_items__ci_class__layer__in=OBASHI_STAT_LAYERS)
+        .annotate(month=month)
+        .values_list("id", "month", "catalog_item__configuration_items")
+    )
+    direct = (
+        base.filter(configuration_items__ci_class__layer__in=OBASHI_STAT_LAYERS)
+        .annotate(month=month)
+        .values_list("id", "month", "configuration_items")
+    )
+    pairs = {(ticket_id, m.date().isoformat()[:7], ci) for ticket_id, m, ci in via_item}
+    pairs |= {(ticket_id, m.date().isoformat()[:7], ci) for ticket_id, m, ci in direct}
+    counts: dict[int, dict[str, int]] = {}
+    for _ticket, month_key, ci_id in pairs:
+        per_month = counts.setdefault(ci_id, {})
+        per_month[month_key] = per_month.get(month_key, 0) + 1
+    months = sorted({m for per in counts.values() for m in per})
+    cis = {
+        c.pk: c for c in ConfigurationItem.objects.filter(pk__in=counts).select_related("ci_class")
+    }
+    layers: dict[str, list[dict[str, Any]]] = {layer: [] for layer in OBASHI_STAT_LAYERS}
+    for ci_id, per_month in counts.items():
+        ci = cis[ci_id]
+        layers[ci.ci_class.layer].append(
+            {
+                "ci_id": ci_id,
+                "name": ci.name,
+                "code": ci.code,
+                "class_name": ci.ci_class.name,
+                "total": sum(per_month.values()),
+                "by_month": [per_month.get(m, 0) for m in months],
+            }
+        )
+    for rows in layers.values():
+        rows.sort(key=lambda row: (-row["total"], row["name"]))
+    return {"months": months, "layers": layers}

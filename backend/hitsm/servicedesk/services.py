@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 
 from hitsm.accounts.models import Department, User
 from hitsm.accounts.roles import IT_STAFF, Role, user_roles
+from hitsm.catalog.models import CatalogItem
+from hitsm.catalog.services import submission_check, usage_record
 from hitsm.cmdb.models import ConfigurationItem
 from hitsm.core.changelog import changelog_record, snapshot
 from hitsm.core.context import actor_of
@@ -314,6 +316,30 @@ def _linked_items_known(ticket: Ticket, items: list[ConfigurationItem]) -> None:
     ticket.__dict__.setdefault("_prefetched_objects_cache", {})["configuration_items"] = known
 
 
+def _form_uploads(
+    files: Mapping[str, list[Any]], schema: Mapping[str, Any]
+) -> dict[str, list[uploads.CheckedUpload]]:
+    """Check the files of a form's file fields by content; an image field takes images only."""
+    checked: dict[str, list[uploads.CheckedUpload]] = {}
+    errors: dict[str, list[str]] = {}
+    images = {f["key"] for f in schema.get("fields", []) if f["type"] == "image"}
+    for key, uploaded in files.items():
+        checked[key] = []
+        for upload in uploaded:
+            try:
+                item = uploads.check_upload(upload)
+            except ValidationFailed as refused:
+                errors.setdefault(f"form_data.{key}", []).append(str(refused.message))
+                continue
+            if key in images and item.kind != "image":
+                errors.setdefault(f"form_data.{key}", []).append(_("这里只能上传图片"))
+                continue
+            checked[key].append(item)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return checked
+
+
 def ticket_create(
     *,
     requester: User,
@@ -332,7 +358,28 @@ def ticket_create(
     form_data: dict[str, Any] | None = None,
     files: Sequence[UploadedFile] = (),
     parent: Ticket | None = None,
+    catalog_item: CatalogItem | None = None,
+    form_files: Mapping[str, Sequence[UploadedFile]] | None = None,
 ) -> Ticket:
+    """Create a ticket. From a catalog item, the item decides the kind and the defaults
+    (category, impact, urgency, support group) and ``form_data`` (with ``form_files``, the files
+    of the form's file fields) is validated against the item's published form."""
+    submission = None
+    if catalog_item is not None:
+        submission = submission_check(
+            item=catalog_item,
+            requester=requester,
+            form_data=form_data,
+            files={k: list(v) for k, v in (form_files or {}).items()},
+        )
+        kind = catalog_item.kind
+        category = category or catalog_item.ticket_category
+        impact = impact or catalog_item.default_impact
+        urgency = urgency or catalog_item.default_urgency
+        title = (title or "").strip() or catalog_item.name
+        form_data = submission.data
+    elif form_files:
+        raise ValidationFailed(fields={"form_files": [_("只有服务项的表单可以上传表单附件")]})
     title = (title or "").strip()
     if not title:
         title = (description or "").strip().splitlines()[0][:60] if description.strip() else ""
@@ -343,6 +390,11 @@ def ticket_create(
     if requester.pk != submitted_by.pk and not (user_roles(submitted_by) & IT_STAFF):
         raise Forbidden(_("只有信息管理处人员可以代他人提交工单"))
     checked = [uploads.check_upload(f) for f in files]  # refuse before writing anything
+    checked_form = (
+        _form_uploads(submission.files, submission.version.schema)
+        if submission and submission.version
+        else {}
+    )
     now = timezone.now()
     impact = impact or 3
     urgency = urgency or 2
@@ -376,6 +428,8 @@ def ticket_create(
             location_bed=location.get("bed", ""),
             form_data=form_data or {},
             parent=parent,
+            catalog_item=catalog_item,
+            form_version=submission.version if submission else None,
             **_deadlines(priority, now),
         )
         # Routed before the INSERT: the ticket is created in its group (one row write and one
@@ -383,6 +437,8 @@ def ticket_create(
         rule = _route(ticket, {ci.pk for ci in configuration_items})
         if rule is not None:
             ticket.assignment_group = rule.target_group
+        elif catalog_item is not None and catalog_item.assignment_group_id:
+            ticket.assignment_group = catalog_item.assignment_group
         elif category is not None and category.default_group_id:
             ticket.assignment_group = category.default_group
         ticket.search_tokens = tokens_text(ticket.number, title, description, requester.name)
@@ -399,6 +455,17 @@ def ticket_create(
         )
         for item in checked:
             _store_attachment(ticket, item, uploaded_by=submitted_by, event=created, public=True)
+        if checked_form:
+            for key, uploaded in checked_form.items():
+                ticket.form_data[key] = [
+                    _store_attachment(
+                        ticket, item, uploaded_by=submitted_by, event=created, public=True
+                    ).pk
+                    for item in uploaded
+                ]
+            Ticket.objects.filter(pk=ticket.pk).update(form_data=ticket.form_data)
+        if catalog_item is not None:
+            usage_record(user=requester, item=catalog_item)
         if rule is not None:
             event_add(
                 ticket,

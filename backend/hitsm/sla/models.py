@@ -13,27 +13,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+# Impact, urgency and priority live with the catalog (hitsm/catalog/choices.py); re-exported.
+from hitsm.catalog.choices import Impact as Impact
+from hitsm.catalog.choices import Priority as Priority
+from hitsm.catalog.choices import Urgency as Urgency
 from hitsm.core.models import ChangeLoggedModel
-
-
-class Impact(models.IntegerChoices):
-    HIGH = 1, _("高（全院/多科室）")
-    MEDIUM = 2, _("中（一个科室）")
-    LOW = 3, _("低（个人）")
-
-
-class Urgency(models.IntegerChoices):
-    HIGH = 1, _("高（业务中断）")
-    MEDIUM = 2, _("中（业务受影响）")
-    LOW = 3, _("低（可以等待）")
-
-
-class Priority(models.IntegerChoices):
-    P1 = 1, _("P1 紧急")
-    P2 = 2, _("P2 高")
-    P3 = 3, _("P3 中")
-    P4 = 4, _("P4 低")
-    P5 = 5, _("P5 计划")
 
 
 class PriorityMatrixCell(ChangeLoggedModel):
@@ -164,6 +148,11 @@ class SlaPolicy(ChangeLoggedModel):
     priorities = models.JSONField(_("适用优先级"), default=list, blank=True)
     departments = models.ManyToManyField(
         "accounts.Department", verbose_name=_("适用科室"), blank=True, related_name="+"
+    )
+    # A service's own standard times (服务标准时间): a policy naming catalog items covers only
+    # tickets submitted from them; put it before the general policies.
+    catalog_items = models.ManyToManyField(
+        "catalog.CatalogItem", verbose_name=_("适用服务项"), blank=True, related_name="sla_policies"
     )
     clinical_critical_only = models.BooleanField(_("仅限影响临床的配置项"), default=False)
     pause_statuses = models.JSONField(_("暂停计时的状态"), default=list, blank=True)

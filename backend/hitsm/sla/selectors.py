@@ -9,9 +9,10 @@ from zoneinfo import ZoneInfo
 from django.db.models import QuerySet
 
 from hitsm.accounts.roles import IT_STAFF, Role, has_role
+from hitsm.accounts.selectors import department_ancestor_ids
 from hitsm.core.permissions import Policy
 from hitsm.core.refcache import cached
-from hitsm.sla.calendar import CalendarSpec, DayException, parse_hours
+from hitsm.sla.calendar import CalendarClosed, CalendarSpec, DayException, business_add, parse_hours
 from hitsm.sla.models import (
     BusinessCalendar,
     DayKind,
@@ -159,6 +160,7 @@ class _Policy:
     kind: str
     priorities: frozenset[int]
     departments: frozenset[int]
+    catalog_items: frozenset[int]
     clinical_critical_only: bool
     pause_statuses: frozenset[str]
     warn_percents: tuple[int, ...]
@@ -172,7 +174,7 @@ def _policies() -> list[_Policy]:
 
         rows = []
         for policy in SlaPolicy.objects.filter(is_active=True).prefetch_related(
-            "targets", "escalations", "departments"
+            "targets", "escalations", "departments", "catalog_items"
         ):
             rows.append(
                 _Policy(
@@ -182,6 +184,7 @@ def _policies() -> list[_Policy]:
                     kind=policy.kind,
                     priorities=frozenset(int(p) for p in policy.priorities),
                     departments=frozenset(d.pk for d in policy.departments.all()),
+                    catalog_items=frozenset(i.pk for i in policy.catalog_items.all()),
                     clinical_critical_only=policy.clinical_critical_only,
                     pause_statuses=frozenset(policy.pause_statuses),
                     warn_percents=tuple(sorted(int(p) for p in policy.warn_percents)),
@@ -215,11 +218,14 @@ def sla_for(
     department_id: int | None,
     department_ancestors: frozenset[int] = frozenset(),
     clinical_critical: bool = False,
+    catalog_item_id: int | None = None,
 ) -> AppliedSla | None:
     """The first active policy that covers the ticket and has a target for its priority.
     A policy's departments cover their sub-departments (``department_ancestors``)."""
     for policy in _policies():
         if policy.kind and policy.kind != kind:
+            continue
+        if policy.catalog_items and catalog_item_id not in policy.catalog_items:
             continue
         if policy.priorities and priority not in policy.priorities:
             continue
@@ -264,3 +270,69 @@ class SlaConfigPolicy(Policy):
         if action in ("retrieve", "preview"):
             return has_role(user, *IT_STAFF)
         return has_role(user, Role.ADMIN, Role.MANAGER)
+
+
+@dataclass(frozen=True)
+class ExpectedTimes:
+    priority: int
+    policy_name: str
+    calendar_name: str
+    response_minutes: int | None
+    resolution_minutes: int | None
+    response_due_at: dt.datetime | None
+    resolution_due_at: dt.datetime | None
+
+
+def expected_times(
+    *,
+    kind: str,
+    catalog_item_id: int | None,
+    impact: int,
+    urgency: int,
+    department_id: int | None,
+    now: dt.datetime,
+) -> ExpectedTimes:
+    """What a requester is promised before submitting: the priority the matrix gives, the
+    policy that will apply and the deadlines if the ticket were submitted ``now``. Without a
+    matching policy, the matrix's wall-clock targets apply (as they do for a ticket)."""
+    priority = priority_for(impact=impact, urgency=urgency)
+    applied = sla_for(
+        kind=kind,
+        priority=priority,
+        department_id=department_id,
+        department_ancestors=frozenset(department_ancestor_ids(department_id))
+        if department_id
+        else frozenset(),
+        catalog_item_id=catalog_item_id,
+    )
+    if applied is None:
+        response, resolution = targets_for(priority)
+        return ExpectedTimes(
+            priority=priority,
+            policy_name="",
+            calendar_name="",
+            response_minutes=int(response.total_seconds() // 60),
+            resolution_minutes=int(resolution.total_seconds() // 60),
+            response_due_at=now + response,
+            resolution_due_at=now + resolution,
+        )
+    spec = calendar_spec(applied.calendar_id)
+    response_due: dt.datetime | None
+    resolution_due: dt.datetime | None
+    try:
+        response_due = business_add(spec, now, applied.response_minutes)
+        resolution_due = business_add(spec, now, applied.resolution_minutes)
+    except CalendarClosed:
+        response_due = resolution_due = None
+    return ExpectedTimes(
+        priority=priority,
+        policy_name=applied.policy_name,
+        calendar_name=BusinessCalendar.objects.filter(pk=applied.calendar_id)
+        .values_list("name", flat=True)
+        .first()
+        or "",
+        response_minutes=applied.response_minutes,
+        resolution_minutes=applied.resolution_minutes,
+        response_due_at=response_due,
+        resolution_due_at=resolution_due,
+    )

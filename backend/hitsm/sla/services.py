@@ -14,7 +14,11 @@ from hitsm.sla.models import SlaPolicy, SlaTarget
 
 @transaction.atomic
 def policy_save(
-    *, policy: SlaPolicy, targets: list[dict[str, Any]] | None, departments: Any = None
+    *,
+    policy: SlaPolicy,
+    targets: list[dict[str, Any]] | None,
+    departments: Any = None,
+    catalog_items: Any = None,
 ) -> SlaPolicy:
     """Save a policy; ``targets`` (when given) replaces its targets, keyed by priority."""
     try:
@@ -30,6 +34,8 @@ def policy_save(
         ) from exc
     if departments is not None:
         policy.departments.set(departments)
+    if catalog_items is not None:
+        policy.catalog_items.set(catalog_items)
     if targets is not None:
         if not targets:
             raise ValidationFailed(fields={"targets": [_("至少设置一个优先级的时限")]})

@@ -38,6 +38,7 @@ def test_a_nurse_logs_in_and_sees_her_own_navigation(nurse_li):
     assert me["roles"] == ["requester"]
     assert [item["key"] for item in me["navigation"]] == [
         "home",
+        "catalog",
         "new_ticket",
         "my_tickets",
         "notifications",
@@ -58,7 +59,14 @@ def test_each_role_gets_its_own_navigation(nurse_li, agent_chen, admin_user, man
     assert "users" in keys["manager_zhao"] and "user_import" not in keys["manager_zhao"]
     assert "jobs" in keys["agent_chen"] and "users" not in keys["agent_chen"]
     assert "desk" in keys["agent_chen"] and "desk" not in keys["nurse_li"]
-    assert keys["nurse_li"] == ["home", "new_ticket", "my_tickets", "notifications", "security"]
+    assert keys["nurse_li"] == [
+        "home",
+        "catalog",
+        "new_ticket",
+        "my_tickets",
+        "notifications",
+        "security",
+    ]
 
 
 def test_desk_configuration_is_in_the_menu_of_admins_and_managers_only(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.urls import reverse
@@ -9,6 +10,9 @@ from rest_framework import serializers
 
 from hitsm.accounts.api.serializers import UserBriefSerializer
 from hitsm.accounts.models import Department, User
+from hitsm.catalog.api.serializers import FormAnswerSerializer
+from hitsm.catalog.models import CatalogItem
+from hitsm.catalog.selectors import form_answers
 from hitsm.cmdb.models import ConfigurationItem
 from hitsm.servicedesk import playback
 from hitsm.servicedesk.choices import (
@@ -206,6 +210,19 @@ class RequesterSerializer(serializers.ModelSerializer[User]):
         fields = ("id", "username", "display_name", "phone_ext", "mobile", "title")
 
 
+class CatalogItemBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class FormVersionBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    version = serializers.IntegerField()
+    form_name = serializers.CharField()
+    schema = serializers.JSONField(help_text="the form schema (docs/catalog.md)")
+
+
 class TicketDetailSerializer(TicketListSerializer):
     requester = RequesterSerializer(read_only=True)  # type: ignore[assignment]
     submitted_by = UserBriefSerializer(read_only=True)
@@ -217,6 +234,9 @@ class TicketDetailSerializer(TicketListSerializer):
     parent_ticket = serializers.SerializerMethodField()
     location = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
+    catalog_item = serializers.SerializerMethodField()
+    form_version = serializers.SerializerMethodField()
+    form_answers = serializers.SerializerMethodField()
 
     class Meta(TicketListSerializer.Meta):
         fields = (
@@ -226,7 +246,10 @@ class TicketDetailSerializer(TicketListSerializer):
             "accepted_by",
             "contact_phone",
             "location",
+            "catalog_item",
+            "form_version",
             "form_data",
+            "form_answers",
             "pending_reason",
             "resolution_code",
             "resolution_notes",
@@ -240,6 +263,30 @@ class TicketDetailSerializer(TicketListSerializer):
             "parent_ticket",
             "allowed_actions",
         )
+
+    @extend_schema_field(CatalogItemBriefSerializer(allow_null=True))
+    def get_catalog_item(self, obj: Ticket) -> dict[str, Any] | None:
+        item = obj.catalog_item
+        if item is None:
+            return None
+        return {"id": item.pk, "code": item.code, "name": item.name}
+
+    @extend_schema_field(FormVersionBriefSerializer(allow_null=True))
+    def get_form_version(self, obj: Ticket) -> dict[str, Any] | None:
+        version = obj.form_version
+        if version is None:
+            return None
+        return {
+            "id": version.pk,
+            "version": version.version,
+            "form_name": version.form.name,
+            "schema": version.schema,
+        }
+
+    @extend_schema_field(FormAnswerSerializer(many=True))
+    def get_form_answers(self, obj: Ticket) -> list[dict[str, Any]]:
+        """The answers as text in form order (ids resolved to names), for agents and the H5."""
+        return form_answers(obj.form_version, obj.form_data or {})
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_children(self, obj: Ticket) -> list[dict[str, Any]]:
@@ -323,11 +370,34 @@ class TicketCreateSerializer(serializers.Serializer):
     )
     contact_phone = serializers.CharField(max_length=30, required=False, allow_blank=True)
     location = LocationSerializer(required=False)
-    form_data = serializers.JSONField(required=False)
+    catalog_item = serializers.PrimaryKeyRelatedField(
+        queryset=CatalogItem.objects.select_related("form__published", "ticket_category"),
+        required=False,
+        allow_null=True,
+        help_text="the service menu item; its published form validates form_data, and its "
+        "file fields' files come as multipart parts named form_files.<key>",
+    )
+    form_data = serializers.JSONField(
+        required=False, help_text="an object; in a multipart request, the object as JSON text"
+    )
     files = serializers.ListField(child=serializers.FileField(), required=False, max_length=10)
 
+    def validate_form_data(self, value: Any) -> Any:
+        if isinstance(value, str):  # multipart sends the object as JSON text
+            try:
+                value = json.loads(value) if value.strip() else {}
+            except ValueError:
+                raise serializers.ValidationError(_("表单数据不是有效的 JSON")) from None
+        if not isinstance(value, dict):
+            raise serializers.ValidationError(_("表单数据须为对象"))
+        return value
+
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if not (attrs.get("title") or "").strip() and not (attrs.get("description") or "").strip():
+        if (
+            not attrs.get("catalog_item")
+            and not (attrs.get("title") or "").strip()
+            and not (attrs.get("description") or "").strip()
+        ):
             raise serializers.ValidationError({"title": [_("请填写问题描述")]})
         return attrs
 

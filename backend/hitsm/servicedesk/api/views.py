@@ -159,11 +159,18 @@ class TicketViewSet(
         values = dict(data.validated_data)
         actor = signed_in_user(request)
         requester = values.pop("requester", None) or actor
+        # A catalog form's file fields arrive as multipart parts named form_files.<key>.
+        form_files = {
+            name.removeprefix("form_files."): request.FILES.getlist(name)
+            for name in request.FILES
+            if name.startswith("form_files.")
+        }
         ticket = services.ticket_create(
             requester=requester,
             submitted_by=actor,
             files=values.pop("files", []),
             configuration_items=values.pop("configuration_items", []),
+            form_files=form_files,
             **values,
         )
         return Response(

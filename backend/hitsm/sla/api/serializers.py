@@ -143,6 +143,7 @@ class SlaPolicySerializer(serializers.ModelSerializer[SlaPolicy]):
             "kind",
             "priorities",
             "departments",
+            "catalog_items",
             "clinical_critical_only",
             "pause_statuses",
             "warn_percents",
