@@ -175,6 +175,9 @@ if not REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir),
         "data_folder_out": str(_broker_dir),
+        # Broadcast exchanges (worker control, per-queue fanout); kombu's default is a
+        # "control" folder in the current directory.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 # True when pushes from another process (a Celery worker) reach WebSocket clients directly.
