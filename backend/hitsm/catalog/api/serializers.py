@@ -33,7 +33,7 @@ class FormAnswerSerializer(serializers.Serializer):
     )
 
 
-class CIBriefSerializer(serializers.ModelSerializer[ConfigurationItem]):
+class CatalogCISerializer(serializers.ModelSerializer[ConfigurationItem]):
     class_code = serializers.CharField(source="ci_class.code", read_only=True)
     class_name = serializers.CharField(source="ci_class.name", read_only=True)
     layer = serializers.CharField(source="ci_class.layer", read_only=True)
@@ -87,7 +87,7 @@ class CatalogItemSerializer(serializers.ModelSerializer[CatalogItem]):
     configuration_items = serializers.PrimaryKeyRelatedField(
         queryset=ConfigurationItem.objects.select_related("ci_class"), many=True, required=False
     )
-    linked_cis = CIBriefSerializer(source="configuration_items", many=True, read_only=True)
+    linked_cis = CatalogCISerializer(source="configuration_items", many=True, read_only=True)
     is_favourite = serializers.SerializerMethodField()
 
     class Meta:
@@ -320,8 +320,8 @@ class ActivityPatternSerializer(serializers.ModelSerializer[ActivityPattern]):
     applications = serializers.PrimaryKeyRelatedField(
         queryset=ConfigurationItem.objects.select_related("ci_class"), many=True, required=False
     )
-    activity_items = CIBriefSerializer(source="activities", many=True, read_only=True)
-    application_items = CIBriefSerializer(source="applications", many=True, read_only=True)
+    activity_items = CatalogCISerializer(source="activities", many=True, read_only=True)
+    application_items = CatalogCISerializer(source="applications", many=True, read_only=True)
     stakeholders = StakeholderSerializer(many=True, required=False)
 
     class Meta:

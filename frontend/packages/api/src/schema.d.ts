@@ -252,6 +252,403 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/catalog/categories/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The service menu's headings (a tree). Everyone reads them; admins change them. */
+        get: operations["catalog_categories_list"];
+        put?: never;
+        /** @description The service menu's headings (a tree). Everyone reads them; admins change them. */
+        post: operations["catalog_categories_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/categories/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The service menu's headings (a tree). Everyone reads them; admins change them. */
+        get: operations["catalog_categories_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description The service menu's headings (a tree). Everyone reads them; admins change them. */
+        delete: operations["catalog_categories_destroy"];
+        options?: never;
+        head?: never;
+        /** @description The service menu's headings (a tree). Everyone reads them; admins change them. */
+        patch: operations["catalog_categories_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/catalog/forms/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Catalog forms: the designer saves the draft; publishing freezes it as a new version. */
+        get: operations["catalog_forms_list"];
+        put?: never;
+        /** @description Catalog forms: the designer saves the draft; publishing freezes it as a new version. */
+        post: operations["catalog_forms_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/forms/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Catalog forms: the designer saves the draft; publishing freezes it as a new version. */
+        get: operations["catalog_forms_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description Catalog forms: the designer saves the draft; publishing freezes it as a new version. */
+        delete: operations["catalog_forms_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Catalog forms: the designer saves the draft; publishing freezes it as a new version. */
+        patch: operations["catalog_forms_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/catalog/forms/{id}/check/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Validate sample answers against the saved draft exactly as a submission is checked. */
+        post: operations["catalog_forms_check_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/forms/{id}/publish/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Catalog forms: the designer saves the draft; publishing freezes it as a new version. */
+        post: operations["catalog_forms_publish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/forms/{id}/versions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Catalog forms: the designer saves the draft; publishing freezes it as a new version. */
+        get: operations["catalog_forms_versions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/items/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Catalog items. Requesters list the items open to them; IT staff see all (they submit on
+         *     behalf of others); admins define them.
+         */
+        get: operations["catalog_items_list"];
+        put?: never;
+        /**
+         * @description Catalog items. Requesters list the items open to them; IT staff see all (they submit on
+         *     behalf of others); admins define them.
+         */
+        post: operations["catalog_items_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/items/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Catalog items. Requesters list the items open to them; IT staff see all (they submit on
+         *     behalf of others); admins define them.
+         */
+        get: operations["catalog_items_retrieve"];
+        put?: never;
+        post?: never;
+        /**
+         * @description Catalog items. Requesters list the items open to them; IT staff see all (they submit on
+         *     behalf of others); admins define them.
+         */
+        delete: operations["catalog_items_destroy"];
+        options?: never;
+        head?: never;
+        /**
+         * @description Catalog items. Requesters list the items open to them; IT staff see all (they submit on
+         *     behalf of others); admins define them.
+         */
+        patch: operations["catalog_items_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/catalog/items/{id}/assistant/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 信息助手 of a catalog item: times handled, typical time, by whom, with what experience. */
+        get: operations["catalog_items_assistant_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/items/{id}/expectations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The response and resolution times a catalog item promises, shown before submitting:
+         *     the item's defaults (or the given impact/urgency) and the requester's department.
+         */
+        get: operations["catalog_items_expectations_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/items/{id}/favourite/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Star (POST) or unstar (DELETE) the item in the user's menu. */
+        post: operations["catalog_items_favourite_create"];
+        /** @description Star (POST) or unstar (DELETE) the item in the user's menu. */
+        delete: operations["catalog_items_favourite_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/items/{id}/form/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The published form version a submission of this item is checked against. */
+        get: operations["catalog_items_form_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/menu/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The service menu of the signed-in user (or, for IT staff submitting on someone's
+         *     behalf, of ``for_user``): favourites, frequently used, and the items by category.
+         */
+        get: operations["catalog_menu_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/nfr/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Non-functional requirements per application CI; ``totals`` sums them (capacity). */
+        get: operations["catalog_nfr_list"];
+        put?: never;
+        /** @description Non-functional requirements per application CI; ``totals`` sums them (capacity). */
+        post: operations["catalog_nfr_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/nfr/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Non-functional requirements per application CI; ``totals`` sums them (capacity). */
+        get: operations["catalog_nfr_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description Non-functional requirements per application CI; ``totals`` sums them (capacity). */
+        delete: operations["catalog_nfr_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Non-functional requirements per application CI; ``totals`` sums them (capacity). */
+        patch: operations["catalog_nfr_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/catalog/nfr/totals/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Sums over the (filtered) records: accounts, concurrency, storage, growth, bandwidth. */
+        get: operations["catalog_nfr_totals_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/options/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Choices for a form's person, department and CI fields (id + name), searched by ``q``. */
+        get: operations["catalog_options_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/patterns/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Patterns of business activity (PBA): business calendar, peaks, activities, stakeholders. */
+        get: operations["catalog_patterns_list"];
+        put?: never;
+        /** @description Patterns of business activity (PBA): business calendar, peaks, activities, stakeholders. */
+        post: operations["catalog_patterns_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/patterns/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Patterns of business activity (PBA): business calendar, peaks, activities, stakeholders. */
+        get: operations["catalog_patterns_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description Patterns of business activity (PBA): business calendar, peaks, activities, stakeholders. */
+        delete: operations["catalog_patterns_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Patterns of business activity (PBA): business calendar, peaks, activities, stakeholders. */
+        patch: operations["catalog_patterns_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/catalog/stats/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Tickets per business activity, business data set and application by month, through the
+         *     catalog's OBASHI links (and the CIs linked to tickets): which activities generate demand.
+         */
+        get: operations["catalog_stats_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/categories/": {
         parameters: {
             query?: never;
@@ -1687,6 +2084,70 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ActivityPattern: {
+            readonly id: number;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 说明 */
+            description?: string;
+            /** @description {"mon": ["07:30-12:00", "13:30-17:30"], …, "sun": []} */
+            schedule?: {
+                [key: string]: string[];
+            };
+            peaks?: components["schemas"]["Peak"][];
+            /** 法定节假日停诊 */
+            holidays_closed?: boolean;
+            /**
+             * 高峰并发用户（人）
+             * Format: int64
+             */
+            peak_concurrent_users?: number | null;
+            /**
+             * 日业务量（笔）
+             * Format: int64
+             */
+            daily_transactions?: number | null;
+            activities?: number[];
+            applications?: number[];
+            readonly activity_items: components["schemas"]["CatalogCI"][];
+            readonly application_items: components["schemas"]["CatalogCI"][];
+            stakeholders?: components["schemas"]["Stakeholder"][];
+            /**
+             * 更新时间
+             * Format: date-time
+             */
+            readonly updated_at: string;
+        };
+        ActivityPatternRequest: {
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 说明 */
+            description?: string;
+            /** @description {"mon": ["07:30-12:00", "13:30-17:30"], …, "sun": []} */
+            schedule?: {
+                [key: string]: string[];
+            };
+            peaks?: components["schemas"]["PeakRequest"][];
+            /** 法定节假日停诊 */
+            holidays_closed?: boolean;
+            /**
+             * 高峰并发用户（人）
+             * Format: int64
+             */
+            peak_concurrent_users?: number | null;
+            /**
+             * 日业务量（笔）
+             * Format: int64
+             */
+            daily_transactions?: number | null;
+            activities?: number[];
+            applications?: number[];
+            stakeholders?: components["schemas"]["StakeholderRequest"][];
+        };
         ApiToken: {
             readonly id: number;
             /** 名称 */
@@ -1752,6 +2213,20 @@ export interface components {
             group?: number | null;
             assignee?: number | null;
             note?: string;
+        };
+        Assistant: {
+            total: number;
+            last_90_days: number;
+            resolved: number;
+            median_resolution_minutes: number | null;
+            /** @description IT staff only */
+            handlers: components["schemas"]["Handler"][];
+            /** @description IT staff only */
+            recent_resolutions: components["schemas"]["Resolution"][];
+            /** @description knowledge issue */
+            knowledge: {
+                [key: string]: unknown;
+            }[];
         };
         AttachRequest: {
             files: string[];
@@ -2021,6 +2496,155 @@ export interface components {
             /** 名称 */
             name?: string;
         };
+        CatalogCI: {
+            readonly id: number;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            readonly class_code: string;
+            readonly class_name: string;
+            readonly layer: string;
+        };
+        CatalogCIRequest: {
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+        };
+        CatalogCategory: {
+            readonly id: number;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 上级 */
+            parent?: number | null;
+            /** 图标 */
+            icon?: string;
+            /** 说明 */
+            description?: string;
+            /**
+             * 排序
+             * Format: int64
+             */
+            sort_order?: number;
+            /** 启用 */
+            is_active?: boolean;
+            readonly item_count: number;
+        };
+        CatalogCategoryRequest: {
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 上级 */
+            parent?: number | null;
+            /** 图标 */
+            icon?: string;
+            /** 说明 */
+            description?: string;
+            /**
+             * 排序
+             * Format: int64
+             */
+            sort_order?: number;
+            /** 启用 */
+            is_active?: boolean;
+        };
+        CatalogItem: {
+            readonly id: number;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 说明 */
+            description?: string;
+            /**
+             * 搜索关键词
+             * @description 以空格分隔，如：腕带 打印
+             */
+            keywords?: string;
+            /** 类型 */
+            kind?: components["schemas"]["TicketKindEnum"];
+            /** 图标 */
+            icon?: string;
+            /** 服务目录 */
+            category: number;
+            readonly category_name: string;
+            /**
+             * 排序
+             * Format: int64
+             */
+            sort_order?: number;
+            /** 启用 */
+            is_active?: boolean;
+            departments?: number[];
+            readonly department_names: string[];
+            /** @description empty: everyone */
+            roles?: components["schemas"]["RolesEnum"][];
+            form?: number | null;
+            /** @default  */
+            readonly form_name: string;
+            readonly form_version: number | null;
+            ticket_category?: number | null;
+            /** 默认影响度 */
+            default_impact?: components["schemas"]["ImpactEnum"];
+            /** 默认紧急度 */
+            default_urgency?: components["schemas"]["UrgencyEnum"];
+            assignment_group?: number | null;
+            /** @default  */
+            readonly assignment_group_name: string;
+            /** 需要审批 */
+            approval_required?: boolean;
+            configuration_items?: number[];
+            readonly linked_cis: components["schemas"]["CatalogCI"][];
+            readonly is_favourite: boolean;
+        };
+        CatalogItemBrief: {
+            id: number;
+            code: string;
+            name: string;
+        };
+        CatalogItemRequest: {
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 说明 */
+            description?: string;
+            /**
+             * 搜索关键词
+             * @description 以空格分隔，如：腕带 打印
+             */
+            keywords?: string;
+            /** 类型 */
+            kind?: components["schemas"]["TicketKindEnum"];
+            /** 图标 */
+            icon?: string;
+            /** 服务目录 */
+            category: number;
+            /**
+             * 排序
+             * Format: int64
+             */
+            sort_order?: number;
+            /** 启用 */
+            is_active?: boolean;
+            departments?: number[];
+            /** @description empty: everyone */
+            roles?: components["schemas"]["RolesEnum"][];
+            form?: number | null;
+            ticket_category?: number | null;
+            /** 默认影响度 */
+            default_impact?: components["schemas"]["ImpactEnum"];
+            /** 默认紧急度 */
+            default_urgency?: components["schemas"]["UrgencyEnum"];
+            assignment_group?: number | null;
+            /** 需要审批 */
+            approval_required?: boolean;
+            configuration_items?: number[];
+        };
         Category: {
             readonly id: number;
             /** 名称 */
@@ -2220,6 +2844,17 @@ export interface components {
             target: components["schemas"]["NamedRef"];
             data_set: components["schemas"]["NamedRef"] | null;
         };
+        /**
+         * @description * `mon` - mon
+         *     * `tue` - tue
+         *     * `wed` - wed
+         *     * `thu` - thu
+         *     * `fri` - fri
+         *     * `sat` - sat
+         *     * `sun` - sun
+         * @enum {string}
+         */
+        DaysEnum: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
         Department: {
             readonly id: number;
             /** 名称 */
@@ -2343,6 +2978,18 @@ export interface components {
          * @enum {string}
          */
         DistributionEnum: "manual" | "round_robin" | "least_loaded";
+        DraftCheckRequest: {
+            data?: unknown;
+        };
+        DraftCheckResult: {
+            valid: boolean;
+            errors: {
+                [key: string]: string[];
+            };
+            cleaned: {
+                [key: string]: unknown;
+            };
+        };
         DrillPage: {
             count: number;
             count_capped: boolean;
@@ -2459,6 +3106,86 @@ export interface components {
          * @enum {string}
          */
         EventKindEnum: "created" | "accepted" | "assigned" | "started" | "pending" | "resumed" | "resolved" | "confirmed" | "closed" | "reopened" | "cancelled" | "escalated" | "transferred" | "reply" | "note" | "field_changed" | "linked" | "merged" | "attachment";
+        Expectations: {
+            priority: number;
+            /** @description empty: the priority's default targets */
+            policy_name: string;
+            calendar_name: string;
+            response_minutes: number | null;
+            resolution_minutes: number | null;
+            /** Format: date-time */
+            response_due_at: string | null;
+            /** Format: date-time */
+            resolution_due_at: string | null;
+        };
+        Form: {
+            readonly id: number;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 说明 */
+            description?: string;
+            /** @description docs/catalog.md */
+            draft_schema?: unknown;
+            readonly published_version: number;
+            /** Format: date-time */
+            readonly published_at: string;
+            /**
+             * 更新时间
+             * Format: date-time
+             */
+            readonly updated_at: string;
+            readonly item_count: number;
+        };
+        /** @description One answered field of a submitted form, as text (``FormDisplayField`` on the front end). */
+        FormAnswer: {
+            key: string;
+            label: string;
+            type: string;
+            text: string;
+            attachments?: number[];
+            /** @description {columns: [{key,label}], rows: [[text]]} */
+            table?: {
+                [key: string]: unknown;
+            };
+        };
+        FormRequest: {
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 说明 */
+            description?: string;
+            /** @description docs/catalog.md */
+            draft_schema?: unknown;
+        };
+        FormVersion: {
+            readonly id: number;
+            form: number;
+            /**
+             * 版本
+             * Format: int64
+             */
+            version: number;
+            /** 表单定义 */
+            schema: unknown;
+            /** 发布说明 */
+            note?: string;
+            /**
+             * 发布时间
+             * Format: date-time
+             */
+            readonly published_at: string;
+            readonly published_by_name: string;
+        };
+        FormVersionBrief: {
+            id: number;
+            version: number;
+            form_name: string;
+            /** @description the form schema (docs/catalog.md) */
+            schema: unknown;
+        };
         GraphDepartment: {
             id: number;
             name: string;
@@ -2524,6 +3251,11 @@ export interface components {
             /** 启用 */
             is_active?: boolean;
         };
+        Handler: {
+            user_id: number;
+            name: string;
+            count: number;
+        };
         Health: {
             status: components["schemas"]["HealthStatusEnum"];
             version: string;
@@ -2559,6 +3291,14 @@ export interface components {
          * @enum {integer}
          */
         ImpactEnum: 1 | 2 | 3;
+        /** @description The published form a submission of this item is checked against. */
+        ItemForm: {
+            form_id: number | null;
+            version_id: number | null;
+            version: number | null;
+            /** @description docs/catalog.md */
+            schema: unknown;
+        };
         Job: {
             readonly id: number;
             /** 类型 */
@@ -2690,6 +3430,38 @@ export interface components {
             readonly must_change_password: boolean;
             readonly otp_enabled: boolean;
         };
+        Menu: {
+            favourites: components["schemas"]["MenuItem"][];
+            frequent: components["schemas"]["MenuItem"][];
+            categories: components["schemas"]["MenuCategory"][];
+        };
+        MenuCategory: {
+            id: number;
+            name: string;
+            icon: string;
+            description: string;
+            items: components["schemas"]["MenuItem"][];
+        };
+        /** @description An item as the menu shows it (no administration fields). */
+        MenuItem: {
+            readonly id: number;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 说明 */
+            description?: string;
+            /** 类型 */
+            kind?: components["schemas"]["TicketKindEnum"];
+            /** 图标 */
+            icon?: string;
+            /** 服务目录 */
+            category: number;
+            /** 需要审批 */
+            approval_required?: boolean;
+            readonly has_form: boolean;
+            readonly is_favourite: boolean;
+        };
         NamedRef: {
             id: number;
             name: string;
@@ -2698,6 +3470,85 @@ export interface components {
             key: string;
             path: string;
             icon: string;
+        };
+        NfrRecord: {
+            readonly id: number;
+            application: number;
+            readonly application_name: string;
+            readonly application_code: string;
+            /**
+             * 系统账号数量（个）
+             * Format: int64
+             */
+            system_accounts?: number | null;
+            /**
+             * 预估并发账号数（个）
+             * Format: int64
+             */
+            concurrent_accounts?: number | null;
+            /**
+             * 年度数据空间需求（GB）
+             * Format: decimal
+             */
+            yearly_storage_gb?: string | null;
+            /**
+             * 每日增长空间需求（MB）
+             * Format: decimal
+             */
+            daily_growth_mb?: string | null;
+            /**
+             * 带宽需求（Mbps）
+             * Format: decimal
+             */
+            bandwidth_mbps?: string | null;
+            /** 备注 */
+            notes?: string;
+            /**
+             * 更新时间
+             * Format: date-time
+             */
+            readonly updated_at: string;
+        };
+        NfrRecordRequest: {
+            application: number;
+            /**
+             * 系统账号数量（个）
+             * Format: int64
+             */
+            system_accounts?: number | null;
+            /**
+             * 预估并发账号数（个）
+             * Format: int64
+             */
+            concurrent_accounts?: number | null;
+            /**
+             * 年度数据空间需求（GB）
+             * Format: decimal
+             */
+            yearly_storage_gb?: string | null;
+            /**
+             * 每日增长空间需求（MB）
+             * Format: decimal
+             */
+            daily_growth_mb?: string | null;
+            /**
+             * 带宽需求（Mbps）
+             * Format: decimal
+             */
+            bandwidth_mbps?: string | null;
+            /** 备注 */
+            notes?: string;
+        };
+        NfrTotals: {
+            /** @description records summed */
+            applications: number;
+            /** @description records per value */
+            recorded: {
+                [key: string]: number;
+            };
+            totals: {
+                [key: string]: number;
+            };
         };
         NoteRequest: {
             note?: string;
@@ -2789,6 +3640,11 @@ export interface components {
          * @enum {string}
          */
         ObashiLayerEnum: "ownership" | "business" | "application" | "system" | "hardware" | "infrastructure" | "data";
+        Option: {
+            value: number;
+            label: string;
+            hint?: string;
+        };
         OtpTokenRequest: {
             otp_token: string;
         };
@@ -2954,6 +3810,34 @@ export interface components {
             old_password: string;
             new_password: string;
         };
+        PatchedActivityPatternRequest: {
+            /** 编码 */
+            code?: string;
+            /** 名称 */
+            name?: string;
+            /** 说明 */
+            description?: string;
+            /** @description {"mon": ["07:30-12:00", "13:30-17:30"], …, "sun": []} */
+            schedule?: {
+                [key: string]: string[];
+            };
+            peaks?: components["schemas"]["PeakRequest"][];
+            /** 法定节假日停诊 */
+            holidays_closed?: boolean;
+            /**
+             * 高峰并发用户（人）
+             * Format: int64
+             */
+            peak_concurrent_users?: number | null;
+            /**
+             * 日业务量（笔）
+             * Format: int64
+             */
+            daily_transactions?: number | null;
+            activities?: number[];
+            applications?: number[];
+            stakeholders?: components["schemas"]["StakeholderRequest"][];
+        };
         PatchedAttributeRequest: {
             /** 类型 */
             ci_class?: number;
@@ -3027,6 +3911,64 @@ export interface components {
             kind?: components["schemas"]["CalendarDayKindEnum"];
             /** 名称 */
             name?: string;
+        };
+        PatchedCatalogCategoryRequest: {
+            /** 编码 */
+            code?: string;
+            /** 名称 */
+            name?: string;
+            /** 上级 */
+            parent?: number | null;
+            /** 图标 */
+            icon?: string;
+            /** 说明 */
+            description?: string;
+            /**
+             * 排序
+             * Format: int64
+             */
+            sort_order?: number;
+            /** 启用 */
+            is_active?: boolean;
+        };
+        PatchedCatalogItemRequest: {
+            /** 编码 */
+            code?: string;
+            /** 名称 */
+            name?: string;
+            /** 说明 */
+            description?: string;
+            /**
+             * 搜索关键词
+             * @description 以空格分隔，如：腕带 打印
+             */
+            keywords?: string;
+            /** 类型 */
+            kind?: components["schemas"]["TicketKindEnum"];
+            /** 图标 */
+            icon?: string;
+            /** 服务目录 */
+            category?: number;
+            /**
+             * 排序
+             * Format: int64
+             */
+            sort_order?: number;
+            /** 启用 */
+            is_active?: boolean;
+            departments?: number[];
+            /** @description empty: everyone */
+            roles?: components["schemas"]["RolesEnum"][];
+            form?: number | null;
+            ticket_category?: number | null;
+            /** 默认影响度 */
+            default_impact?: components["schemas"]["ImpactEnum"];
+            /** 默认紧急度 */
+            default_urgency?: components["schemas"]["UrgencyEnum"];
+            assignment_group?: number | null;
+            /** 需要审批 */
+            approval_required?: boolean;
+            configuration_items?: number[];
         };
         PatchedCategoryRequest: {
             /** 名称 */
@@ -3120,6 +4062,16 @@ export interface components {
             /** 提升一级优先级 */
             raise_priority?: boolean;
         };
+        PatchedFormRequest: {
+            /** 编码 */
+            code?: string;
+            /** 名称 */
+            name?: string;
+            /** 说明 */
+            description?: string;
+            /** @description docs/catalog.md */
+            draft_schema?: unknown;
+        };
         PatchedGroupRequest: {
             /** 名称 */
             name?: string;
@@ -3139,6 +4091,36 @@ export interface components {
             member_ids?: number[];
             /** 启用 */
             is_active?: boolean;
+        };
+        PatchedNfrRecordRequest: {
+            application?: number;
+            /**
+             * 系统账号数量（个）
+             * Format: int64
+             */
+            system_accounts?: number | null;
+            /**
+             * 预估并发账号数（个）
+             * Format: int64
+             */
+            concurrent_accounts?: number | null;
+            /**
+             * 年度数据空间需求（GB）
+             * Format: decimal
+             */
+            yearly_storage_gb?: string | null;
+            /**
+             * 每日增长空间需求（MB）
+             * Format: decimal
+             */
+            daily_growth_mb?: string | null;
+            /**
+             * 带宽需求（Mbps）
+             * Format: decimal
+             */
+            bandwidth_mbps?: string | null;
+            /** 备注 */
+            notes?: string;
         };
         PatchedPublicHolidayRequest: {
             /**
@@ -3230,6 +4212,8 @@ export interface components {
             priorities?: components["schemas"]["PriorityEnum"][];
             /** 适用科室 */
             departments?: number[];
+            /** 适用服务项 */
+            catalog_items?: number[];
             /** 仅限影响临床的配置项 */
             clinical_critical_only?: boolean;
             pause_statuses?: components["schemas"]["PauseStatusesEnum"][];
@@ -3278,6 +4262,20 @@ export interface components {
          * @enum {string}
          */
         PauseStatusesEnum: "new" | "accepted" | "assigned" | "pending";
+        Peak: {
+            days: components["schemas"]["DaysEnum"][];
+            start: string;
+            end: string;
+            /** @default  */
+            note: string;
+        };
+        PeakRequest: {
+            days: components["schemas"]["DaysEnum"][];
+            start: string;
+            end: string;
+            /** @default  */
+            note: string;
+        };
         PendRequest: {
             reason: components["schemas"]["PendingReasonEnum"];
             note: string;
@@ -3351,6 +4349,10 @@ export interface components {
             kind: components["schemas"]["CalendarDayKindEnum"];
             /** 名称 */
             name: string;
+        };
+        PublishRequest: {
+            /** @default  */
+            note: string;
         };
         QueueCounts: {
             intake: number;
@@ -3447,6 +4449,16 @@ export interface components {
             mobile?: string;
             /** 职务/职称 */
             title?: string;
+        };
+        Resolution: {
+            ticket_id: number;
+            number: string;
+            title: string;
+            resolution_code: string;
+            resolution_notes: string;
+            resolved_by: string;
+            /** Format: date-time */
+            resolved_at: string;
         };
         /**
          * @description * `fixed` - 已修复
@@ -3604,6 +4616,8 @@ export interface components {
             priorities?: components["schemas"]["PriorityEnum"][];
             /** 适用科室 */
             departments?: number[];
+            /** 适用服务项 */
+            catalog_items?: number[];
             /** 仅限影响临床的配置项 */
             clinical_critical_only?: boolean;
             pause_statuses?: components["schemas"]["PauseStatusesEnum"][];
@@ -3632,6 +4646,8 @@ export interface components {
             priorities?: components["schemas"]["PriorityEnum"][];
             /** 适用科室 */
             departments?: number[];
+            /** 适用服务项 */
+            catalog_items?: number[];
             /** 仅限影响临床的配置项 */
             clinical_critical_only?: boolean;
             pause_statuses?: components["schemas"]["PauseStatusesEnum"][];
@@ -3667,6 +4683,54 @@ export interface components {
              */
             resolution_minutes: number;
         };
+        Stakeholder: {
+            role: components["schemas"]["StakeholderRoleEnum"];
+            department?: number | null;
+            /** @default  */
+            readonly department_name: string;
+            user?: number | null;
+            readonly user_name: string;
+            /** @default  */
+            name: string;
+            /** @default  */
+            phone: string;
+        };
+        StakeholderRequest: {
+            role: components["schemas"]["StakeholderRoleEnum"];
+            department?: number | null;
+            user?: number | null;
+            /** @default  */
+            name: string;
+            /** @default  */
+            phone: string;
+        };
+        /**
+         * @description * `owner` - 业务负责人
+         *     * `key_user` - 关键用户
+         *     * `user` - 使用科室
+         *     * `it_owner` - 信息科负责人
+         *     * `vendor` - 厂商联系人
+         * @enum {string}
+         */
+        StakeholderRoleEnum: "owner" | "key_user" | "user" | "it_owner" | "vendor";
+        StatLayers: {
+            business: components["schemas"]["StatRow"][];
+            data: components["schemas"]["StatRow"][];
+            application: components["schemas"]["StatRow"][];
+        };
+        StatRow: {
+            ci_id: number;
+            name: string;
+            code: string;
+            class_name: string;
+            total: number;
+            by_month: number[];
+        };
+        Stats: {
+            /** @description YYYY-MM */
+            months: string[];
+            layers: components["schemas"]["StatLayers"];
+        };
         /**
          * @description * `web` - 网页
          *     * `h5` - 移动端
@@ -3697,6 +4761,9 @@ export interface components {
             configuration_items?: number[];
             contact_phone?: string;
             location?: components["schemas"]["LocationRequest"];
+            /** @description the service menu item; its published form validates form_data, and its file fields' files come as multipart parts named form_files.<key> */
+            catalog_item?: number | null;
+            /** @description an object; in a multipart request, the object as JSON text */
             form_data?: unknown;
             files?: string[];
         };
@@ -3794,8 +4861,11 @@ export interface components {
             readonly location: {
                 [key: string]: string;
             };
+            readonly catalog_item: components["schemas"]["CatalogItemBrief"] | null;
+            readonly form_version: components["schemas"]["FormVersionBrief"] | null;
             /** 表单数据 */
             form_data?: unknown;
+            readonly form_answers: components["schemas"]["FormAnswer"][];
             /** 挂起原因 */
             pending_reason?: components["schemas"]["PendingReasonEnum"] | components["schemas"]["BlankEnum"];
             /** 解决方式 */
@@ -4641,6 +5711,1297 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    catalog_categories_list: {
+        parameters: {
+            query?: {
+                is_active?: boolean;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                parent?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogCategory"][];
+                };
+            };
+        };
+    };
+    catalog_categories_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CatalogCategoryRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CatalogCategoryRequest"];
+                "multipart/form-data": components["schemas"]["CatalogCategoryRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogCategory"];
+                };
+            };
+        };
+    };
+    catalog_categories_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 服务目录 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogCategory"];
+                };
+            };
+        };
+    };
+    catalog_categories_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 服务目录 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    catalog_categories_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 服务目录 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedCatalogCategoryRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedCatalogCategoryRequest"];
+                "multipart/form-data": components["schemas"]["PatchedCatalogCategoryRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogCategory"];
+                };
+            };
+        };
+    };
+    catalog_forms_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Form"][];
+                };
+            };
+        };
+    };
+    catalog_forms_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FormRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FormRequest"];
+                "multipart/form-data": components["schemas"]["FormRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Form"];
+                };
+            };
+        };
+    };
+    catalog_forms_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 表单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Form"];
+                };
+            };
+        };
+    };
+    catalog_forms_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 表单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    catalog_forms_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 表单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedFormRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedFormRequest"];
+                "multipart/form-data": components["schemas"]["PatchedFormRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Form"];
+                };
+            };
+        };
+    };
+    catalog_forms_check_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 表单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DraftCheckRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DraftCheckRequest"];
+                "multipart/form-data": components["schemas"]["DraftCheckRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftCheckResult"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    catalog_forms_publish_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 表单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PublishRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PublishRequest"];
+                "multipart/form-data": components["schemas"]["PublishRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormVersion"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    catalog_forms_versions_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 表单 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormVersion"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    catalog_items_list: {
+        parameters: {
+            query?: {
+                assignment_group?: number;
+                category?: number;
+                form?: number;
+                is_active?: boolean;
+                /**
+                 * @description * `request` - 服务请求
+                 *     * `incident` - 故障
+                 */
+                kind?: "incident" | "request";
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description name, keywords, description or category */
+                q?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogItem"][];
+                };
+            };
+        };
+    };
+    catalog_items_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CatalogItemRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CatalogItemRequest"];
+                "multipart/form-data": components["schemas"]["CatalogItemRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogItem"];
+                };
+            };
+        };
+    };
+    catalog_items_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 服务项 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogItem"];
+                };
+            };
+        };
+    };
+    catalog_items_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 服务项 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    catalog_items_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 服务项 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedCatalogItemRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedCatalogItemRequest"];
+                "multipart/form-data": components["schemas"]["PatchedCatalogItemRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogItem"];
+                };
+            };
+        };
+    };
+    catalog_items_assistant_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assistant"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    catalog_items_expectations_retrieve: {
+        parameters: {
+            query?: {
+                /** @description default: the requester's */
+                department?: number;
+                impact?: 1 | 2 | 3;
+                urgency?: 1 | 2 | 3;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Expectations"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    catalog_items_favourite_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 服务项 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    catalog_items_favourite_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 服务项 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    catalog_items_form_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 服务项 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ItemForm"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    catalog_menu_retrieve: {
+        parameters: {
+            query?: {
+                /** @description IT staff: the requester's menu */
+                for_user?: number;
+                /** @description search words */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Menu"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    catalog_nfr_list: {
+        parameters: {
+            query?: {
+                application?: number;
+                /** @description applications linked to this item */
+                catalog_item?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NfrRecord"][];
+                };
+            };
+        };
+    };
+    catalog_nfr_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NfrRecordRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["NfrRecordRequest"];
+                "multipart/form-data": components["schemas"]["NfrRecordRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NfrRecord"];
+                };
+            };
+        };
+    };
+    catalog_nfr_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 非功能性需求 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NfrRecord"];
+                };
+            };
+        };
+    };
+    catalog_nfr_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 非功能性需求 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    catalog_nfr_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 非功能性需求 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedNfrRecordRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedNfrRecordRequest"];
+                "multipart/form-data": components["schemas"]["PatchedNfrRecordRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NfrRecord"];
+                };
+            };
+        };
+    };
+    catalog_nfr_totals_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NfrTotals"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    catalog_options_list: {
+        parameters: {
+            query: {
+                /** @description cis: the class code */
+                ci_class?: string;
+                /** @description comma-separated ids to label */
+                ids?: string;
+                q?: string;
+                source: "cis" | "departments" | "users";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Option"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    catalog_patterns_list: {
+        parameters: {
+            query?: {
+                application?: number;
+                /** @description patterns of the item's applications */
+                catalog_item?: number;
+                code?: string;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityPattern"][];
+                };
+            };
+        };
+    };
+    catalog_patterns_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivityPatternRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ActivityPatternRequest"];
+                "multipart/form-data": components["schemas"]["ActivityPatternRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityPattern"];
+                };
+            };
+        };
+    };
+    catalog_patterns_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 业务活动模式 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityPattern"];
+                };
+            };
+        };
+    };
+    catalog_patterns_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 业务活动模式 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    catalog_patterns_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 业务活动模式 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedActivityPatternRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedActivityPatternRequest"];
+                "multipart/form-data": components["schemas"]["PatchedActivityPatternRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityPattern"];
+                };
+            };
+        };
+    };
+    catalog_stats_retrieve: {
+        parameters: {
+            query?: {
+                /** @description first month, YYYY-MM (default: 11 back) */
+                from?: string;
+                /** @description last month, YYYY-MM (default: this one) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stats"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
