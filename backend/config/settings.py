@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "hitsm.accounts",
     "hitsm.cmdb",
     "hitsm.catalog",
+    "hitsm.workflow",
     "hitsm.sla",
     "hitsm.servicedesk",
     "hitsm.notifications",

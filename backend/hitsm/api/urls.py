@@ -12,6 +12,7 @@ from hitsm.servicedesk.api.catalog_views import CatalogAssistantView, CatalogSta
 from hitsm.servicedesk.api.sla_views import TicketSlaView
 from hitsm.sla.api import views as sla
 from hitsm.sla.api.views import CatalogExpectationsView
+from hitsm.workflow.api import views as workflow
 
 router = DefaultRouter()
 router.register("auth/tokens", accounts.ApiTokenViewSet, basename="api-token")
@@ -39,6 +40,8 @@ router.register("catalog/items", catalog.CatalogItemViewSet, basename="catalog-i
 router.register("catalog/forms", catalog.FormViewSet, basename="catalog-form")
 router.register("catalog/nfr", catalog.NfrRecordViewSet, basename="catalog-nfr")
 router.register("catalog/patterns", catalog.ActivityPatternViewSet, basename="catalog-pattern")
+router.register("workflow/definitions", workflow.DefinitionViewSet, basename="workflow-definition")
+router.register("workflow/tasks", workflow.TaskViewSet, basename="workflow-task")
 router.register("sla/calendars", sla.CalendarViewSet, basename="sla-calendar")
 router.register("sla/calendar-days", sla.CalendarDayViewSet, basename="sla-calendar-day")
 router.register("sla/public-holidays", sla.PublicHolidayViewSet, basename="sla-public-holiday")
@@ -74,6 +77,8 @@ urlpatterns = [
         name="catalog-item-assistant",
     ),
     path("catalog/stats/", CatalogStatsView.as_view(), name="catalog-stats"),
+    path("workflow/actions/", workflow.ActionsView.as_view(), name="workflow-actions"),
+    path("workflow/instances/", workflow.SubjectInstancesView.as_view(), name="workflow-instances"),
     path("tickets/<int:pk>/sla/", TicketSlaView.as_view(), name="ticket-sla"),
     path("kpis/", dashboards.KpiSetView.as_view(), name="kpi-set"),
     path("kpis/jobs/", dashboards.KpiSetJobView.as_view(), name="kpi-set-job"),

@@ -347,6 +347,20 @@ def _clean_value(spec: Mapping[str, Any], value: Any, *, refs: _Refs | None, pat
     raise _Invalid(_("该字段不能填写"))
 
 
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _same(left: Any, right: Any) -> bool:
+    """Numbers compare as numbers (3.0 equals 3); everything else as text (option values)."""
+    if _is_number(left) and (_is_number(right) or isinstance(right, str)):
+        try:
+            return float(left) == float(right)
+        except ValueError:
+            return False
+    return str(left) == str(right)
+
+
 def _compare(op: str, left: Any, right: Any) -> bool:
     if op == "filled":
         return not _empty(left)
@@ -355,11 +369,7 @@ def _compare(op: str, left: Any, right: Any) -> bool:
     if _empty(left):
         return op in ("ne", "not_in")
     if op in ("eq", "ne"):
-        hit = (
-            any(str(v) == str(right) for v in left)
-            if isinstance(left, list)
-            else str(left) == str(right)
-        )
+        hit = any(_same(v, right) for v in left) if isinstance(left, list) else _same(left, right)
         return hit if op == "eq" else not hit
     if op in ("in", "not_in"):
         pool = {str(v) for v in right} if isinstance(right, list) else set()

@@ -46,8 +46,10 @@ REFERENCE_MODELS = frozenset(
         "sla.EscalationRule",
         "servicedesk.RoutingRule",
         "accounts.AssignmentGroup",
-        "servicedesk.Category",
+        "catalog.Category",
         "accounts.Department",
+        "workflow.ProcessDefinition",
+        "workflow.ProcessBinding",
     }
 )
 GENERATION_KEY = "refcache:generation"

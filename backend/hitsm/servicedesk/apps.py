@@ -11,3 +11,6 @@ class ServicedeskConfig(AppConfig):
         from hitsm.servicedesk.clocks import connect_signals
 
         connect_signals()  # SLA clocks follow the timeline
+        from hitsm.servicedesk import workflow_hooks
+
+        workflow_hooks.connect()  # tickets are process subjects; the desk's service-task actions

@@ -58,6 +58,7 @@ from hitsm.servicedesk.models import (
 from hitsm.servicedesk.search import tokens_text
 from hitsm.servicedesk.selectors import group_ids_of, is_desk, is_requester_side, ticket_can
 from hitsm.sla.selectors import priority_for, targets_for
+from hitsm.workflow.services import instance_start, process_for
 
 S = TicketStatus
 # action → statuses it may start from
@@ -466,6 +467,11 @@ def ticket_create(
             Ticket.objects.filter(pk=ticket.pk).update(form_data=ticket.form_data)
         if catalog_item is not None:
             usage_record(user=requester, item=catalog_item)
+        process = process_for(catalog_item_id=catalog_item.pk if catalog_item else None, kind=kind)
+        if process is not None:
+            instance_start(
+                version=process, subject_type="ticket", subject_id=ticket.pk, actor=submitted_by
+            )
         if rule is not None:
             event_add(
                 ticket,

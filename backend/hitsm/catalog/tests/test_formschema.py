@@ -173,6 +173,8 @@ def test_references_are_checked_by_the_resolver():
     ("op", "value", "answer", "visible"),
     [
         ("ne", "yes", "no", True),
+        ("eq", 3, 3.0, True),  # numbers compare as numbers
+        ("eq", "3", 3, True),
         ("in", ["a", "b"], "b", True),
         ("not_in", ["a", "b"], "b", False),
         ("gt", 3, 4, True),
@@ -182,10 +184,10 @@ def test_references_are_checked_by_the_resolver():
     ],
 )
 def test_every_operator(op, value, answer, visible):
-    kind = "number" if isinstance(answer, int) else "text"
+    kind = "number" if isinstance(answer, int | float) else "text"
     schema = {
         "fields": [
-            {"key": "a", "type": kind, "label": "A"},
+            {"key": "a", "type": kind, "label": "A", "precision": 2},
             {
                 "key": "b",
                 "type": "text",

@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from hitsm.catalog.models import CatalogItem
+from hitsm.workflow.models import HumanTask, ProcessDefinition, ProcessInstance, ProcessVersion
+
+
+class DefinitionSerializer(serializers.ModelSerializer[ProcessDefinition]):
+    draft_xml = serializers.CharField(required=False, allow_blank=True, max_length=2 * 1024 * 1024)
+    published_version = serializers.IntegerField(
+        source="published.version", read_only=True, default=None
+    )
+    published_at = serializers.DateTimeField(
+        source="published.published_at", read_only=True, default=None
+    )
+    catalog_items = serializers.PrimaryKeyRelatedField(
+        queryset=CatalogItem.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = ProcessDefinition
+        fields = (
+            "id",
+            "code",
+            "name",
+            "description",
+            "draft_xml",
+            "published_version",
+            "published_at",
+            "default_for_kind",
+            "is_active",
+            "catalog_items",
+            "updated_at",
+        )
+        read_only_fields = ("updated_at",)
+
+
+class DefinitionBriefSerializer(DefinitionSerializer):
+    class Meta(DefinitionSerializer.Meta):
+        fields = tuple(  # type: ignore[assignment]
+            f for f in DefinitionSerializer.Meta.fields if f != "draft_xml"
+        )
+
+
+class ProblemSerializer(serializers.Serializer):
+    element = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ValidationResultSerializer(serializers.Serializer):
+    valid = serializers.BooleanField()
+    problems = ProblemSerializer(many=True)
+    nodes = serializers.DictField(help_text="node id → settings, when valid")
+
+
+class VersionSerializer(serializers.ModelSerializer[ProcessVersion]):
+    published_by_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProcessVersion
+        fields = (
+            "id",
+            "definition",
+            "version",
+            "xml",
+            "process_id",
+            "nodes",
+            "lanes",
+            "note",
+            "published_at",
+            "published_by_name",
+        )
+
+    def get_published_by_name(self, obj: ProcessVersion) -> str:
+        user = obj.published_by
+        return (user.display_name or user.username) if user else ""
+
+
+class PublishSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ActionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
+    params = serializers.ListField(child=serializers.CharField())
+    subject_type = serializers.CharField()
+
+
+class TaskSerializer(serializers.ModelSerializer[HumanTask]):
+    subject_type = serializers.CharField(source="instance.subject_type", read_only=True)
+    subject_id = serializers.IntegerField(source="instance.subject_id", read_only=True)
+    process_name = serializers.CharField(source="instance.version.definition.name", read_only=True)
+    responsible_names = serializers.SerializerMethodField()
+    completed_by_name = serializers.SerializerMethodField()
+    votes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = HumanTask
+        fields = (
+            "id",
+            "instance",
+            "parent",
+            "subject_type",
+            "subject_id",
+            "process_name",
+            "node_id",
+            "name",
+            "kind",
+            "approval_mode",
+            "status",
+            "responsible_names",
+            "accountable",
+            "fields",
+            "due_at",
+            "created_at",
+            "completed_at",
+            "completed_by_name",
+            "outcome",
+            "comment",
+            "votes",
+        )
+
+    def get_responsible_names(self, obj: HumanTask) -> list[str]:
+        people = [u.display_name or u.username for u in obj.responsible.all()]
+        return people + [g.name for g in obj.responsible_groups.all()]
+
+    def get_completed_by_name(self, obj: HumanTask) -> str:
+        user = obj.completed_by
+        return (user.display_name or user.username) if user else ""
+
+    def get_votes(self, obj: HumanTask) -> list[dict[str, Any]]:
+        return [
+            {
+                "user": v.user.display_name or v.user.username,
+                "approve": v.approve,
+                "comment": v.comment,
+                "at": v.created_at,
+            }
+            for v in obj.votes.all()
+        ]
+
+
+class CompleteSerializer(serializers.Serializer):
+    values = serializers.DictField(required=False, default=dict, help_text='{"form": {key: value}}')
+    approve = serializers.BooleanField(required=False, allow_null=True, default=None)
+    comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class InstanceSerializer(serializers.ModelSerializer[ProcessInstance]):
+    process_name = serializers.CharField(source="version.definition.name", read_only=True)
+    version_number = serializers.IntegerField(source="version.version", read_only=True)
+    xml = serializers.CharField(source="version.xml", read_only=True)
+    nodes = serializers.JSONField(source="version.nodes", read_only=True)
+    trail = serializers.SerializerMethodField()
+    tasks = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProcessInstance
+        fields = (
+            "id",
+            "subject_type",
+            "subject_id",
+            "process_name",
+            "version_number",
+            "status",
+            "started_at",
+            "finished_at",
+            "xml",
+            "nodes",
+            "trail",
+            "tasks",
+        )
+
+    def get_trail(self, obj: ProcessInstance) -> dict[str, list[str]]:
+        from hitsm.workflow.services import instance_trail
+
+        return instance_trail(obj)
+
+    def get_tasks(self, obj: ProcessInstance) -> list[dict[str, Any]]:
+        rows = obj.tasks.select_related("completed_by").prefetch_related(
+            "responsible", "responsible_groups", "votes__user"
+        )
+        return TaskSerializer(rows, many=True).data  # type: ignore[return-value]

@@ -1,0 +1,255 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from hitsm.accounts.roles import IT_STAFF, Role, has_role
+from hitsm.accounts.selectors import signed_in_user
+from hitsm.api.serializers import ERROR_RESPONSES
+from hitsm.api.viewsets import PolicyMixin
+from hitsm.core.errors import NotFound, ValidationFailed
+from hitsm.core.permissions import Policy
+from hitsm.workflow import engine, services
+from hitsm.workflow.actions import action_names, actions_all
+from hitsm.workflow.api import serializers as s
+from hitsm.workflow.models import (
+    HumanTask,
+    ProcessBinding,
+    ProcessDefinition,
+    ProcessInstance,
+    ProcessVersion,
+    TaskStatus,
+)
+
+
+class ProcessConfigPolicy(Policy):
+    """IT staff read processes; admins draw and publish them."""
+
+    def scope(self, user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset if has_role(user, *IT_STAFF) else queryset.none()
+
+    def can_list(self, user: Any) -> bool:
+        return has_role(user, *IT_STAFF)
+
+    def can_create(self, user: Any) -> bool:
+        return has_role(user, Role.ADMIN)
+
+    def can(self, user: Any, action: str, obj: Any) -> bool:
+        if action in ("retrieve", "versions", "validate"):
+            return has_role(user, *IT_STAFF)
+        return has_role(user, Role.ADMIN)
+
+
+class DefinitionViewSet(PolicyMixin, viewsets.ModelViewSet):
+    """Process definitions: the designer saves the draft BPMN; publishing compiles it into an
+    immutable version (running instances keep theirs)."""
+
+    policy = ProcessConfigPolicy()
+    pagination_class = None
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_serializer_class(self) -> Any:
+        return s.DefinitionBriefSerializer if self.action == "list" else s.DefinitionSerializer
+
+    def get_base_queryset(self) -> QuerySet[ProcessDefinition]:
+        return (
+            ProcessDefinition.objects.select_related("published")
+            .prefetch_related("catalog_items")
+            .order_by("name", "id")
+        )
+
+    @transaction.atomic
+    def _save(self, serializer: Any, definition: ProcessDefinition) -> None:
+        values = dict(serializer.validated_data)
+        items = values.pop("catalog_items", None)
+        for name, value in values.items():
+            if not (name == "code" and definition.pk):
+                setattr(definition, name, value)
+        definition.full_clean(exclude=["published"])
+        definition.save()
+        if items is not None:
+            taken = ProcessBinding.objects.filter(catalog_item__in=items).exclude(
+                process=definition
+            )
+            if taken.exists():
+                raise ValidationFailed(
+                    fields={
+                        "catalog_items": [
+                            "服务项已绑定其他流程：" + "、".join(b.catalog_item.name for b in taken)
+                        ]
+                    }
+                )
+            ProcessBinding.objects.filter(process=definition).exclude(
+                catalog_item__in=items
+            ).delete()
+            for item in items:
+                ProcessBinding.objects.get_or_create(process=definition, catalog_item=item)
+        serializer.instance = definition
+
+    def perform_create(self, serializer: Any) -> None:
+        self._save(serializer, ProcessDefinition())
+
+    def perform_update(self, serializer: Any) -> None:
+        self._save(serializer, serializer.instance)
+
+    @extend_schema(request=None, responses={200: s.ValidationResultSerializer, **ERROR_RESPONSES})
+    @action(detail=True, methods=["post"])
+    def validate(self, request: Request, pk: str | None = None) -> Response:
+        """Check the saved draft as publishing would: engine parse plus our rules."""
+        definition = self.get_object()
+        try:
+            compiled = engine.process_compile(
+                definition.draft_xml,
+                known_actions=action_names(),
+                called=services._compiled_calls(),
+            )
+        except engine.BpmnRejected as rejected:
+            return Response({"valid": False, "problems": rejected.problems, "nodes": {}})
+        return Response({"valid": True, "problems": [], "nodes": compiled.nodes})
+
+    @extend_schema(
+        request=s.PublishSerializer, responses={201: s.VersionSerializer, **ERROR_RESPONSES}
+    )
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        definition = self.get_object()
+        data = s.PublishSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = services.definition_publish(
+            definition=definition, actor=signed_in_user(request), note=data.validated_data["note"]
+        )
+        return Response(s.VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={200: s.VersionSerializer(many=True), **ERROR_RESPONSES})
+    @action(detail=True, methods=["get"])
+    def versions(self, request: Request, pk: str | None = None) -> Response:
+        definition = self.get_object()
+        rows = ProcessVersion.objects.filter(definition=definition).select_related("published_by")
+        return Response(s.VersionSerializer(rows.order_by("-version"), many=True).data)
+
+
+class ActionsView(APIView):
+    """The service-task actions a process may call (the designer's choice list)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: s.ActionSerializer(many=True), **ERROR_RESPONSES})
+    def get(self, request: Request) -> Response:
+        return Response(
+            [
+                {
+                    "name": a.name,
+                    "label": a.label,
+                    "params": list(a.params),
+                    "subject_type": a.subject_type,
+                }
+                for a in actions_all()
+            ]
+        )
+
+
+class TaskPolicy(Policy):
+    """Everyone sees the tasks they may act on; IT staff see their groups' too."""
+
+    def scope(self, user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        direct = Q(responsible=user) | Q(responsible_groups__members=user)
+        if connection.features.supports_json_field_contains:
+            direct |= Q(supportive__contains=[user.pk]) | Q(accountable__contains=[user.pk])
+            return queryset.filter(pk__in=HumanTask.objects.filter(direct).values("pk"))
+        # SQLite: JSON lists of helpers and sign-off people are matched here.
+        helping = [
+            pk
+            for pk, helpers, signers in HumanTask.objects.filter(
+                status__in=[TaskStatus.OPEN, TaskStatus.SIGNOFF]
+            ).values_list("pk", "supportive", "accountable")
+            if user.pk in (helpers or []) or user.pk in (signers or [])
+        ]
+        return queryset.filter(
+            pk__in=HumanTask.objects.filter(direct | Q(pk__in=helping)).values("pk")
+        )
+
+    def can_list(self, user: Any) -> bool:
+        return bool(user.is_authenticated)
+
+    def can(self, user: Any, action: str, obj: Any) -> bool:
+        return True  # complete checks RACI itself and says why
+
+
+class TaskViewSet(
+    PolicyMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """The task inbox: open tasks the user is responsible for (directly or through a group),
+    helps with, signs off or is consulted on."""
+
+    policy = TaskPolicy()
+    serializer_class = s.TaskSerializer
+
+    def get_base_queryset(self) -> QuerySet[HumanTask]:
+        queryset = HumanTask.objects.select_related(
+            "instance__version__definition", "completed_by"
+        ).prefetch_related("responsible", "responsible_groups", "votes__user")
+        state = self.request.query_params.get("status", "open")
+        if state == "open":
+            queryset = queryset.filter(status__in=[TaskStatus.OPEN, TaskStatus.SIGNOFF])
+        elif state == "done":
+            queryset = queryset.filter(status=TaskStatus.COMPLETED)
+        return queryset.order_by("-created_at", "-id")
+
+    @extend_schema(
+        parameters=[OpenApiParameter("status", str, enum=["open", "done", "all"])],
+    )
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request=s.CompleteSerializer, responses={200: s.TaskSerializer, **ERROR_RESPONSES}
+    )
+    @action(detail=True, methods=["post"])
+    def complete(self, request: Request, pk: str | None = None) -> Response:
+        task = self.get_object()
+        data = s.CompleteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        task = services.task_complete(
+            task=task,
+            actor=signed_in_user(request),
+            values=data.validated_data["values"],
+            approve=data.validated_data["approve"],
+            comment=data.validated_data["comment"],
+        )
+        task.refresh_from_db()
+        return Response(s.TaskSerializer(task).data)
+
+
+class SubjectInstancesView(APIView):
+    """The processes of one subject (a ticket) with the diagram, where they are and who did
+    what: the process-instance viewer."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("subject_type", str, required=True),
+            OpenApiParameter("subject_id", int, required=True),
+        ],
+        responses={200: s.InstanceSerializer(many=True), **ERROR_RESPONSES},
+    )
+    def get(self, request: Request) -> Response:
+        subject_type = request.query_params.get("subject_type", "")
+        subject_id = request.query_params.get("subject_id", "")
+        if not subject_id.isdigit():
+            raise ValidationFailed(fields={"subject_id": ["须为数字"]})
+        if not services.subject_visible(request.user, subject_type, int(subject_id)):
+            raise NotFound()
+        rows = ProcessInstance.objects.filter(
+            subject_type=subject_type, subject_id=int(subject_id)
+        ).select_related("version__definition")
+        return Response(s.InstanceSerializer(rows.order_by("id"), many=True).data)

@@ -1,0 +1,504 @@
+"""The BPMN engine: SpiffWorkflow 3.2.0, embedded. The only module that imports it.
+
+What the rest of the app sees:
+- :func:`process_compile` checks a BPMN document against what we support (no scripts, safe
+  expressions only, RACI on every user task, a default flow on every deciding gateway, no dead
+  ends) and returns a :class:`Compiled` process: the engine's serialized spec, the BPMN process id
+  and our per-node configuration read from the ``hitsm:`` extension elements.
+- :class:`Run` wraps one running workflow: ``start``/``load`` it, ``advance`` it (service tasks
+  call back into the app), list its ready user tasks and waiting timers, complete a task, fire due
+  timers, and ``dump`` its state *without* the spec (the instance stays pinned to its version).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from xml.etree.ElementTree import Element
+
+from defusedxml import ElementTree as SafeET
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.parser import BpmnParser
+from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
+from SpiffWorkflow.bpmn.parser.util import full_tag
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
+from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
+from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from hitsm.workflow.expressions import UnsafeExpression, expression_check, expression_evaluate
+
+BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+HITSM = "http://hitsm.org/schema/bpmn"
+MAX_XML = 2 * 1024 * 1024
+
+# What the engine runs and the designer's palette offers. Everything else is refused by name.
+FLOW_NODES = {
+    "startEvent",
+    "endEvent",
+    "userTask",
+    "task",
+    "serviceTask",
+    "exclusiveGateway",
+    "parallelGateway",
+    "callActivity",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "boundaryEvent",
+}
+ALLOWED = FLOW_NODES | {
+    "definitions",
+    "process",
+    "collaboration",
+    "participant",
+    "messageFlow",
+    "message",
+    "sequenceFlow",
+    "conditionExpression",
+    "laneSet",
+    "lane",
+    "flowNodeRef",
+    "incoming",
+    "outgoing",
+    "documentation",
+    "extensionElements",
+    "timerEventDefinition",
+    "timeDuration",
+    "timeDate",
+    "messageEventDefinition",
+    "textAnnotation",
+    "text",
+    "association",
+}
+RACI_ROLES = ("responsible", "accountable", "supportive", "consulted", "informed")
+APPROVAL_MODES = ("single", "all", "any")
+FIELD_ACCESS = ("hidden", "readonly", "editable", "required")
+
+
+class BpmnRejected(Exception):
+    """The document cannot be published: ``problems`` name the element and the reason."""
+
+    def __init__(self, problems: list[dict[str, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"{p['element']}: {p['message']}" for p in problems))
+
+
+@dataclass
+class NodeConfig:
+    """Our settings for one BPMN element, from its ``hitsm:`` extension elements."""
+
+    id: str
+    kind: str
+    name: str
+    lane: str = ""
+    raci: dict[str, list[str]] = field(default_factory=dict)
+    approval: str = ""  # "", single, all (会签), any (或签)
+    fields: dict[str, str] = field(default_factory=dict)
+    deadline_minutes: int | None = None
+    action: str = ""
+    params: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "name": self.name,
+            "lane": self.lane,
+            "raci": self.raci,
+            "approval": self.approval,
+            "fields": self.fields,
+            "deadline_minutes": self.deadline_minutes,
+            "action": self.action,
+            "params": self.params,
+        }
+
+
+@dataclass
+class Compiled:
+    process_id: str
+    name: str
+    spec: dict[str, Any]  # the engine's serialized spec and sub-process specs
+    nodes: dict[str, dict[str, Any]]
+    lanes: dict[str, str]  # lane name → role code
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _ns(tag: str) -> str:
+    return tag[1:].split("}", 1)[0] if tag.startswith("{") else ""
+
+
+def _label(element: Element) -> str:
+    name = element.get("name") or ""
+    ident = element.get("id") or _local(element.tag)
+    return f"{name}（{ident}）" if name else ident
+
+
+def _hitsm(element: Element, name: str) -> list[Element]:
+    ext = element.find(f"{{{BPMN}}}extensionElements")
+    return [] if ext is None else ext.findall(f"{{{HITSM}}}{name}")
+
+
+def _node_config(element: Element, lane: str, problems: list[dict[str, str]]) -> NodeConfig:
+    kind = _local(element.tag)
+    config = NodeConfig(
+        id=element.get("id", ""), kind=kind, name=element.get("name") or "", lane=lane
+    )
+    for raci in _hitsm(element, "raci"):
+        for role in RACI_ROLES:
+            refs = (raci.get(role) or "").split()
+            if refs:
+                config.raci[role] = refs
+    for approval in _hitsm(element, "approval"):
+        mode = approval.get("mode") or "single"
+        if mode not in APPROVAL_MODES:
+            problems.append({"element": _label(element), "message": f"审批方式无效：{mode}"})
+        config.approval = mode
+    for fields in _hitsm(element, "fields"):
+        for one in fields.findall(f"{{{HITSM}}}field"):
+            access = one.get("access") or "editable"
+            if access not in FIELD_ACCESS:
+                problems.append({"element": _label(element), "message": f"字段权限无效：{access}"})
+            config.fields[one.get("key") or ""] = access
+    for deadline in _hitsm(element, "deadline"):
+        try:
+            config.deadline_minutes = max(1, int(deadline.get("minutes") or "0"))
+        except ValueError:
+            problems.append({"element": _label(element), "message": "处理时限须为分钟数"})
+    for action in _hitsm(element, "action"):
+        config.action = action.get("name") or ""
+        config.params = {
+            p.get("name") or "": p.get("value") or "" for p in action.findall(f"{{{HITSM}}}param")
+        }
+    return config
+
+
+def _inspect(
+    root: Element, known_actions: Iterable[str], known_processes: Iterable[str] = ()
+) -> tuple[Element, dict[str, NodeConfig], dict[str, str]]:
+    problems: list[dict[str, str]] = []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        namespace, local = _ns(element.tag), _local(element.tag)
+        if namespace == BPMN and local not in ALLOWED:
+            problems.append({"element": _label(element), "message": f"不支持的 BPMN 元素：{local}"})
+        if namespace == BPMN and local in ("conditionExpression", "timeDuration", "timeDate"):
+            try:
+                expression_check(element.text or "")
+            except UnsafeExpression as unsafe:
+                problems.append({"element": _label(element), "message": str(unsafe)})
+    processes = list(root.findall(f"{{{BPMN}}}process"))
+    executable = [p for p in processes if p.get("isExecutable") != "false"]
+    if len(executable) != 1:
+        problems.append({"element": "definitions", "message": "须有且只有一个可执行流程"})
+        raise BpmnRejected(problems)
+    process = executable[0]
+    lanes: dict[str, str] = {}
+    lane_of: dict[str, str] = {}
+    for lane in process.iter(f"{{{BPMN}}}lane"):
+        role = next((r.get("code") or "" for r in _hitsm(lane, "role")), "")
+        lanes[lane.get("name") or lane.get("id") or ""] = role
+        for ref in lane.findall(f"{{{BPMN}}}flowNodeRef"):
+            lane_of[(ref.text or "").strip()] = lane.get("name") or lane.get("id") or ""
+    nodes: dict[str, NodeConfig] = {}
+    for element in process:
+        if _local(element.tag) in FLOW_NODES:
+            config = _node_config(element, lane_of.get(element.get("id", ""), ""), problems)
+            nodes[config.id] = config
+    flows = list(process.findall(f"{{{BPMN}}}sequenceFlow"))
+    outgoing: dict[str, list[Element]] = {}
+    incoming: dict[str, int] = {}
+    for flow in flows:
+        outgoing.setdefault(flow.get("sourceRef", ""), []).append(flow)
+        incoming[flow.get("targetRef", "")] = incoming.get(flow.get("targetRef", ""), 0) + 1
+    starts = [n for n in nodes.values() if n.kind == "startEvent"]
+    if len(starts) != 1:
+        problems.append(
+            {"element": process.get("id", "process"), "message": "须有且只有一个开始事件"}
+        )
+    for element in process:
+        local = _local(element.tag)
+        ident = element.get("id", "")
+        if local not in FLOW_NODES:
+            continue
+        config = nodes[ident]
+        if local == "userTask":
+            lane_role = lanes.get(config.lane, "")
+            if not config.raci.get("responsible"):
+                if lane_role:
+                    config.raci["responsible"] = [f"role:{lane_role}"]
+                else:
+                    problems.append(
+                        {"element": _label(element), "message": "人工任务须设置负责人（R）"}
+                    )
+        if local == "serviceTask" and config.action not in set(known_actions):
+            problems.append(
+                {
+                    "element": _label(element),
+                    "message": f"未知的服务动作：{config.action or '（未设置）'}",
+                }
+            )
+        if local == "callActivity" and element.get("calledElement") not in set(known_processes):
+            problems.append(
+                {
+                    "element": _label(element),
+                    "message": f"调用的流程不存在或未发布：{element.get('calledElement')}",
+                }
+            )
+        if (
+            local == "exclusiveGateway"
+            and len(outgoing.get(ident, [])) > 1
+            and not element.get("default")
+        ):
+            problems.append({"element": _label(element), "message": "排他网关须设置默认流向"})
+        if local == "exclusiveGateway" and len(outgoing.get(ident, [])) > 1:
+            for flow in outgoing[ident]:
+                if (
+                    flow.get("id") != element.get("default")
+                    and flow.find(f"{{{BPMN}}}conditionExpression") is None
+                ):
+                    problems.append({"element": _label(flow), "message": "非默认流向须设置条件"})
+        if local != "endEvent" and not outgoing.get(ident):
+            problems.append({"element": _label(element), "message": "该节点没有后续流向（死胡同）"})
+        if local not in ("startEvent", "boundaryEvent") and not incoming.get(ident):
+            problems.append(
+                {"element": _label(element), "message": "该节点没有进入的流向，永远不会执行"}
+            )
+    if problems:
+        raise BpmnRejected(problems)
+    return process, nodes, lanes
+
+
+class ActionTask(ServiceTask):
+    """A service task: our action (``hitsm:action``) runs through the run's callback just
+    before the engine completes it; to the engine it finishes at once."""
+
+    def _execute(self, task: Any) -> bool:
+        return True
+
+
+class _Parser(BpmnParser):
+    OVERRIDE_PARSER_CLASSES = {full_tag("serviceTask"): (TaskParser, ActionTask)}
+
+
+_SERIALIZER = BpmnWorkflowSerializer(
+    BpmnWorkflowSerializer.configure({**DEFAULT_CONFIG, ActionTask: BpmnTaskSpecConverter})
+)
+
+
+def process_compile(
+    xml: str | bytes,
+    *,
+    known_actions: Iterable[str],
+    called: Mapping[str, Compiled] | None = None,
+) -> Compiled:
+    """Check a BPMN document and compile it; raises :class:`BpmnRejected`."""
+    data = xml.encode() if isinstance(xml, str) else xml
+    if len(data) > MAX_XML:
+        raise BpmnRejected([{"element": "definitions", "message": "BPMN 文件过大（上限 2 MB）"}])
+    try:
+        root = SafeET.fromstring(data)  # refuses DTDs, entities and external references
+    except Exception as error:
+        raise BpmnRejected(
+            [{"element": "definitions", "message": f"不是有效的 BPMN XML：{error}"}]
+        ) from None
+    called = dict(called or {})
+    process, nodes, lanes = _inspect(root, known_actions, called)
+    parser = _Parser()
+    try:
+        parser.add_bpmn_str(data)
+        process_id = process.get("id", "")
+        spec = parser.get_spec(process_id)
+        subprocesses = parser.get_subprocess_specs(process_id, specs={})
+    except SpiffWorkflowException as error:
+        raise BpmnRejected(
+            [{"element": process.get("id", ""), "message": f"流程无法解析：{error}"}]
+        ) from None
+    except Exception as error:
+        raise BpmnRejected(
+            [{"element": process.get("id", ""), "message": f"流程无法解析：{error}"}]
+        ) from None
+    # Called processes travel with the caller's spec, pinned at the version published now.
+    for compiled in called.values():
+        subprocesses.update(_spec_objects(compiled)[1])
+        subprocesses[compiled.process_id] = _spec_objects(compiled)[0]
+    spec_dict = {
+        "spec": _SERIALIZER.to_dict(spec),
+        "subprocess_specs": {k: _SERIALIZER.to_dict(v) for k, v in subprocesses.items()},
+    }
+    return Compiled(
+        process_id=process_id,
+        name=process.get("name") or process_id,
+        spec=json.loads(json.dumps(spec_dict)),
+        nodes={k: v.as_dict() for k, v in nodes.items()},
+        lanes=lanes,
+    )
+
+
+def _spec_objects(compiled: Compiled) -> tuple[Any, dict[str, Any]]:
+    spec = _SERIALIZER.from_dict(compiled.spec["spec"])
+    subs = {k: _SERIALIZER.from_dict(v) for k, v in compiled.spec["subprocess_specs"].items()}
+    return spec, subs
+
+
+class _Environment(TaskDataEnvironment):
+    """Evaluates only the safe subset (hitsm.workflow.expressions); scripts never run."""
+
+    def evaluate(
+        self, expression: str, context: dict[str, Any], external_context: Any = None
+    ) -> Any:
+        return expression_evaluate(expression, context)
+
+    def execute(self, script: str, context: dict[str, Any], external_context: Any = None) -> bool:
+        raise UnsafeExpression("流程中不允许脚本")
+
+
+def _engine() -> PythonScriptEngine:
+    return PythonScriptEngine(environment=_Environment())
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    task_id: str
+    node_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class WaitingTimer:
+    task_id: str
+    node_id: str
+    due_at: dt.datetime
+
+
+class Run:
+    """One workflow in memory: built from a compiled spec and, when resuming, its saved state."""
+
+    def __init__(self, workflow: BpmnWorkflow) -> None:
+        self.workflow = workflow
+
+    @classmethod
+    def start(cls, compiled_spec: dict[str, Any], data: Mapping[str, Any]) -> Run:
+        spec = _SERIALIZER.from_dict(compiled_spec["spec"])
+        subs = {k: _SERIALIZER.from_dict(v) for k, v in compiled_spec["subprocess_specs"].items()}
+        workflow = BpmnWorkflow(spec, subs, script_engine=_engine())
+        workflow.data.update(data)
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(data)
+        return cls(workflow)
+
+    @classmethod
+    def load(cls, compiled_spec: dict[str, Any], state: Mapping[str, Any]) -> Run:
+        full = dict(state)
+        full["spec"] = compiled_spec["spec"]
+        full["subprocess_specs"] = compiled_spec["subprocess_specs"]
+        workflow = _SERIALIZER.from_dict(full)
+        workflow.script_engine = _engine()
+        return cls(workflow)
+
+    def dump(self) -> dict[str, Any]:
+        """The state without the spec (which lives once, on the published version)."""
+        state = _SERIALIZER.to_dict(self.workflow)
+        state.pop("spec", None)
+        state.pop("subprocess_specs", None)
+        return json.loads(json.dumps(state, default=str))
+
+    def advance(self, on_service: Callable[[str, dict[str, Any]], None]) -> None:
+        """Run every automatic step; ``on_service(node_id, data)`` performs service tasks."""
+
+        def before(task: Any) -> None:
+            if isinstance(task.task_spec, ActionTask) and task.task_spec.bpmn_id:
+                on_service(task.task_spec.bpmn_id, task.data)
+
+        self.workflow.do_engine_steps(will_complete_task=before)
+
+    def set_data(self, task_id: str, values: Mapping[str, Any]) -> None:
+        task = self._task(task_id)
+        for key, value in values.items():
+            if isinstance(value, Mapping) and isinstance(task.data.get(key), dict):
+                task.data[key].update(value)
+            else:
+                task.data[key] = value
+
+    def complete(self, task_id: str, values: Mapping[str, Any]) -> None:
+        task = self._task(task_id)
+        if task.state != TaskState.READY:
+            raise ValueError("task is not ready")
+        self.set_data(task_id, values)
+        task.run()
+
+    def _task(self, task_id: str) -> Any:
+        import uuid
+
+        task = self.workflow.get_task_from_id(uuid.UUID(task_id))
+        if task is None:
+            raise KeyError(task_id)
+        return task
+
+    def ready_user_tasks(self) -> list[ReadyTask]:
+        return [
+            ReadyTask(
+                task_id=str(t.id), node_id=t.task_spec.bpmn_id, name=t.task_spec.bpmn_name or ""
+            )
+            for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)
+        ]
+
+    def waiting_timers(self) -> list[WaitingTimer]:
+        timers = []
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            value = task._get_internal_data("event_value")
+            if isinstance(value, str):
+                try:
+                    due = dt.datetime.fromisoformat(value)
+                except ValueError:
+                    continue
+                if due.tzinfo is None:
+                    due = due.replace(tzinfo=dt.UTC)
+                timers.append(
+                    WaitingTimer(task_id=str(task.id), node_id=task.task_spec.bpmn_id, due_at=due)
+                )
+        return timers
+
+    def fire_timers(self, on_service: Callable[[str, dict[str, Any]], None]) -> None:
+        self.workflow.refresh_timers()
+        self.advance(on_service)
+
+    @property
+    def completed(self) -> bool:
+        return bool(self.workflow.is_completed())
+
+    def data(self) -> dict[str, Any]:
+        return dict(self.workflow.data)
+
+    def last_data(self) -> dict[str, Any]:
+        """The data of the most recently completed task (what flows on)."""
+        done = self.workflow.get_tasks(state=TaskState.COMPLETED)
+        return dict(done[-1].data) if done else dict(self.workflow.data)
+
+    def trail(self) -> dict[str, list[str]]:
+        """Node ids completed, current (ready/waiting) and still possible (future)."""
+        completed, current, future = [], [], []
+        for task in self.workflow.get_tasks():
+            bpmn_id = getattr(task.task_spec, "bpmn_id", None)
+            if not bpmn_id:
+                continue
+            if task.state == TaskState.COMPLETED:
+                completed.append(bpmn_id)
+            elif task.state in (TaskState.READY, TaskState.WAITING, TaskState.STARTED):
+                current.append(bpmn_id)
+            elif task.state in (TaskState.LIKELY, TaskState.MAYBE, TaskState.FUTURE):
+                future.append(bpmn_id)
+        return {
+            "completed": list(dict.fromkeys(completed)),
+            "current": list(dict.fromkeys(current)),
+            "future": list(dict.fromkeys(future)),
+        }
