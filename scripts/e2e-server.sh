@@ -112,6 +112,8 @@ Category.objects.create(name='急救设备', code='emergency', default_group=gro
 "
 uv run --directory "$BACKEND" --frozen python manage.py sla_scan --loop 2 >>"$HITSM_DATA_DIR/sla-scan.log" 2>&1 &
 SLA_SCAN_PID=$!
-( while kill -0 $$ 2>/dev/null; do sleep 2; done; kill "$SLA_SCAN_PID" 2>/dev/null ) >/dev/null 2>&1 &
+uv run --directory "$BACKEND" --frozen python manage.py workflow_timers --loop 2 >>"$HITSM_DATA_DIR/workflow-timers.log" 2>&1 &
+TIMERS_PID=$!
+( while kill -0 $$ 2>/dev/null; do sleep 2; done; kill "$SLA_SCAN_PID" "$TIMERS_PID" 2>/dev/null ) >/dev/null 2>&1 &
 cd "$BACKEND"
 exec uv run --frozen uvicorn config.asgi:application --host 127.0.0.1 --port "$PORT" --log-level warning

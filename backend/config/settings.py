@@ -209,6 +209,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hitsm.servicedesk.tasks.sla_scan",
         "schedule": float(env_int("HITSM_SLA_SCAN_SECONDS", 20, minimum=5, maximum=30)),
     },
+    "workflow-timers": {
+        "task": "hitsm.workflow.tasks.fire_timers",
+        "schedule": float(env_int("HITSM_WORKFLOW_TIMER_SECONDS", 10, minimum=2, maximum=30)),
+    },
 }
 
 # --- Authentication and 等保2.0 level 3 basics ------------------------------------------------

@@ -79,7 +79,7 @@ class VersionSerializer(serializers.ModelSerializer[ProcessVersion]):
         return (user.display_name or user.username) if user else ""
 
 
-class PublishSerializer(serializers.Serializer):
+class ProcessPublishSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 

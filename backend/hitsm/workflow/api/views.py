@@ -117,12 +117,12 @@ class DefinitionViewSet(PolicyMixin, viewsets.ModelViewSet):
         return Response({"valid": True, "problems": [], "nodes": compiled.nodes})
 
     @extend_schema(
-        request=s.PublishSerializer, responses={201: s.VersionSerializer, **ERROR_RESPONSES}
+        request=s.ProcessPublishSerializer, responses={201: s.VersionSerializer, **ERROR_RESPONSES}
     )
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
         definition = self.get_object()
-        data = s.PublishSerializer(data=request.data)
+        data = s.ProcessPublishSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         version = services.definition_publish(
             definition=definition, actor=signed_in_user(request), note=data.validated_data["note"]

@@ -2080,10 +2080,218 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflow/actions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The service-task actions a process may call (the designer's choice list). */
+        get: operations["workflow_actions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflow/definitions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Process definitions: the designer saves the draft BPMN; publishing compiles it into an
+         *     immutable version (running instances keep theirs).
+         */
+        get: operations["workflow_definitions_list"];
+        put?: never;
+        /**
+         * @description Process definitions: the designer saves the draft BPMN; publishing compiles it into an
+         *     immutable version (running instances keep theirs).
+         */
+        post: operations["workflow_definitions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflow/definitions/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Process definitions: the designer saves the draft BPMN; publishing compiles it into an
+         *     immutable version (running instances keep theirs).
+         */
+        get: operations["workflow_definitions_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * @description Process definitions: the designer saves the draft BPMN; publishing compiles it into an
+         *     immutable version (running instances keep theirs).
+         */
+        patch: operations["workflow_definitions_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/workflow/definitions/{id}/publish/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Process definitions: the designer saves the draft BPMN; publishing compiles it into an
+         *     immutable version (running instances keep theirs).
+         */
+        post: operations["workflow_definitions_publish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflow/definitions/{id}/validate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Check the saved draft as publishing would: engine parse plus our rules. */
+        post: operations["workflow_definitions_validate_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflow/definitions/{id}/versions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Process definitions: the designer saves the draft BPMN; publishing compiles it into an
+         *     immutable version (running instances keep theirs).
+         */
+        get: operations["workflow_definitions_versions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflow/instances/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The processes of one subject (a ticket) with the diagram, where they are and who did
+         *     what: the process-instance viewer.
+         */
+        get: operations["workflow_instances_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflow/tasks/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The task inbox: open tasks the user is responsible for (directly or through a group),
+         *     helps with, signs off or is consulted on.
+         */
+        get: operations["workflow_tasks_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflow/tasks/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The task inbox: open tasks the user is responsible for (directly or through a group),
+         *     helps with, signs off or is consulted on.
+         */
+        get: operations["workflow_tasks_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflow/tasks/{id}/complete/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description The task inbox: open tasks the user is responsible for (directly or through a group),
+         *     helps with, signs off or is consulted on.
+         */
+        post: operations["workflow_tasks_complete_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Action: {
+            name: string;
+            label: string;
+            params: string[];
+            subject_type: string;
+        };
         ActivityPattern: {
             readonly id: number;
             /** 编码 */
@@ -2781,6 +2989,15 @@ export interface components {
          * @enum {string}
          */
         ClockStateEnum: "running" | "paused" | "met" | "breached" | "cancelled";
+        CompleteRequest: {
+            /** @description {"form": {key: value}} */
+            values?: {
+                [key: string]: unknown;
+            };
+            approve?: boolean | null;
+            /** @default  */
+            comment: string;
+        };
         ComponentHealth: {
             ok: boolean;
             /** Format: date-time */
@@ -2855,6 +3072,65 @@ export interface components {
          * @enum {string}
          */
         DaysEnum: "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+        Definition: {
+            readonly id: number;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 说明 */
+            description?: string;
+            draft_xml?: string;
+            readonly published_version: number;
+            /** Format: date-time */
+            readonly published_at: string;
+            /** 默认用于 */
+            default_for_kind?: components["schemas"]["TicketKindEnum"] | components["schemas"]["BlankEnum"];
+            /** 启用 */
+            is_active?: boolean;
+            catalog_items?: number[];
+            /**
+             * 更新时间
+             * Format: date-time
+             */
+            readonly updated_at: string;
+        };
+        DefinitionBrief: {
+            readonly id: number;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 说明 */
+            description?: string;
+            readonly published_version: number;
+            /** Format: date-time */
+            readonly published_at: string;
+            /** 默认用于 */
+            default_for_kind?: components["schemas"]["TicketKindEnum"] | components["schemas"]["BlankEnum"];
+            /** 启用 */
+            is_active?: boolean;
+            catalog_items?: number[];
+            /**
+             * 更新时间
+             * Format: date-time
+             */
+            readonly updated_at: string;
+        };
+        DefinitionRequest: {
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 说明 */
+            description?: string;
+            draft_xml?: string;
+            /** 默认用于 */
+            default_for_kind?: components["schemas"]["TicketKindEnum"] | components["schemas"]["BlankEnum"];
+            /** 启用 */
+            is_active?: boolean;
+            catalog_items?: number[];
+        };
         Department: {
             readonly id: number;
             /** 名称 */
@@ -3291,6 +3567,36 @@ export interface components {
          * @enum {integer}
          */
         ImpactEnum: 1 | 2 | 3;
+        Instance: {
+            readonly id: number;
+            subject_type?: string;
+            /** Format: int64 */
+            subject_id: number;
+            readonly process_name: string;
+            readonly version_number: number;
+            /** 状态 */
+            status?: components["schemas"]["InstanceStatusEnum"];
+            /** Format: date-time */
+            readonly started_at: string;
+            /** Format: date-time */
+            finished_at?: string | null;
+            readonly xml: string;
+            readonly nodes: unknown;
+            readonly trail: {
+                [key: string]: string[];
+            };
+            readonly tasks: {
+                [key: string]: unknown;
+            }[];
+        };
+        /**
+         * @description * `running` - 运行中
+         *     * `completed` - 已完成
+         *     * `cancelled` - 已取消
+         *     * `failed` - 出错
+         * @enum {string}
+         */
+        InstanceStatusEnum: "running" | "completed" | "cancelled" | "failed";
         /** @description The published form a submission of this item is checked against. */
         ItemForm: {
             form_id: number | null;
@@ -3774,6 +4080,21 @@ export interface components {
             /** @description true when there are more rows than `count` (counting stops at 10,000) */
             count_capped?: boolean;
         };
+        PaginatedTaskList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Task"][];
+        };
         PaginatedTicketListList: {
             /** @example 123 */
             count: number;
@@ -4009,6 +4330,20 @@ export interface components {
             attributes?: {
                 [key: string]: unknown;
             };
+        };
+        PatchedDefinitionRequest: {
+            /** 编码 */
+            code?: string;
+            /** 名称 */
+            name?: string;
+            /** 说明 */
+            description?: string;
+            draft_xml?: string;
+            /** 默认用于 */
+            default_for_kind?: components["schemas"]["TicketKindEnum"] | components["schemas"]["BlankEnum"];
+            /** 启用 */
+            is_active?: boolean;
+            catalog_items?: number[];
         };
         PatchedDepartmentRequest: {
             /** 名称 */
@@ -4325,6 +4660,14 @@ export interface components {
          * @enum {integer}
          */
         PriorityEnum: 1 | 2 | 3 | 4 | 5;
+        Problem: {
+            element: string;
+            message: string;
+        };
+        ProcessPublishRequest: {
+            /** @default  */
+            note: string;
+        };
         PublicHoliday: {
             readonly id: number;
             /**
@@ -4731,6 +5074,60 @@ export interface components {
             months: string[];
             layers: components["schemas"]["StatLayers"];
         };
+        Task: {
+            readonly id: number;
+            instance: number;
+            parent?: number | null;
+            readonly subject_type: string;
+            readonly subject_id: number;
+            readonly process_name: string;
+            /** 节点 */
+            node_id: string;
+            /** 名称 */
+            name: string;
+            /** 类型 */
+            kind: components["schemas"]["TaskKindEnum"];
+            /** 审批方式 */
+            approval_mode?: string;
+            /** 状态 */
+            status?: components["schemas"]["TaskStatusEnum"];
+            readonly responsible_names: string[];
+            accountable?: unknown;
+            /** 字段权限 */
+            fields?: unknown;
+            /**
+             * 截止时间
+             * Format: date-time
+             */
+            due_at?: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            completed_at?: string | null;
+            readonly completed_by_name: string;
+            /** 结果 */
+            outcome?: string;
+            /** 意见 */
+            comment?: string;
+            readonly votes: {
+                [key: string]: unknown;
+            }[];
+        };
+        /**
+         * @description * `handle` - 处理
+         *     * `approval` - 审批
+         *     * `consult` - 征询
+         * @enum {string}
+         */
+        TaskKindEnum: "handle" | "approval" | "consult";
+        /**
+         * @description * `open` - 待处理
+         *     * `signoff` - 待签核
+         *     * `completed` - 已完成
+         *     * `cancelled` - 已取消
+         * @enum {string}
+         */
+        TaskStatusEnum: "open" | "signoff" | "completed" | "cancelled";
         /**
          * @description * `web` - 网页
          *     * `h5` - 移动端
@@ -5130,6 +5527,39 @@ export interface components {
          * @enum {string}
          */
         UserSourceEnum: "local" | "ldap" | "import";
+        ValidationResult: {
+            valid: boolean;
+            problems: components["schemas"]["Problem"][];
+            /** @description node id → settings, when valid */
+            nodes: {
+                [key: string]: unknown;
+            };
+        };
+        Version: {
+            readonly id: number;
+            definition: number;
+            /**
+             * 版本
+             * Format: int64
+             */
+            version: number;
+            /** BPMN */
+            xml: string;
+            /** BPMN 流程标识 */
+            process_id: string;
+            /** 节点设置 */
+            nodes: unknown;
+            /** 泳道 */
+            lanes?: unknown;
+            /** 发布说明 */
+            note?: string;
+            /**
+             * 发布时间
+             * Format: date-time
+             */
+            readonly published_at: string;
+            readonly published_by_name: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -11893,6 +12323,494 @@ export interface operations {
                 content?: never;
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    workflow_actions_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Action"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    workflow_definitions_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DefinitionBrief"][];
+                };
+            };
+        };
+    };
+    workflow_definitions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DefinitionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DefinitionRequest"];
+                "multipart/form-data": components["schemas"]["DefinitionRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Definition"];
+                };
+            };
+        };
+    };
+    workflow_definitions_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 流程 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Definition"];
+                };
+            };
+        };
+    };
+    workflow_definitions_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 流程 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedDefinitionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedDefinitionRequest"];
+                "multipart/form-data": components["schemas"]["PatchedDefinitionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Definition"];
+                };
+            };
+        };
+    };
+    workflow_definitions_publish_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 流程 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ProcessPublishRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ProcessPublishRequest"];
+                "multipart/form-data": components["schemas"]["ProcessPublishRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Version"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    workflow_definitions_validate_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 流程 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationResult"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    workflow_definitions_versions_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 流程 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Version"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    workflow_instances_list: {
+        parameters: {
+            query: {
+                subject_id: number;
+                subject_type: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Instance"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    workflow_tasks_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                status?: "all" | "done" | "open";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedTaskList"];
+                };
+            };
+        };
+    };
+    workflow_tasks_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 流程任务 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+        };
+    };
+    workflow_tasks_complete_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 流程任务 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CompleteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CompleteRequest"];
+                "multipart/form-data": components["schemas"]["CompleteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
