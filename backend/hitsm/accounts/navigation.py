@@ -29,6 +29,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("catalog", "/catalog", "Menu", EVERYONE),
     NavItem("new_ticket", "/tickets/new", "EditPen", EVERYONE),
     NavItem("my_tickets", "/my-tickets", "Tickets", EVERYONE),
+    # Process tasks (审批、处理) reach anyone RACI names, a department head included.
+    NavItem("workflow_tasks", "/tasks", "Checked", EVERYONE),
     NavItem("notifications", "/notifications", "Bell", EVERYONE),
     # The KPI board (five layers, drill-down, Excel): the API answers IT staff only.
     NavItem("kpi_board", "/kpi", "DataAnalysis", frozenset(IT_STAFF)),
@@ -52,6 +54,9 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("catalog_forms", "/admin/catalog/forms", "Document", frozenset({Role.ADMIN})),
     NavItem("catalog_records", "/admin/catalog/records", "Coin", DESK_CONFIG),
     NavItem("catalog_stats", "/catalog/stats", "PieChart", frozenset(IT_STAFF)),
+    # Processes: IT staff may read them (hitsm/workflow/api/views.py); the menu shows them to
+    # those who keep them.
+    NavItem("workflow_definitions", "/admin/workflow", "Share", DESK_CONFIG),
     # SLA configuration: the API lets IT staff read it and admins and IT managers change it
     # (hitsm/sla/selectors.py SlaConfigPolicy); the menu shows it to those who keep it.
     NavItem("sla_policies", "/admin/sla/policies", "Stopwatch", SLA_CONFIG),

@@ -41,6 +41,7 @@ def test_a_nurse_logs_in_and_sees_her_own_navigation(nurse_li):
         "catalog",
         "new_ticket",
         "my_tickets",
+        "workflow_tasks",
         "notifications",
         "security",
     ]
@@ -64,6 +65,7 @@ def test_each_role_gets_its_own_navigation(nurse_li, agent_chen, admin_user, man
         "catalog",
         "new_ticket",
         "my_tickets",
+        "workflow_tasks",
         "notifications",
         "security",
     ]
