@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,10 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnviron
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
 from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import (
+    BpmnWorkflowConverter,
+    WorkflowConverter,
+)
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
@@ -290,8 +295,35 @@ class _Parser(BpmnParser):
     OVERRIDE_PARSER_CLASSES = {full_tag("serviceTask"): (TaskParser, ActionTask)}
 
 
+class _WorkflowConverter(BpmnWorkflowConverter):
+    """Instances are stored without their spec and restored with a spec that is already built:
+    a version's spec is deserialized once per process and shared by its instances (specs do not
+    change while workflows run)."""
+
+    def to_dict(self, workflow: Any) -> dict[str, Any]:
+        """An instance's state without the spec (which lives once, on its version)."""
+        dct: dict[str, Any] = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct: dict[str, Any]) -> Any:
+        spec, subs = dct.pop("spec"), dct.pop("subprocess_specs", {})
+        if isinstance(spec, dict):
+            spec, subs = self.registry.restore(spec), self.mapping_from_dict(subs)
+        workflow = self.target_class(spec, subs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], uuid.UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(uuid.UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
 _SERIALIZER = BpmnWorkflowSerializer(
-    BpmnWorkflowSerializer.configure({**DEFAULT_CONFIG, ActionTask: BpmnTaskSpecConverter})
+    BpmnWorkflowSerializer.configure(
+        {**DEFAULT_CONFIG, ActionTask: BpmnTaskSpecConverter, BpmnWorkflow: _WorkflowConverter}
+    )
 )
 
 
@@ -344,6 +376,26 @@ def process_compile(
     )
 
 
+_BUILT: dict[Any, tuple[Any, dict[str, Any]]] = {}
+
+
+def _built_spec(
+    compiled_spec: dict[str, Any] | Callable[[], dict[str, Any]], cache_key: Any
+) -> tuple[Any, dict[str, Any]]:
+    if cache_key is not None and cache_key in _BUILT:
+        return _BUILT[cache_key]
+    source = compiled_spec() if callable(compiled_spec) else compiled_spec
+    built = (
+        _SERIALIZER.from_dict(source["spec"]),
+        {k: _SERIALIZER.from_dict(v) for k, v in source["subprocess_specs"].items()},
+    )
+    if cache_key is not None:
+        if len(_BUILT) > 200:  # versions are few; bound it anyway
+            _BUILT.clear()
+        _BUILT[cache_key] = built
+    return built
+
+
 def _spec_objects(compiled: Compiled) -> tuple[Any, dict[str, Any]]:
     spec = _SERIALIZER.from_dict(compiled.spec["spec"])
     subs = {k: _SERIALIZER.from_dict(v) for k, v in compiled.spec["subprocess_specs"].items()}
@@ -387,9 +439,14 @@ class Run:
         self.workflow = workflow
 
     @classmethod
-    def start(cls, compiled_spec: dict[str, Any], data: Mapping[str, Any]) -> Run:
-        spec = _SERIALIZER.from_dict(compiled_spec["spec"])
-        subs = {k: _SERIALIZER.from_dict(v) for k, v in compiled_spec["subprocess_specs"].items()}
+    def start(
+        cls,
+        compiled_spec: dict[str, Any] | Callable[[], dict[str, Any]],
+        data: Mapping[str, Any],
+        *,
+        cache_key: Any = None,
+    ) -> Run:
+        spec, subs = _built_spec(compiled_spec, cache_key)
         workflow = BpmnWorkflow(spec, subs, script_engine=_engine())
         workflow.data.update(data)
         for task in workflow.get_tasks(state=TaskState.READY):
@@ -397,10 +454,18 @@ class Run:
         return cls(workflow)
 
     @classmethod
-    def load(cls, compiled_spec: dict[str, Any], state: Mapping[str, Any]) -> Run:
+    def load(
+        cls,
+        compiled_spec: dict[str, Any] | Callable[[], dict[str, Any]],
+        state: Mapping[str, Any],
+        *,
+        cache_key: Any = None,
+    ) -> Run:
+        """Resume a workflow. With ``cache_key`` (a published version's id) the built spec is
+        kept per process; ``compiled_spec`` may then be a callable, read only on a miss."""
+        spec, subs = _built_spec(compiled_spec, cache_key)
         full = dict(state)
-        full["spec"] = compiled_spec["spec"]
-        full["subprocess_specs"] = compiled_spec["subprocess_specs"]
+        full["spec"], full["subprocess_specs"] = spec, subs
         workflow = _SERIALIZER.from_dict(full)
         workflow.script_engine = _engine()
         return cls(workflow)
@@ -408,8 +473,6 @@ class Run:
     def dump(self) -> dict[str, Any]:
         """The state without the spec (which lives once, on the published version)."""
         state = _SERIALIZER.to_dict(self.workflow)
-        state.pop("spec", None)
-        state.pop("subprocess_specs", None)
         return json.loads(json.dumps(state, default=str))
 
     def advance(self, on_service: Callable[[str, dict[str, Any]], None]) -> None:
@@ -437,8 +500,6 @@ class Run:
         task.run()
 
     def _task(self, task_id: str) -> Any:
-        import uuid
-
         task = self.workflow.get_task_from_id(uuid.UUID(task_id))
         if task is None:
             raise KeyError(task_id)

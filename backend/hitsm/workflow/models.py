@@ -3,6 +3,7 @@ human tasks they create (with RACI) and the timers they wait on."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -104,6 +105,13 @@ class ProcessVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.definition_id} v{self.version}"
+
+    @property
+    def cache_key(self) -> tuple[int, str]:
+        """Identifies the compiled spec for the engine's per-process cache (an id alone could
+        come back after a rolled-back transaction on SQLite)."""
+        digest = hashlib.blake2b(self.spec_json.encode(), digest_size=12).hexdigest()
+        return (self.pk, digest)
 
     @property
     def spec(self) -> dict[str, Any]:

@@ -8,6 +8,7 @@ engine state, acts, and saves the new state, the human tasks and the timers in o
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -278,7 +279,7 @@ def instance_start(
         version=version, subject_type=subject_type, subject_id=subject_id, started_by=actor
     )
     subject = _subject(instance)
-    run = engine.Run.start(version.spec, subject.data)
+    run = engine.Run.start(lambda: version.spec, subject.data, cache_key=version.cache_key)
     run.advance(_run_action(instance, version))
     _sync(instance, version, run, subject)
     _save(instance, run)
@@ -374,7 +375,9 @@ def task_complete(
         task.comment = comment
         task.save(update_fields=["status", "completed_by", "comment"])
         if data:
-            run = engine.Run.load(instance.version.spec, instance.state)
+            run = engine.Run.load(
+                lambda: instance.version.spec, instance.state, cache_key=instance.version.cache_key
+            )
             run.set_data(task.engine_task_id, data)
             _save(instance, run)
         return task
@@ -400,7 +403,7 @@ def _advance(
     comment: str,
 ) -> HumanTask:
     version = instance.version
-    run = engine.Run.load(version.spec, instance.state)
+    run = engine.Run.load(lambda: version.spec, instance.state, cache_key=version.cache_key)
     try:
         run.complete(task.engine_task_id, data)
     except (KeyError, ValueError):
@@ -437,7 +440,12 @@ def timers_fire(*, now: dt.datetime | None = None, limit: int = 200) -> int:
             jobs = list(instance.timers.filter(status=TimerStatus.WAITING, due_at__lte=now))
             if not jobs:
                 continue  # fired by the worker that held the lock before us
-            run = engine.Run.load(instance.version.spec, instance.state)
+            version = instance.version
+            run = engine.Run.load(
+                functools.partial(getattr, version, "spec"),
+                instance.state,
+                cache_key=version.cache_key,
+            )
             run.fire_timers(_run_action(instance, instance.version))
             _sync(instance, instance.version, run, _subject(instance))
             _save(instance, run)
@@ -475,4 +483,6 @@ def subject_visible(user: Any, subject_type: str, subject_id: int) -> bool:
 
 def instance_trail(instance: ProcessInstance) -> dict[str, list[str]]:
     """Completed, current and future node ids, for the viewer's highlighting."""
-    return engine.Run.load(instance.version.spec, instance.state).trail()
+    return engine.Run.load(
+        lambda: instance.version.spec, instance.state, cache_key=instance.version.cache_key
+    ).trail()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from hitsm.servicedesk.services import ticket_create
 from hitsm.workflow.tests import bpmn
-from hitsm.workflow.tests.test_workflow import item, make_item  # noqa: F401  (fixture)
 
 
-def test_an_admin_draws_validates_and_publishes(client_for, admin_user, agent_chen, nurse_li, item):  # noqa: F811
+def test_an_admin_draws_validates_and_publishes(client_for, admin_user, agent_chen, nurse_li, item):
     admin = client_for(admin_user)
     created = admin.post(
         "/api/v1/workflow/definitions/",
