@@ -563,3 +563,49 @@ class Run:
             "current": list(dict.fromkeys(current)),
             "future": list(dict.fromkeys(future)),
         }
+
+
+@dataclass(frozen=True)
+class SimulatedStep:
+    node_id: str
+    name: str
+    kind: str
+
+
+def process_simulate(
+    compiled: Compiled, data: Mapping[str, Any], *, approve: bool = True, max_steps: int = 200
+) -> tuple[list[SimulatedStep], bool]:
+    """Dry-run: start the process with sample data, complete every user task as it comes
+    (approvals decided by ``approve``), never run actions or wait for timers. Returns the nodes
+    passed in order and whether the process reached its end."""
+    run = Run.start(compiled.spec, data)
+    steps: list[SimulatedStep] = []
+    seen: set[str] = set()
+
+    def record() -> None:
+        for task in run.workflow.get_tasks(state=TaskState.COMPLETED):
+            if str(task.id) in seen:
+                continue
+            seen.add(str(task.id))
+            bpmn_id = getattr(task.task_spec, "bpmn_id", None)
+            if bpmn_id and bpmn_id in compiled.nodes:
+                node = compiled.nodes[bpmn_id]
+                steps.append(SimulatedStep(node_id=bpmn_id, name=node["name"], kind=node["kind"]))
+
+    for _step in range(max_steps):
+        run.advance(lambda node_id, task_data: None)
+        record()
+        ready = run.ready_user_tasks()
+        if not ready or run.completed:
+            break
+        for task in ready:
+            node = compiled.nodes.get(task.node_id) or {}
+            values: dict[str, Any] = {}
+            if node.get("approval"):
+                values["process"] = {
+                    "approved": approve,
+                    "outcome": "approved" if approve else "rejected",
+                }
+            run.complete(task.task_id, values)
+    record()
+    return steps, run.completed

@@ -486,3 +486,53 @@ def instance_trail(instance: ProcessInstance) -> dict[str, list[str]]:
     return engine.Run.load(
         lambda: instance.version.spec, instance.state, cache_key=instance.version.cache_key
     ).trail()
+
+
+def definition_simulate(
+    *, definition: ProcessDefinition, data: Mapping[str, Any], approve: bool = True
+) -> dict[str, Any]:
+    """Which path the saved draft takes for sample data (no actions run, no timers wait)."""
+    compiled = definition_check(definition.draft_xml)
+    sample: dict[str, dict[str, Any]] = {"form": {}, "ticket": {}, "process": {}}
+    for key in sample:
+        if isinstance(data.get(key), Mapping):
+            sample[key] = dict(data[key])
+    steps, finished = engine.process_simulate(compiled, sample, approve=approve)
+    return {
+        "finished": finished,
+        "path": [{"node_id": s.node_id, "name": s.name, "kind": s.kind} for s in steps],
+    }
+
+
+def versions_diff(old: ProcessVersion, new: ProcessVersion) -> dict[str, Any]:
+    """Nodes added, removed and changed (name, kind, lane, RACI, approval, fields, deadline,
+    action) between two versions of a process."""
+    before, after = old.nodes, new.nodes
+    changed = []
+    for node_id in sorted(set(before) & set(after)):
+        fields = sorted(
+            k for k in after[node_id] if before[node_id].get(k) != after[node_id].get(k)
+        )
+        if fields:
+            changed.append(
+                {
+                    "node_id": node_id,
+                    "name": after[node_id].get("name") or node_id,
+                    "fields": fields,
+                    "before": {k: before[node_id].get(k) for k in fields},
+                    "after": {k: after[node_id].get(k) for k in fields},
+                }
+            )
+    return {
+        "from": old.version,
+        "to": new.version,
+        "added": [
+            {"node_id": k, "name": after[k].get("name") or k}
+            for k in sorted(set(after) - set(before))
+        ],
+        "removed": [
+            {"node_id": k, "name": before[k].get("name") or k}
+            for k in sorted(set(before) - set(after))
+        ],
+        "changed": changed,
+    }

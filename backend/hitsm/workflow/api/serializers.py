@@ -185,3 +185,39 @@ class InstanceSerializer(serializers.ModelSerializer[ProcessInstance]):
             "responsible", "responsible_groups", "votes__user"
         )
         return TaskSerializer(rows, many=True).data  # type: ignore[return-value]
+
+
+class SimulateSerializer(serializers.Serializer):
+    data = serializers.DictField(  # type: ignore[assignment]
+        required=False, default=dict, help_text='{"form": {...}, "ticket": {"priority": 2}}'
+    )
+    approve = serializers.BooleanField(required=False, default=True)
+
+
+class SimulatedStepSerializer(serializers.Serializer):
+    node_id = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class SimulationSerializer(serializers.Serializer):
+    finished = serializers.BooleanField()
+    path = SimulatedStepSerializer(many=True)
+
+
+class NodeChangeSerializer(serializers.Serializer):
+    node_id = serializers.CharField()
+    name = serializers.CharField()
+    fields = serializers.ListField(child=serializers.CharField(), required=False)  # type: ignore[assignment]
+    before = serializers.DictField(required=False)
+    after = serializers.DictField(required=False)
+
+
+class DiffSerializer(serializers.Serializer):
+    to = serializers.IntegerField(help_text="the newer version number; `from`: the older")
+    added = NodeChangeSerializer(many=True)
+    removed = NodeChangeSerializer(many=True)
+    changed = NodeChangeSerializer(many=True)
+
+
+DiffSerializer._declared_fields["from"] = serializers.IntegerField()

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
@@ -18,9 +21,11 @@ from hitsm.api.serializers import ERROR_RESPONSES
 from hitsm.api.viewsets import PolicyMixin
 from hitsm.core.errors import NotFound, ValidationFailed
 from hitsm.core.permissions import Policy
+from hitsm.core.spreadsheets import XLSX_MIME
 from hitsm.workflow import engine, services
 from hitsm.workflow.actions import action_names, actions_all
 from hitsm.workflow.api import serializers as s
+from hitsm.workflow.exports import raci_workbook
 from hitsm.workflow.models import (
     HumanTask,
     ProcessBinding,
@@ -44,7 +49,7 @@ class ProcessConfigPolicy(Policy):
         return has_role(user, Role.ADMIN)
 
     def can(self, user: Any, action: str, obj: Any) -> bool:
-        if action in ("retrieve", "versions", "validate"):
+        if action in ("retrieve", "versions", "validate", "simulate", "raci", "diff"):
             return has_role(user, *IT_STAFF)
         return has_role(user, Role.ADMIN)
 
@@ -128,6 +133,63 @@ class DefinitionViewSet(PolicyMixin, viewsets.ModelViewSet):
             definition=definition, actor=signed_in_user(request), note=data.validated_data["note"]
         )
         return Response(s.VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=s.SimulateSerializer, responses={200: s.SimulationSerializer, **ERROR_RESPONSES}
+    )
+    @action(detail=True, methods=["post"])
+    def simulate(self, request: Request, pk: str | None = None) -> Response:
+        """Dry-run the saved draft with sample data: the path it takes (no actions, no timers)."""
+        definition = self.get_object()
+        data = s.SimulateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(
+            services.definition_simulate(
+                definition=definition,
+                data=data.validated_data["data"],
+                approve=data.validated_data["approve"],
+            )
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("version", int, description="default: the published one")],
+        responses={(200, XLSX_MIME): OpenApiResponse(description="xlsx"), **ERROR_RESPONSES},
+    )
+    @action(detail=True, methods=["get"])
+    def raci(self, request: Request, pk: str | None = None) -> HttpResponse:
+        """The RACI matrix of a published version as an Excel workbook (for audits)."""
+        version = self._version(self.get_object(), request.query_params.get("version"))
+        response = HttpResponse(raci_workbook(version), content_type=XLSX_MIME)
+        name = quote(f"RACI-{version.definition.name}-v{version.version}.xlsx")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
+        return response
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", int, required=True),
+            OpenApiParameter("to", int, description="default: the published one"),
+        ],
+        responses={200: s.DiffSerializer, **ERROR_RESPONSES},
+    )
+    @action(detail=True, methods=["get"])
+    def diff(self, request: Request, pk: str | None = None) -> Response:
+        """What changed between two versions, node by node."""
+        definition = self.get_object()
+        old = self._version(definition, request.query_params.get("from") or "0")
+        new = self._version(definition, request.query_params.get("to"))
+        return Response(services.versions_diff(old, new))
+
+    def _version(self, definition: ProcessDefinition, number: str | None) -> ProcessVersion:
+        if number in (None, ""):
+            if definition.published is None:
+                raise ValidationFailed(_("流程尚未发布"), code="not_published")
+            return definition.published
+        if not str(number).isdigit():
+            raise ValidationFailed(fields={"version": [_("版本须为数字")]})
+        version = definition.versions.filter(version=int(str(number))).first()
+        if version is None:
+            raise NotFound()
+        return version
 
     @extend_schema(responses={200: s.VersionSerializer(many=True), **ERROR_RESPONSES})
     @action(detail=True, methods=["get"])

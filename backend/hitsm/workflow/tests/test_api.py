@@ -112,3 +112,56 @@ def test_the_inbox_the_completion_and_the_viewer(
         .status_code
         == 404
     )
+
+
+def test_simulate_diff_and_the_raci_matrix(client_for, admin_user, agent_chen, item):
+    import io
+
+    from openpyxl import load_workbook
+
+    admin = client_for(admin_user)
+    pk = admin.post(
+        "/api/v1/workflow/definitions/",
+        {
+            "code": "sign",
+            "name": "账号审批",
+            "draft_xml": bpmn.approval_process("all", "role:manager", accountable="role:manager"),
+        },
+        format="json",
+    ).json()["id"]
+    approved = admin.post(
+        f"/api/v1/workflow/definitions/{pk}/simulate/", {"data": {}}, format="json"
+    ).json()
+    assert approved["finished"] is True
+    assert [s["node_id"] for s in approved["path"] if s["kind"] != "sequenceFlow"] == [
+        "start",
+        "approve",
+        "gw",
+        "handle",
+        "end",
+    ]
+    rejected = admin.post(
+        f"/api/v1/workflow/definitions/{pk}/simulate/",
+        {"data": {}, "approve": False},
+        format="json",
+    ).json()
+    assert [s["node_id"] for s in rejected["path"]] == ["start", "approve", "gw", "end_rejected"]
+    admin.post(f"/api/v1/workflow/definitions/{pk}/publish/", {})
+    admin.patch(
+        f"/api/v1/workflow/definitions/{pk}/",
+        {"draft_xml": bpmn.approval_process("any", "role:manager dept_head")},
+        format="json",
+    )
+    admin.post(f"/api/v1/workflow/definitions/{pk}/publish/", {})
+    diff = client_for(agent_chen).get(f"/api/v1/workflow/definitions/{pk}/diff/?from=1&to=2").json()
+    assert diff["added"] == [] and diff["removed"] == []
+    changed = {c["node_id"]: c for c in diff["changed"]}
+    assert changed["approve"]["fields"] == ["approval", "raci"]
+    assert changed["approve"]["after"]["approval"] == "any"
+    assert changed["handle"]["before"]["raci"]["accountable"] == ["role:manager"]
+    workbook = client_for(agent_chen).get(f"/api/v1/workflow/definitions/{pk}/raci/?version=1")
+    assert workbook.status_code == 200
+    rows = list(load_workbook(io.BytesIO(workbook.content)).active.iter_rows(values_only=True))
+    assert rows[2][:5] == ("环节", "泳道", "审批方式", "处理时限（分钟）", "负责 R")
+    assert rows[3][:5] == ("科主任审批", None, "会签", None, "角色：IT 主管")
+    assert rows[4][0] == "处理" and rows[4][5] == "角色：IT 主管"

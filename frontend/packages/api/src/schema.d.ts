@@ -2145,6 +2145,23 @@ export interface paths {
         patch: operations["workflow_definitions_partial_update"];
         trace?: never;
     };
+    "/api/v1/workflow/definitions/{id}/diff/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What changed between two versions, node by node. */
+        get: operations["workflow_definitions_diff_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflow/definitions/{id}/publish/": {
         parameters: {
             query?: never;
@@ -2159,6 +2176,40 @@ export interface paths {
          *     immutable version (running instances keep theirs).
          */
         post: operations["workflow_definitions_publish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflow/definitions/{id}/raci/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The RACI matrix of a published version as an Excel workbook (for audits). */
+        get: operations["workflow_definitions_raci_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflow/definitions/{id}/simulate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Dry-run the saved draft with sample data: the path it takes (no actions, no timers). */
+        post: operations["workflow_definitions_simulate_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3247,6 +3298,14 @@ export interface components {
             data_flow: boolean;
             data_set: string | null;
         };
+        Diff: {
+            /** @description the newer version number; `from`: the older */
+            to: number;
+            added: components["schemas"]["NodeChange"][];
+            removed: components["schemas"]["NodeChange"][];
+            changed: components["schemas"]["NodeChange"][];
+            from: number;
+        };
         /**
          * @description * `manual` - 人工派发
          *     * `round_robin` - 轮询
@@ -3854,6 +3913,17 @@ export interface components {
             };
             totals: {
                 [key: string]: number;
+            };
+        };
+        NodeChange: {
+            node_id: string;
+            name: string;
+            fields?: string[];
+            before?: {
+                [key: string]: unknown;
+            };
+            after?: {
+                [key: string]: unknown;
             };
         };
         NoteRequest: {
@@ -4924,6 +4994,23 @@ export interface components {
          * @enum {string}
          */
         SegmentStateEnum: "running" | "paused";
+        SimulateRequest: {
+            /** @description {"form": {...}, "ticket": {"priority": 2}} */
+            data?: {
+                [key: string]: unknown;
+            };
+            /** @default true */
+            approve: boolean;
+        };
+        SimulatedStep: {
+            node_id: string;
+            name: string;
+            kind: string;
+        };
+        Simulation: {
+            finished: boolean;
+            path: components["schemas"]["SimulatedStep"][];
+        };
         /**
          * @description * `response` - 响应
          *     * `resolution` - 解决
@@ -12482,6 +12569,64 @@ export interface operations {
             };
         };
     };
+    workflow_definitions_diff_retrieve: {
+        parameters: {
+            query: {
+                from: number;
+                /** @description default: the published one */
+                to?: number;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 流程 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Diff"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     workflow_definitions_publish_create: {
         parameters: {
             query?: never;
@@ -12506,6 +12651,122 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Version"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    workflow_definitions_raci_retrieve: {
+        parameters: {
+            query?: {
+                /** @description default: the published one */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 流程 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description xlsx */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    workflow_definitions_simulate_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 流程 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SimulateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SimulateRequest"];
+                "multipart/form-data": components["schemas"]["SimulateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Simulation"];
                 };
             };
             400: {
