@@ -12,6 +12,23 @@ from django.utils.translation import gettext_lazy as _
 class TicketKind(models.TextChoices):
     REQUEST = "request", _("服务请求")
     INCIDENT = "incident", _("故障")
+    # Records of the practices behind the desk, created by processes (an incident handed over
+    # to problem management …) or by IT staff; requesters submit only requests and incidents.
+    PROBLEM = "problem", _("问题")
+    CHANGE = "change", _("变更")
+    IMPROVEMENT = "improvement", _("改进")
+
+
+# What the service desk's requesters submit, and what the service KPIs count.
+SERVICE_KINDS = (TicketKind.REQUEST, TicketKind.INCIDENT)
+SERVICE_KIND_CHOICES = [c for c in TicketKind.choices if c[0] in SERVICE_KINDS]
+NUMBER_PREFIXES: dict[str, str] = {
+    TicketKind.REQUEST: "SR",
+    TicketKind.INCIDENT: "INC",
+    TicketKind.PROBLEM: "PRB",
+    TicketKind.CHANGE: "CHG",
+    TicketKind.IMPROVEMENT: "IMP",
+}
 
 
 class Impact(models.IntegerChoices):

@@ -14,7 +14,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from hitsm.accounts.models import AssignmentGroup
-from hitsm.catalog.choices import Impact, StakeholderRole, TicketKind, Urgency
+from hitsm.catalog.choices import (
+    SERVICE_KIND_CHOICES,
+    Impact,
+    StakeholderRole,
+    TicketKind,
+    Urgency,
+)
 from hitsm.core.models import ChangeLoggedModel
 
 
@@ -37,10 +43,10 @@ class Category(ChangeLoggedModel):
     )
     kind = models.CharField(
         _("适用"),
-        max_length=10,
+        max_length=12,
         choices=TicketKind.choices,
         blank=True,
-        help_text=_("留空表示请求与故障均可用"),
+        help_text=_("留空表示各类工单均可用"),
     )
     default_group = models.ForeignKey(
         AssignmentGroup,
@@ -152,7 +158,7 @@ class CatalogItem(ChangeLoggedModel):
         _("搜索关键词"), max_length=200, blank=True, help_text=_("以空格分隔，如：腕带 打印")
     )
     kind = models.CharField(
-        _("类型"), max_length=10, choices=TicketKind.choices, default=TicketKind.REQUEST
+        _("类型"), max_length=12, choices=SERVICE_KIND_CHOICES, default=TicketKind.REQUEST
     )
     icon = models.CharField(_("图标"), max_length=40, blank=True)
     category = models.ForeignKey(

@@ -25,6 +25,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from hitsm.accounts.selectors import department_descendant_ids
+from hitsm.catalog.choices import SERVICE_KINDS
 from hitsm.servicedesk.choices import Channel, PendingReason, TicketKind, TicketStatus
 from hitsm.servicedesk.models import Ticket, TicketClock, TicketEvent
 
@@ -75,9 +76,11 @@ def cohort(filters: KpiFilters) -> QuerySet[Ticket]:
         tickets = tickets.filter(assignee_id=filters.engineer_id)
     if filters.priority:
         tickets = tickets.filter(priority=filters.priority)
+    # The service KPIs count what requesters submit; problems, changes and improvements are
+    # the practices behind the desk and are counted only when asked for by kind.
     if filters.kind:
-        tickets = tickets.filter(kind=filters.kind)
-    return tickets
+        return tickets.filter(kind=filters.kind)
+    return tickets.filter(kind__in=SERVICE_KINDS)
 
 
 @dataclass
@@ -126,7 +129,7 @@ def _clocks(filters: KpiFilters, metric: str) -> QuerySet[TicketClock]:
         clocks = clocks.filter(ticket__assignee_id=filters.engineer_id)
     if filters.priority:
         clocks = clocks.filter(ticket__priority=filters.priority)
-    if filters.kind:
+    if filters.kind:  # (only service tickets have clocks unless a policy names another kind)
         clocks = clocks.filter(ticket__kind=filters.kind)
     return clocks
 

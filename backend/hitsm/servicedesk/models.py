@@ -20,7 +20,7 @@ from hitsm.sla.models import Impact, Priority, SlaMetric, Urgency
 
 
 class Ticket(ChangeLoggedModel):
-    kind = models.CharField(_("类型"), max_length=10, choices=TicketKind.choices, db_index=True)
+    kind = models.CharField(_("类型"), max_length=12, choices=TicketKind.choices, db_index=True)
     number = models.CharField(_("单号"), max_length=24, unique=True)
     title = models.CharField(_("标题"), max_length=200)
     description = models.TextField(_("描述"), blank=True)
@@ -282,7 +282,7 @@ class RoutingRule(ChangeLoggedModel):
     name = models.CharField(_("名称"), max_length=80)
     order = models.PositiveIntegerField(_("顺序"), default=100)
     is_active = models.BooleanField(_("启用"), default=True)
-    kind = models.CharField(_("工单类型"), max_length=10, choices=TicketKind.choices, blank=True)
+    kind = models.CharField(_("工单类型"), max_length=12, choices=TicketKind.choices, blank=True)
     category = models.ForeignKey(
         Category,
         verbose_name=_("分类（含下级）"),

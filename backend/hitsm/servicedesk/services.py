@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from hitsm.accounts.models import Department, User
 from hitsm.accounts.roles import IT_STAFF, Role, user_roles
+from hitsm.catalog.choices import NUMBER_PREFIXES, SERVICE_KINDS
 from hitsm.catalog.models import CatalogItem
 from hitsm.catalog.services import submission_check, usage_record
 from hitsm.cmdb.models import ConfigurationItem
@@ -390,6 +391,8 @@ def ticket_create(
         raise ValidationFailed(fields={"kind": [_("工单类型无效")]})
     if requester.pk != submitted_by.pk and not (user_roles(submitted_by) & IT_STAFF):
         raise Forbidden(_("只有信息管理处人员可以代他人提交工单"))
+    if kind not in SERVICE_KINDS and not (user_roles(submitted_by) & IT_STAFF):
+        raise Forbidden(_("问题、变更和改进记录由信息管理处人员创建"))
     checked = [uploads.check_upload(f) for f in files]  # refuse before writing anything
     checked_form = (
         _form_uploads(submission.files, submission.version.schema)
@@ -405,7 +408,7 @@ def ticket_create(
     # per-day counter row stays locked while the database runs it, not for the whole creation,
     # so concurrent intake does not queue behind it. A creation that fails afterwards leaves a
     # gap in the day's numbers.
-    number = number_next(prefix="INC" if kind == TicketKind.INCIDENT else "SR")
+    number = number_next(prefix=NUMBER_PREFIXES.get(kind, "SR"))
     configuration_items = list(configuration_items)
     with transaction.atomic():
         ticket = Ticket(

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from hitsm.accounts.models import AssignmentGroup
+from hitsm.accounts.models import AssignmentGroup, User
+from hitsm.accounts.roles import Role
 from hitsm.servicedesk.choices import EventKind
 from hitsm.servicedesk.events import event_add
 from hitsm.servicedesk.models import Ticket
@@ -71,6 +72,55 @@ def _assign_group(context: ActionContext) -> None:
     if group is None or ticket.assignment_group_id == group.pk or not ticket.is_open:
         return
     ticket_assign(ticket=ticket, actor=None, group=group, assignee=None)
+
+
+@action_register(
+    "create_linked_ticket",
+    "创建关联记录（问题/变更/改进）",
+    params=("kind", "title", "group"),
+    subject_type="ticket",
+)
+def _create_linked(context: ActionContext) -> None:
+    """Hand over to another practice: a problem (or change, improvement) record that starts from
+    this ticket, linked both ways; its number is kept as ``process.linked_<kind>``."""
+    from hitsm.catalog.choices import SERVICE_KINDS, TicketKind
+    from hitsm.servicedesk.services import ticket_create, ticket_link
+
+    kind = str(context.params.get("kind") or TicketKind.PROBLEM)
+    if kind not in TicketKind.values or kind in SERVICE_KINDS:
+        raise ValueError(f"create_linked_ticket: kind {kind!r}")
+    source = _ticket(context)
+    done = (context.data.get("process") or {}).get(f"linked_{kind}")
+    if done:  # a loop back through this step does not hand over twice
+        return
+    owner = source.assignee or source.accepted_by
+    if owner is None:
+        owner = (
+            User.objects.filter(is_active=True, groups__name=Role.MANAGER).order_by("pk").first()
+        )
+    if owner is None:
+        raise ValueError("create_linked_ticket: nobody to own the record")
+    prefix = str(context.params.get("title") or TicketKind(kind).label)
+    record = ticket_create(
+        requester=owner,
+        submitted_by=owner,
+        kind=kind,
+        title=f"{prefix}：{source.title}"[:200],
+        description=_("由 %(n)s 移交：%(d)s")
+        % {"n": source.number, "d": source.description[:2000]},
+        department=None,
+        category=source.category,
+        impact=source.impact,
+        urgency=source.urgency,
+        configuration_items=list(source.configuration_items.all()),
+    )
+    group = AssignmentGroup.objects.filter(code=context.params.get("group"), is_active=True).first()
+    if group is not None:
+        from hitsm.servicedesk.services import ticket_assign
+
+        ticket_assign(ticket=record, actor=None, group=group, assignee=None)
+    ticket_link(ticket=source, actor=owner, other=record)
+    context.data.setdefault("process", {})[f"linked_{kind}"] = record.number
 
 
 def _ticket_visible(user: object, ticket_id: int) -> bool:

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 # Impact, urgency and priority live with the catalog (hitsm/catalog/choices.py); re-exported.
 from hitsm.catalog.choices import Impact as Impact
 from hitsm.catalog.choices import Priority as Priority
+from hitsm.catalog.choices import TicketKind
 from hitsm.catalog.choices import Urgency as Urgency
 from hitsm.core.models import ChangeLoggedModel
 
@@ -121,11 +122,8 @@ class CalendarDay(ChangeLoggedModel):
         return f"{self.calendar.code} {self.date}"
 
 
-class TicketKindChoice(models.TextChoices):
-    """Which kind of ticket a policy covers (mirrors the service desk's kinds)."""
-
-    REQUEST = "request", _("服务请求")
-    INCIDENT = "incident", _("故障")
+# A policy covers one kind of ticket, or every kind (blank).
+TicketKindChoice = TicketKind
 
 
 class SlaPolicy(ChangeLoggedModel):
@@ -143,7 +141,7 @@ class SlaPolicy(ChangeLoggedModel):
         BusinessCalendar, verbose_name=_("工作日历"), on_delete=models.PROTECT, related_name="+"
     )
     kind = models.CharField(
-        _("工单类型"), max_length=10, choices=TicketKindChoice.choices, blank=True
+        _("工单类型"), max_length=12, choices=TicketKindChoice.choices, blank=True
     )
     priorities = models.JSONField(_("适用优先级"), default=list, blank=True)
     departments = models.ManyToManyField(

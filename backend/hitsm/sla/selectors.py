@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from hitsm.accounts.roles import IT_STAFF, Role, has_role
 from hitsm.accounts.selectors import department_ancestor_ids
+from hitsm.catalog.choices import SERVICE_KINDS
 from hitsm.core.permissions import Policy
 from hitsm.core.refcache import cached
 from hitsm.sla.calendar import CalendarClosed, CalendarSpec, DayException, business_add, parse_hours
@@ -224,6 +225,10 @@ def sla_for(
     A policy's departments cover their sub-departments (``department_ancestors``)."""
     for policy in _policies():
         if policy.kind and policy.kind != kind:
+            continue
+        # A policy for every kind covers what requesters submit; problems, changes and
+        # improvements get clocks only from a policy that names their kind.
+        if not policy.kind and kind not in SERVICE_KINDS:
             continue
         if policy.catalog_items and catalog_item_id not in policy.catalog_items:
             continue

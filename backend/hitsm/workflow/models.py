@@ -33,7 +33,7 @@ class ProcessDefinition(ChangeLoggedModel):
     )
     # The default process of a ticket kind, for tickets whose catalog item names none.
     default_for_kind = models.CharField(
-        _("默认用于"), max_length=10, choices=TicketKind.choices, blank=True
+        _("默认用于"), max_length=12, choices=TicketKind.choices, blank=True
     )
     is_active = models.BooleanField(_("启用"), default=True)
     catalog_items: models.ManyToManyField[Any, Any] = models.ManyToManyField(

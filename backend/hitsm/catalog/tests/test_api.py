@@ -677,3 +677,20 @@ def test_form_pickers_offer_people_departments_and_cis(client_for, nurse_li, dep
     cis = client.get("/api/v1/catalog/options/?source=cis&ci_class=application&q=LIS").json()
     assert [c["label"] for c in cis] == ["LIS"]
     assert client.get("/api/v1/catalog/options/?source=passwords").status_code == 400
+
+
+def test_catalog_endpoints_refuse_an_expired_password(client_for, nurse_li, open_item):
+    nurse_li.must_change_password = True
+    nurse_li.save()
+    client = client_for(nurse_li)
+    for url in (
+        "/api/v1/catalog/menu/",
+        "/api/v1/catalog/options/?source=users",
+        f"/api/v1/catalog/items/{open_item.pk}/expectations/",
+        f"/api/v1/catalog/items/{open_item.pk}/assistant/",
+        "/api/v1/workflow/tasks/",
+        "/api/v1/workflow/actions/",
+    ):
+        answer = client.get(url)
+        assert answer.status_code == 403, url
+        assert answer.json()["error"]["code"] == "auth.password_expired", url

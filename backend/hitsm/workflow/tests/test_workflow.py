@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import threading
 
 import pytest
@@ -296,3 +297,44 @@ def test_two_workers_fire_each_timer_exactly_once(nurse_li):
     assert sum(counts) == 20
     assert [notes(t) for t in tickets] == [1] * 20
     assert TimerJob.objects.filter(status="fired").count() == 20
+
+
+# --- handing over to problem management -----------------------------------------------------
+
+
+def test_an_incident_hands_over_to_problem_management_linked_both_ways(
+    item, submit, agent_chen, nurse_li, client_for
+):
+    from hitsm.dashboards.kpis import KpiFilters, cohort
+
+    xml = bpmn.document(
+        '<bpmn:startEvent id="start"/>'
+        + bpmn.flow("f1", "start", "triage")
+        + bpmn.user_task("triage", "分诊", bpmn.raci(responsible="role:agent"))
+        + bpmn.flow("f2", "triage", "handover")
+        + bpmn.service("handover", "create_linked_ticket", kind="problem", title="问题调查")
+        + bpmn.flow("f3", "handover", "end")
+        + '<bpmn:endEvent id="end"/>'
+    )
+    publish("to-problem", xml, item=item)
+    incident = submit(level="high")
+    Ticket.objects.filter(pk=incident.pk).update(assignee=agent_chen)
+    services.task_complete(task=open_task(instance_of(incident), "triage"), actor=agent_chen)
+    problem = Ticket.objects.get(kind="problem")
+    assert problem.number.startswith("PRB-")
+    assert problem.title == "问题调查：HIS 登录失败"
+    assert problem.requester == agent_chen and problem.department is None
+    assert list(incident.related.all()) == [problem]
+    assert list(problem.related.all()) == [incident]  # both ways
+    assert TicketEvent.objects.filter(ticket=problem, kind="linked", body=incident.number).exists()
+    state = instance_of(incident).state
+    assert problem.number in json.dumps(state, ensure_ascii=False)
+    # The service KPIs count what requesters submit, not the problem record.
+    now = timezone.now()
+    counted = cohort(KpiFilters(start=now - dt.timedelta(days=1), end=now + dt.timedelta(days=1)))
+    assert set(counted.values_list("kind", flat=True)) == {"incident"}
+    # A requester cannot open a problem record herself.
+    refused = client_for(nurse_li).post(
+        "/api/v1/tickets/", {"kind": "problem", "title": "x"}, format="json"
+    )
+    assert refused.status_code == 403
