@@ -369,6 +369,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "TicketKindEnum": "hitsm.catalog.choices.TicketKind",
+        "CatalogItemKindEnum": "hitsm.catalog.choices.SERVICE_KIND_CHOICES",
+        "ProcessTaskKindEnum": "hitsm.workflow.models.TaskKind",
+        "ProcessTaskStatusEnum": "hitsm.workflow.models.TaskStatus",
         "TicketStatusEnum": "hitsm.servicedesk.choices.TicketStatus",
         "TicketChannelEnum": "hitsm.servicedesk.choices.Channel",
         "PendingReasonEnum": "hitsm.servicedesk.choices.PendingReason",

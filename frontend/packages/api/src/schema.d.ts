@@ -2825,7 +2825,7 @@ export interface components {
              */
             keywords?: string;
             /** 类型 */
-            kind?: components["schemas"]["TicketKindEnum"];
+            kind?: components["schemas"]["CatalogItemKindEnum"];
             /** 图标 */
             icon?: string;
             /** 服务目录 */
@@ -2865,6 +2865,12 @@ export interface components {
             code: string;
             name: string;
         };
+        /**
+         * @description * `request` - 服务请求
+         *     * `incident` - 故障
+         * @enum {string}
+         */
+        CatalogItemKindEnum: "request" | "incident";
         CatalogItemRequest: {
             /** 编码 */
             code: string;
@@ -2878,7 +2884,7 @@ export interface components {
              */
             keywords?: string;
             /** 类型 */
-            kind?: components["schemas"]["TicketKindEnum"];
+            kind?: components["schemas"]["CatalogItemKindEnum"];
             /** 图标 */
             icon?: string;
             /** 服务目录 */
@@ -2914,10 +2920,13 @@ export interface components {
             parent?: number | null;
             /**
              * 适用
-             * @description 留空表示请求与故障均可用
+             * @description 留空表示各类工单均可用
              *
              *     * `request` - 服务请求
              *     * `incident` - 故障
+             *     * `problem` - 问题
+             *     * `change` - 变更
+             *     * `improvement` - 改进
              */
             kind?: components["schemas"]["TicketKindEnum"] | components["schemas"]["BlankEnum"];
             /** 默认支持组 */
@@ -2939,10 +2948,13 @@ export interface components {
             parent?: number | null;
             /**
              * 适用
-             * @description 留空表示请求与故障均可用
+             * @description 留空表示各类工单均可用
              *
              *     * `request` - 服务请求
              *     * `incident` - 故障
+             *     * `problem` - 问题
+             *     * `change` - 变更
+             *     * `improvement` - 改进
              */
             kind?: components["schemas"]["TicketKindEnum"] | components["schemas"]["BlankEnum"];
             /** 默认支持组 */
@@ -3817,7 +3829,7 @@ export interface components {
             /** 说明 */
             description?: string;
             /** 类型 */
-            kind?: components["schemas"]["TicketKindEnum"];
+            kind?: components["schemas"]["CatalogItemKindEnum"];
             /** 图标 */
             icon?: string;
             /** 服务目录 */
@@ -4335,7 +4347,7 @@ export interface components {
              */
             keywords?: string;
             /** 类型 */
-            kind?: components["schemas"]["TicketKindEnum"];
+            kind?: components["schemas"]["CatalogItemKindEnum"];
             /** 图标 */
             icon?: string;
             /** 服务目录 */
@@ -4370,10 +4382,13 @@ export interface components {
             parent?: number | null;
             /**
              * 适用
-             * @description 留空表示请求与故障均可用
+             * @description 留空表示各类工单均可用
              *
              *     * `request` - 服务请求
              *     * `incident` - 故障
+             *     * `problem` - 问题
+             *     * `change` - 变更
+             *     * `improvement` - 改进
              */
             kind?: components["schemas"]["TicketKindEnum"] | components["schemas"]["BlankEnum"];
             /** 默认支持组 */
@@ -4738,6 +4753,21 @@ export interface components {
             /** @default  */
             note: string;
         };
+        /**
+         * @description * `handle` - 处理
+         *     * `approval` - 审批
+         *     * `consult` - 征询
+         * @enum {string}
+         */
+        ProcessTaskKindEnum: "handle" | "approval" | "consult";
+        /**
+         * @description * `open` - 待处理
+         *     * `signoff` - 待签核
+         *     * `completed` - 已完成
+         *     * `cancelled` - 已取消
+         * @enum {string}
+         */
+        ProcessTaskStatusEnum: "open" | "signoff" | "completed" | "cancelled";
         PublicHoliday: {
             readonly id: number;
             /**
@@ -5173,11 +5203,11 @@ export interface components {
             /** 名称 */
             name: string;
             /** 类型 */
-            kind: components["schemas"]["TaskKindEnum"];
+            kind: components["schemas"]["ProcessTaskKindEnum"];
             /** 审批方式 */
             approval_mode?: string;
             /** 状态 */
-            status?: components["schemas"]["TaskStatusEnum"];
+            status?: components["schemas"]["ProcessTaskStatusEnum"];
             readonly responsible_names: string[];
             accountable?: unknown;
             /** 字段权限 */
@@ -5200,21 +5230,6 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
-        /**
-         * @description * `handle` - 处理
-         *     * `approval` - 审批
-         *     * `consult` - 征询
-         * @enum {string}
-         */
-        TaskKindEnum: "handle" | "approval" | "consult";
-        /**
-         * @description * `open` - 待处理
-         *     * `signoff` - 待签核
-         *     * `completed` - 已完成
-         *     * `cancelled` - 已取消
-         * @enum {string}
-         */
-        TaskStatusEnum: "open" | "signoff" | "completed" | "cancelled";
         /**
          * @description * `web` - 网页
          *     * `h5` - 移动端
@@ -5406,9 +5421,12 @@ export interface components {
         /**
          * @description * `request` - 服务请求
          *     * `incident` - 故障
+         *     * `problem` - 问题
+         *     * `change` - 变更
+         *     * `improvement` - 改进
          * @enum {string}
          */
-        TicketKindEnum: "request" | "incident";
+        TicketKindEnum: "request" | "incident" | "problem" | "change" | "improvement";
         TicketList: {
             readonly id: number;
             /** 单号 */
@@ -7533,12 +7551,15 @@ export interface operations {
             query?: {
                 is_active?: boolean;
                 /**
-                 * @description 留空表示请求与故障均可用
+                 * @description 留空表示各类工单均可用
                  *
                  *     * `request` - 服务请求
                  *     * `incident` - 故障
+                 *     * `problem` - 问题
+                 *     * `change` - 变更
+                 *     * `improvement` - 改进
                  */
-                kind?: "incident" | "request";
+                kind?: "change" | "improvement" | "incident" | "problem" | "request";
                 /** @description 用于排序结果的字段。 */
                 ordering?: string;
                 parent?: number;
@@ -9167,7 +9188,7 @@ export interface operations {
                 engineer?: number;
                 /** @description assignment group */
                 group?: number;
-                kind?: "incident" | "request";
+                kind?: "change" | "improvement" | "incident" | "problem" | "request";
                 /** @description month YYYY-MM (default: this month) */
                 period?: string;
                 priority?: 1 | 2 | 3 | 4 | 5;
@@ -9231,7 +9252,7 @@ export interface operations {
                 engineer?: number;
                 /** @description assignment group */
                 group?: number;
-                kind?: "incident" | "request";
+                kind?: "change" | "improvement" | "incident" | "problem" | "request";
                 /** @description month YYYY-MM (default: this month) */
                 period?: string;
                 priority?: 1 | 2 | 3 | 4 | 5;
@@ -9295,7 +9316,7 @@ export interface operations {
                 engineer?: number;
                 /** @description assignment group */
                 group?: number;
-                kind?: "incident" | "request";
+                kind?: "change" | "improvement" | "incident" | "problem" | "request";
                 /** @description default numerator */
                 part?: "denominator" | "missed" | "numerator";
                 /** @description month YYYY-MM (default: this month) */
@@ -9361,7 +9382,7 @@ export interface operations {
                 engineer?: number;
                 /** @description assignment group */
                 group?: number;
-                kind?: "incident" | "request";
+                kind?: "change" | "improvement" | "incident" | "problem" | "request";
                 /** @description 1–24, default 12 */
                 months?: number;
                 /** @description month YYYY-MM (default: this month) */
@@ -9427,7 +9448,7 @@ export interface operations {
                 engineer?: number;
                 /** @description assignment group */
                 group?: number;
-                kind?: "incident" | "request";
+                kind?: "change" | "improvement" | "incident" | "problem" | "request";
                 /** @description month YYYY-MM (default: this month) */
                 period?: string;
                 priority?: 1 | 2 | 3 | 4 | 5;
@@ -9488,7 +9509,7 @@ export interface operations {
                 engineer?: number;
                 /** @description assignment group */
                 group?: number;
-                kind?: "incident" | "request";
+                kind?: "change" | "improvement" | "incident" | "problem" | "request";
                 /** @description month YYYY-MM (default: this month) */
                 period?: string;
                 priority?: 1 | 2 | 3 | 4 | 5;
@@ -10732,8 +10753,11 @@ export interface operations {
                 /**
                  * @description * `request` - 服务请求
                  *     * `incident` - 故障
+                 *     * `problem` - 问题
+                 *     * `change` - 变更
+                 *     * `improvement` - 改进
                  */
-                kind?: "incident" | "request";
+                kind?: "change" | "improvement" | "incident" | "problem" | "request";
                 /** @description 用于排序结果的字段。 */
                 ordering?: string;
                 /** @description 分页结果集中的页码。 */
@@ -11072,8 +11096,11 @@ export interface operations {
                 /**
                  * @description * `request` - 服务请求
                  *     * `incident` - 故障
+                 *     * `problem` - 问题
+                 *     * `change` - 变更
+                 *     * `improvement` - 改进
                  */
-                kind?: "incident" | "request";
+                kind?: "change" | "improvement" | "incident" | "problem" | "request";
                 /** @description 用于排序结果的字段。 */
                 ordering?: string;
                 /** @description 分页结果集中的页码。 */
@@ -11431,8 +11458,11 @@ export interface operations {
                 /**
                  * @description * `request` - 服务请求
                  *     * `incident` - 故障
+                 *     * `problem` - 问题
+                 *     * `change` - 变更
+                 *     * `improvement` - 改进
                  */
-                kind?: "incident" | "request";
+                kind?: "change" | "improvement" | "incident" | "problem" | "request";
                 /** @description 用于排序结果的字段。 */
                 ordering?: string;
                 parent?: number;
