@@ -291,7 +291,12 @@ def catalog_obashi_stats(
     for _ticket, month_key, ci_id in pairs:
         per_month = counts.setdefault(ci_id, {})
         per_month[month_key] = per_month.get(month_key, 0) + 1
-    months = sorted({m for per in counts.values() for m in per})
+    months = []
+    cursor = timezone.localtime(start).replace(day=1)
+    last = timezone.localtime(end - timedelta(seconds=1))
+    while (cursor.year, cursor.month) <= (last.year, last.month):
+        months.append(f"{cursor.year:04d}-{cursor.month:02d}")
+        cursor = (cursor + timedelta(days=32)).replace(day=1)
     cis = {
         c.pk: c for c in ConfigurationItem.objects.filter(pk__in=counts).select_related("ci_class")
     }

@@ -134,6 +134,39 @@ class CatalogItemSerializer(serializers.ModelSerializer[CatalogItem]):
         return obj.pk in favourites if favourites is not None else False
 
 
+class RequesterItemSerializer(serializers.ModelSerializer[CatalogItem]):
+    """An item as a requester reads it: what it is and its defaults, not who may see it or
+    which group handles it (the administration fields are for IT staff)."""
+
+    category_name = serializers.CharField(source="category.name", read_only=True)
+    has_form = serializers.SerializerMethodField()
+    is_favourite = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CatalogItem
+        fields = (
+            "id",
+            "code",
+            "name",
+            "description",
+            "kind",
+            "icon",
+            "category",
+            "category_name",
+            "default_impact",
+            "default_urgency",
+            "approval_required",
+            "has_form",
+            "is_favourite",
+        )
+
+    def get_has_form(self, obj: CatalogItem) -> bool:
+        return bool(obj.form_id and obj.form and obj.form.published_id)
+
+    def get_is_favourite(self, obj: CatalogItem) -> bool:
+        return obj.pk in self.context.get("favourite_ids", ())
+
+
 class MenuItemSerializer(serializers.ModelSerializer[CatalogItem]):
     """An item as the menu shows it (no administration fields)."""
 

@@ -66,11 +66,11 @@ class ItemFilter(filters.FilterSet):
 
 
 class CatalogItemViewSet(PolicyMixin, viewsets.ModelViewSet):
-    """Catalog items. Requesters list the items open to them; IT staff see all (they submit on
+    """Catalog items. Requesters list the items open to them, in a short form (what the item is
+    and its defaults); IT staff see every item with its administration fields (they submit on
     behalf of others); admins define them."""
 
     policy = CatalogItemPolicy()
-    serializer_class = s.CatalogItemSerializer
     pagination_class = None
     filterset_class = ItemFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
@@ -89,6 +89,11 @@ class CatalogItemViewSet(PolicyMixin, viewsets.ModelViewSet):
             )
             .order_by("category__sort_order", "category_id", "sort_order", "id")
         )
+
+    def get_serializer_class(self) -> Any:
+        if getattr(self, "swagger_fake_view", False) or has_role(self.request.user, *IT_STAFF):
+            return s.CatalogItemSerializer
+        return s.RequesterItemSerializer
 
     def get_serializer_context(self) -> dict[str, Any]:
         context = super().get_serializer_context()

@@ -114,6 +114,10 @@ def test_each_department_sees_its_own_menu(client_for, nurse_li, outsider, lab_i
     # The item is not there for 门诊 even by id: not listed, not readable, not submittable.
     nurse = client_for(nurse_li)
     assert nurse.get(f"/api/v1/catalog/items/{lab_item.pk}/").status_code == 404
+    # Requesters read an item without its administration fields.
+    short = client_for(outsider).get(f"/api/v1/catalog/items/{lab_item.pk}/").json()
+    assert "departments" not in short and "assignment_group" not in short
+    assert short["category_name"] == "检验系统" and short["has_form"] is True
     assert [i["id"] for i in nurse.get("/api/v1/catalog/items/").json()] == [open_item.pk]
     answer = nurse.post(
         "/api/v1/tickets/",
@@ -598,6 +602,15 @@ def test_obashi_statistics_match_a_hand_count(client_for, manager_zhao, nurse_li
     assert by_name["business"] == {"门诊挂号": (3, [2, 1]), "医嘱录入": (2, [1, 1])}
     assert by_name["data"] == {"挂号记录": (3, [2, 1])}
     assert by_name["application"] == {"HIS": (6, [3, 3])}
+    # Every month of the range is there, with or without tickets.
+    longer = client_for(manager_zhao).get("/api/v1/catalog/stats/?from=2026-09&to=2026-12").json()
+    assert longer["months"] == ["2026-09", "2026-10", "2026-11", "2026-12"]
+    assert {r["name"]: r["by_month"] for r in longer["layers"]["business"]}["门诊挂号"] == [
+        1,
+        2,
+        1,
+        0,
+    ]
     assert [r["name"] for r in stats["layers"]["business"]] == ["门诊挂号", "医嘱录入"]
     assert client_for(nurse_li).get("/api/v1/catalog/stats/").status_code == 403
     bad = client_for(manager_zhao).get("/api/v1/catalog/stats/?from=2026-13")

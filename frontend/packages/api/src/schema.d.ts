@@ -385,13 +385,15 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * @description Catalog items. Requesters list the items open to them; IT staff see all (they submit on
+         * @description Catalog items. Requesters list the items open to them, in a short form (what the item is
+         *     and its defaults); IT staff see every item with its administration fields (they submit on
          *     behalf of others); admins define them.
          */
         get: operations["catalog_items_list"];
         put?: never;
         /**
-         * @description Catalog items. Requesters list the items open to them; IT staff see all (they submit on
+         * @description Catalog items. Requesters list the items open to them, in a short form (what the item is
+         *     and its defaults); IT staff see every item with its administration fields (they submit on
          *     behalf of others); admins define them.
          */
         post: operations["catalog_items_create"];
@@ -409,21 +411,24 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * @description Catalog items. Requesters list the items open to them; IT staff see all (they submit on
+         * @description Catalog items. Requesters list the items open to them, in a short form (what the item is
+         *     and its defaults); IT staff see every item with its administration fields (they submit on
          *     behalf of others); admins define them.
          */
         get: operations["catalog_items_retrieve"];
         put?: never;
         post?: never;
         /**
-         * @description Catalog items. Requesters list the items open to them; IT staff see all (they submit on
+         * @description Catalog items. Requesters list the items open to them, in a short form (what the item is
+         *     and its defaults); IT staff see every item with its administration fields (they submit on
          *     behalf of others); admins define them.
          */
         delete: operations["catalog_items_destroy"];
         options?: never;
         head?: never;
         /**
-         * @description Catalog items. Requesters list the items open to them; IT staff see all (they submit on
+         * @description Catalog items. Requesters list the items open to them, in a short form (what the item is
+         *     and its defaults); IT staff see every item with its administration fields (they submit on
          *     behalf of others); admins define them.
          */
         patch: operations["catalog_items_partial_update"];
