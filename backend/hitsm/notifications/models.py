@@ -40,6 +40,8 @@ class NotificationKind(models.TextChoices):
     SLA_WARNING = "sla.warning", _("SLA 时限预警")
     SLA_BREACHED = "sla.breached", _("SLA 已超时")
     SLA_ESCALATED = "sla.escalated", _("SLA 超时升级")
+    PROCESS_TASK = "process.task", _("流程任务待我处理")
+    PROCESS_INFORMED = "process.informed", _("流程进展知会")
 
 
 # What a requester is always told about their own tickets, whatever their preferences.

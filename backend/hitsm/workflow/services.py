@@ -16,13 +16,15 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 from django.db import connection, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from hitsm.accounts.models import AssignmentGroup, User
 from hitsm.core.errors import Conflict, Forbidden, ValidationFailed
 from hitsm.core.refcache import cached
+from hitsm.notifications.models import NotificationKind
+from hitsm.notifications.services import notify
 from hitsm.workflow import engine
 from hitsm.workflow.actions import ActionContext, action_get, action_names
 from hitsm.workflow.models import (
@@ -247,6 +249,7 @@ def _sync(
             )
             consult.responsible.set([consulted])
         created.append(task)
+        _tell_responsible(instance, task, users, groups)
     waiting = {t.task_id: t for t in run.waiting_timers()}
     for job in instance.timers.filter(status=TimerStatus.WAITING):
         if job.engine_task_id not in waiting:
@@ -260,6 +263,48 @@ def _sync(
         if t.task_id not in have
     )
     return created
+
+
+def _link(instance: ProcessInstance) -> str:
+    return f"/tickets/{instance.subject_id}" if instance.subject_type == "ticket" else "/tasks"
+
+
+def _tell_responsible(
+    instance: ProcessInstance, task: HumanTask, users: set[int], groups: set[int]
+) -> None:
+    """R (people and the members of R groups) hear that a task waits for them."""
+    people = User.objects.filter(
+        Q(pk__in=users) | Q(assignment_groups__in=groups), is_active=True
+    ).distinct()
+    notify(
+        recipients=list(people),
+        kind=NotificationKind.PROCESS_TASK,
+        title=_("待处理：%(n)s") % {"n": task.name},
+        body=instance.version.definition.name,
+        link=_link(instance),
+        ticket_id=instance.subject_id if instance.subject_type == "ticket" else None,
+        dedupe_key=f"task{task.pk}:open",
+    )
+
+
+def _tell_informed(instance: ProcessInstance, task: HumanTask) -> None:
+    """I hear what was decided or done at a step."""
+    if not task.informed:
+        return
+    outcome = {
+        "approved": _("已同意"),
+        "rejected": _("已驳回"),
+        "signed_off": _("已签核"),
+    }.get(task.outcome, _("已完成"))
+    notify(
+        recipients=list(User.objects.filter(pk__in=task.informed, is_active=True)),
+        kind=NotificationKind.PROCESS_INFORMED,
+        title=_("%(n)s %(o)s") % {"n": task.name, "o": outcome},
+        body=task.comment[:500],
+        link=_link(instance),
+        ticket_id=instance.subject_id if instance.subject_type == "ticket" else None,
+        dedupe_key=f"task{task.pk}:done",
+    )
 
 
 def _save(instance: ProcessInstance, run: engine.Run) -> None:
@@ -409,6 +454,7 @@ def _advance(
     except (KeyError, ValueError):
         raise Conflict(_("流程已不在该环节"), code="task_not_ready") from None
     _finish(task, actor, outcome=outcome, comment=comment)
+    _tell_informed(instance, task)
     task.consults.filter(status=TaskStatus.OPEN).update(status=TaskStatus.CANCELLED)
     run.advance(_run_action(instance, version))
     _sync(instance, version, run, _subject(instance))

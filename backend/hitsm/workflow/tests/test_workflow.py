@@ -15,6 +15,7 @@ from hitsm.accounts.roles import Role
 from hitsm.accounts.tests.factories import UserFactory
 from hitsm.catalog.models import CatalogItem
 from hitsm.core.errors import Conflict, Forbidden, ValidationFailed
+from hitsm.notifications.models import Notification
 from hitsm.servicedesk.models import Ticket, TicketEvent
 from hitsm.servicedesk.services import ticket_create
 from hitsm.workflow import services
@@ -132,8 +133,20 @@ def test_a_ticket_follows_its_items_process_and_raci_decides_who_acts(
         services.task_complete(task=triage, actor=nurse_li)
     with pytest.raises(Forbidden):
         services.task_complete(task=triage, actor=engineer_wang)
-    services.task_complete(task=triage, actor=agent_chen)
+    services.task_complete(task=triage, actor=agent_chen, comment="转二线")
     fix = open_task(instance, "fix")  # the gateway read form.level == "high"
+    # R heard about their tasks; I heard what happened at the step.
+    told = (
+        Notification.objects.filter(kind="process.task")
+        .filter(channel="inapp")
+        .values_list("recipient__username", "title")
+    )
+    assert ("agent_chen", "待处理：分诊") in set(told)
+    assert ("engineer_wang", "待处理：处理") in set(told)
+    informed = Notification.objects.get(
+        kind="process.informed", recipient=nurse_li, channel="inapp"
+    )
+    assert (informed.title, informed.body) == ("分诊 已完成", "转二线")
     assert list(fix.responsible.all()) == [engineer_wang]
     services.task_complete(task=fix, actor=engineer_wang, comment="已重启")
     instance.refresh_from_db()

@@ -4009,9 +4009,11 @@ export interface components {
          *     * `sla.warning` - SLA 时限预警
          *     * `sla.breached` - SLA 已超时
          *     * `sla.escalated` - SLA 超时升级
+         *     * `process.task` - 流程任务待我处理
+         *     * `process.informed` - 流程进展知会
          * @enum {string}
          */
-        NotificationKindEnum: "ticket.created" | "ticket.submitted" | "ticket.accepted" | "ticket.assigned" | "ticket.reply" | "ticket.pending" | "ticket.resolved" | "ticket.closed" | "ticket.reopened" | "ticket.escalated" | "ticket.mentioned" | "sla.warning" | "sla.breached" | "sla.escalated";
+        NotificationKindEnum: "ticket.created" | "ticket.submitted" | "ticket.accepted" | "ticket.assigned" | "ticket.reply" | "ticket.pending" | "ticket.resolved" | "ticket.closed" | "ticket.reopened" | "ticket.escalated" | "ticket.mentioned" | "sla.warning" | "sla.breached" | "sla.escalated" | "process.task" | "process.informed";
         /**
          * @description * `assignee` - 处理人
          *     * `group` - 支持组成员
@@ -9597,8 +9599,10 @@ export interface operations {
                  *     * `sla.warning` - SLA 时限预警
                  *     * `sla.breached` - SLA 已超时
                  *     * `sla.escalated` - SLA 超时升级
+                 *     * `process.task` - 流程任务待我处理
+                 *     * `process.informed` - 流程进展知会
                  */
-                kind?: "sla.breached" | "sla.escalated" | "sla.warning" | "ticket.accepted" | "ticket.assigned" | "ticket.closed" | "ticket.created" | "ticket.escalated" | "ticket.mentioned" | "ticket.pending" | "ticket.reopened" | "ticket.reply" | "ticket.resolved" | "ticket.submitted";
+                kind?: "process.informed" | "process.task" | "sla.breached" | "sla.escalated" | "sla.warning" | "ticket.accepted" | "ticket.assigned" | "ticket.closed" | "ticket.created" | "ticket.escalated" | "ticket.mentioned" | "ticket.pending" | "ticket.reopened" | "ticket.reply" | "ticket.resolved" | "ticket.submitted";
                 /** @description 用于排序结果的字段。 */
                 ordering?: string;
                 /** @description 分页结果集中的页码。 */
