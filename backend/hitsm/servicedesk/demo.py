@@ -9,12 +9,23 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db.models import F
+from django.utils import timezone
 
 from hitsm.accounts.models import User
+from hitsm.catalog.demo import demo_submission
 from hitsm.cmdb.models import ConfigurationItem
+from hitsm.core.numbering import number_next
 from hitsm.servicedesk import services
 from hitsm.servicedesk.choices import GroupDistribution, TicketKind
-from hitsm.servicedesk.models import AssignmentGroup, Category, RoutingRule, Ticket, TicketEvent
+from hitsm.servicedesk.clocks import clocks_refresh
+from hitsm.servicedesk.models import (
+    AssignmentGroup,
+    Category,
+    RoutingRule,
+    Ticket,
+    TicketEvent,
+)
+from hitsm.servicedesk.search import tokens_text
 
 GROUPS = [  # code, name, members, distribution, escalates to
     (
@@ -68,7 +79,10 @@ RULES = [  # name, keywords, group, auto assign, CI code
     ("HIS 相关交应用组", "HIS,医生站,护士站,电子病历,EMR", "apps-his", False, "HIS"),
     ("影像检验交应用组", "PACS,LIS,影像,检验,报告", "apps-pacs", False, ""),
 ]
-TICKETS = [  # requester, kind, title, description, minutes ago, to do
+DAY = 24 * 60
+# requester, kind, title, description, minutes ago, to do; most come from the service menu
+# (hitsm.catalog.demo.DEMO_SUBMISSIONS gives their catalog item and form answers)
+TICKETS = [
     (
         "nurse_li",
         "incident",
@@ -118,10 +132,10 @@ TICKETS = [  # requester, kind, title, description, minutes ago, to do
         "assigned",
     ),
     (
-        "staff007",
+        "doctor_wang",
         "request",
         "HIS 账号开通：新入职医生",
-        "工号 D2026，心内科，需处方权限。",
+        "工号 202611，心内科，需处方权限。",
         300,
         "in_progress",
     ),
@@ -142,28 +156,205 @@ TICKETS = [  # requester, kind, title, description, minutes ago, to do
         2900,
         "closed",
     ),
+    # the past weeks, from the service menu: the information assistant's history
+    (
+        "staff006",
+        "incident",
+        "医嘱提交提示合理用药接口超时",
+        "神经内科病区，提交长期医嘱失败。",
+        5 * DAY,
+        "resolved",
+    ),
+    (
+        "staff018",
+        "incident",
+        "生化仪结果不回传 LIS",
+        "c702 做完的结果 LIS 里看不到。",
+        3 * DAY,
+        "closed",
+    ),
+    ("doctor_wang", "request", "HIS 密码忘记", "休假回来忘记 HIS 密码。", 8 * DAY, "closed"),
+    (
+        "staff023",
+        "request",
+        "护理部会议视频保障",
+        "全院护士长例会，东院视频参会。",
+        10 * DAY,
+        "closed",
+    ),
+    ("staff002", "incident", "急诊抢救室腕带打印空白", "腕带打出来是空白的。", 12 * DAY, "closed"),
+    (
+        "staff019",
+        "incident",
+        "CT2 影像上传 PACS 失败",
+        "CT2 今天下午的检查都没传上去。",
+        15 * DAY,
+        "closed",
+    ),
+    (
+        "staff031",
+        "incident",
+        "门诊一楼自助机不出凭条",
+        "患者缴费成功但没出凭条。",
+        18 * DAY,
+        "closed",
+    ),
+    (
+        "nurse_li",
+        "incident",
+        "门诊三楼护士站处方打印机脱机",
+        "打印时提示打印机脱机。",
+        20 * DAY,
+        "closed",
+    ),
+    (
+        "engineer_zhang",
+        "request",
+        "东华工程师远程升级 HIS 补丁",
+        "门诊收费模块补丁升级。",
+        22 * DAY,
+        "closed",
+    ),
+    ("staff010", "incident", "神经外科医生站打不开", "医生站启动报错。", 25 * DAY, "closed"),
+    (
+        "staff015",
+        "request",
+        "申请使用 U 盘拷贝教学课件",
+        "示教室电脑需要拷贝课件。",
+        28 * DAY,
+        "closed",
+    ),
+    ("staff004", "request", "EMR 账号被锁定", "输错密码次数太多被锁了。", 30 * DAY, "closed"),
+    (
+        "staff012",
+        "incident",
+        "儿科 Wi-Fi 频繁断线",
+        "移动查房车在病区里经常掉线。",
+        35 * DAY,
+        "closed",
+    ),
+    (
+        "head_sun",
+        "incident",
+        "血球仪联机中断",
+        "血球仪既收不到申请也传不了结果。",
+        40 * DAY,
+        "closed",
+    ),
+    (
+        "staff025",
+        "request",
+        "门诊收费月报增加医保统筹列",
+        "月报需要区分统筹与个人账户。",
+        45 * DAY,
+        "closed",
+    ),
+    (
+        "staff009",
+        "request",
+        "VPN 账号申请：居家办公",
+        "夜班后需在家中查阅病历，申请院外访问。",
+        50 * DAY,
+        "closed",
+    ),
+    (
+        "staff012",
+        "incident",
+        "儿科入院处新生儿腕带打印偏移",
+        "新生儿腕带字打到边上去了。",
+        55 * DAY,
+        "closed",
+    ),
+    (
+        "staff022",
+        "request",
+        "合理用药规则：新增头孢类皮试提醒",
+        "药事会决定增加皮试提醒。",
+        60 * DAY,
+        "closed",
+    ),
+    (
+        "staff020",
+        "incident",
+        "超声科电脑开不了机",
+        "5 诊室工作站按电源没反应。",
+        65 * DAY,
+        "closed",
+    ),
+    (
+        "doctor_wang",
+        "request",
+        "科研数据提取：心衰患者再入院",
+        "省级课题需要近 6 年数据。",
+        70 * DAY,
+        "closed",
+    ),
 ]
+# how long the engineers took (minutes) and how they resolved them: the information
+# assistant's "experience"
+RESOLUTIONS = {
+    "医嘱提交提示合理用药接口超时": (95, "合理用药服务连接池耗尽，扩大连接池并重启 PASS 服务。"),
+    "生化仪结果不回传 LIS": (45, "c702 串口服务器死机，重启后补传 36 份结果。"),
+    "HIS 密码忘记": (12, "核实工号与手机号后重置密码，临时密码已短信发送。"),
+    "护理部会议视频保障": (2 * DAY, "提前调试报告厅与东院视频会议终端，会议全程保障。"),
+    "急诊抢救室腕带打印空白": (35, "碳带用完，更换碳带并校准标签传感器。"),
+    "CT2 影像上传 PACS 失败": (
+        150,
+        "CT2 的 DICOM 节点 AE Title 被改动，恢复配置并补传 12 例检查。",
+    ),
+    "门诊一楼自助机不出凭条": (50, "凭条打印机卡纸，清理后恢复；患者凭条已由收费处补打。"),
+    "门诊三楼护士站处方打印机脱机": (40, "打印机 IP 冲突，改为固定 IP 并在 DHCP 中保留。"),
+    "东华工程师远程升级 HIS 补丁": (
+        240,
+        "经堡垒机接入，升级前已备份，补丁升级完成并验证收费流程。",
+    ),
+    "神经外科医生站打不开": (30, "客户端版本过旧，升级 HIS 客户端到 5.8.2。"),
+    "申请使用 U 盘拷贝教学课件": (180, "临时开放该电脑 USB 存储 7 天，到期自动收回。"),
+    "EMR 账号被锁定": (10, "核实身份后解锁，提醒使用密码找回功能。"),
+    "儿科 Wi-Fi 频繁断线": (2 * DAY, "病区两台 AP 信道冲突，调整信道并新增一台 AP。"),
+    "血球仪联机中断": (25, "仪器接口服务停止，重启 LIS 仪器接口服务并设为自动启动。"),
+    "门诊收费月报增加医保统筹列": (5 * DAY, "报表增加统筹支付、个人账户两列，财务处已验收。"),
+    "VPN 账号申请：居家办公": (DAY, "已开通 VPN，仅可访问 PACS 与 EMR，有效期 180 天。"),
+    "儿科入院处新生儿腕带打印偏移": (75, "重新执行介质校准，调整打印偏移量。"),
+    "合理用药规则：新增头孢类皮试提醒": (3 * DAY, "规则已配置并在测试环境验证，按期启用。"),
+    "超声科电脑开不了机": (90, "电源损坏，更换电源后正常，数据无丢失。"),
+    "科研数据提取：心衰患者再入院": (
+        2 * DAY,
+        "按去标识化要求提取 2019–2024 年数据，经医务处审核后交付。",
+    ),
+}
 
 
 def _user(username: str) -> User:
     return User.objects.get(username=username)
 
 
-def _shift(ticket: Ticket, minutes: int) -> None:
-    delta = timedelta(minutes=minutes)
-    fields = [
-        "created_at",
-        "accepted_at",
-        "assigned_at",
-        "resolved_at",
-        "closed_at",
-        "response_due_at",
-        "resolution_due_at",
-    ]
+def _shift(ticket: Ticket, minutes: int, work: int = 0) -> None:
+    """Move the ticket ``minutes`` back in time, and what happened before it was resolved
+    ``work`` minutes further, so that it took that long; then its SLA clocks follow."""
+    delta, before = timedelta(minutes=minutes), timedelta(minutes=minutes + work)
+    early = ["created_at", "accepted_at", "assigned_at", "response_due_at", "resolution_due_at"]
     Ticket.objects.filter(pk=ticket.pk).update(
-        **{f: F(f) - delta for f in fields if getattr(ticket, f) is not None}
+        **{f: F(f) - before for f in early if getattr(ticket, f) is not None},
+        **{f: F(f) - delta for f in ("resolved_at", "closed_at") if getattr(ticket, f) is not None},
     )
-    TicketEvent.objects.filter(ticket=ticket).update(created_at=F("created_at") - delta)
+    events = TicketEvent.objects.filter(ticket=ticket)
+    if ticket.resolved_at is None:
+        events.update(created_at=F("created_at") - before)
+    else:  # the work before the resolution first, then the resolution and what followed
+        events.filter(created_at__lt=ticket.resolved_at).update(created_at=F("created_at") - before)
+        events.filter(created_at__gte=ticket.resolved_at).update(created_at=F("created_at") - delta)
+    # a ticket from last month carries last month's number (today's number is left unused)
+    day = timezone.localdate(ticket.created_at - before)
+    if day != timezone.localdate(ticket.created_at):
+        number = number_next(prefix=ticket.number.split("-")[0], day=day)
+        Ticket.objects.filter(pk=ticket.pk).update(
+            number=number,
+            search_tokens=tokens_text(
+                number, ticket.title, ticket.description, ticket.requester.name
+            ),
+        )
+    clocks_refresh(Ticket.objects.get(pk=ticket.pk))  # met or breached as it happened
 
 
 # which group supports which configuration items (by CI class, then a few by code)
@@ -234,6 +425,7 @@ def load_demo() -> dict[str, int]:
             },
         )
     created = 0
+    # the free-text demo tickets carry {"demo": true}; the first one marks the demo as loaded
     if not Ticket.objects.filter(form_data__demo=True).exists():
         created = _load_tickets(groups)
     return {"groups": len(groups), "categories": len(categories), "tickets_created": created}
@@ -243,14 +435,19 @@ def _load_tickets(groups: dict[str, AssignmentGroup]) -> int:
     agent = _user("agent_chen")
     for username, kind, title, description, minutes, target in TICKETS:
         requester = _user(username)
+        work = RESOLUTIONS.get(title, (0, ""))[0]
+        created = timezone.now() - timedelta(minutes=minutes + work)
+        submitted = demo_submission(title, created=created)
+        item, answers = submitted or (None, {"demo": True})  # the marker: a free-text ticket
         ticket = services.ticket_create(
             requester=requester,
             submitted_by=requester,
             kind=kind,
             title=title,
             description=description,
-            form_data={"demo": True},
-            urgency=1 if "急诊" in title else 2,
+            form_data=answers,
+            urgency=1 if "急诊" in title else None if item else 2,
+            catalog_item=item,
         )
         ticket = Ticket.objects.get(pk=ticket.pk)
         if target != "new" and ticket.status == "new":
@@ -274,9 +471,12 @@ def _load_tickets(groups: dict[str, AssignmentGroup]) -> int:
             )
         if worker is not None and target in ("resolved", "closed"):
             ticket = services.ticket_resolve(
-                ticket=ticket, actor=worker, code="fixed", notes="已处理完毕，请确认。"
+                ticket=ticket,
+                actor=worker,
+                code="fixed",
+                notes=RESOLUTIONS.get(title, (0, "已处理完毕，请确认。"))[1],
             )
         if target == "closed":
             ticket = services.ticket_confirm(ticket=ticket, actor=requester)
-        _shift(ticket, minutes)
+        _shift(ticket, minutes, work=work)
     return len(TICKETS)
