@@ -108,10 +108,12 @@ class NodeConfig:
     deadline_minutes: int | None = None
     action: str = ""
     params: dict[str, str] = field(default_factory=dict)
+    position: int = 0  # order in the document (stored JSON may not keep key order)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "position": self.position,
             "kind": self.kind,
             "name": self.name,
             "lane": self.lane,
@@ -218,6 +220,7 @@ def _inspect(
     for element in process:
         if _local(element.tag) in FLOW_NODES:
             config = _node_config(element, lane_of.get(element.get("id", ""), ""), problems)
+            config.position = len(nodes)
             nodes[config.id] = config
     flows = list(process.findall(f"{{{BPMN}}}sequenceFlow"))
     outgoing: dict[str, list[Element]] = {}

@@ -81,7 +81,7 @@ def raci_workbook(version: ProcessVersion) -> bytes:
         cell.font = Font(bold=True)
     labels = _ref_labels(version)
     modes = {"single": _("单人审批"), "all": _("会签"), "any": _("或签")}
-    for node in version.nodes.values():
+    for node in sorted(version.nodes.values(), key=lambda n: n.get("position", 0)):
         if node.get("kind") != "userTask":
             continue
         raci = node.get("raci") or {}

@@ -332,7 +332,12 @@ def instance_start(
 
 
 def _locked(instance_id: int) -> ProcessInstance:
-    return ProcessInstance.objects.select_for_update().select_related("version").get(pk=instance_id)
+    # of=self: lock the instance row only, not the version row every instance shares.
+    return (
+        ProcessInstance.objects.select_for_update(of=("self",))
+        .select_related("version")
+        .get(pk=instance_id)
+    )
 
 
 def task_can_act(task: HumanTask, user: User) -> bool:
@@ -479,7 +484,7 @@ def timers_fire(*, now: dt.datetime | None = None, limit: int = 200) -> int:
         with transaction.atomic():
             rows = ProcessInstance.objects.filter(pk=instance_id, status=InstanceStatus.RUNNING)
             if connection.features.has_select_for_update_skip_locked:
-                rows = rows.select_for_update(skip_locked=True)
+                rows = rows.select_for_update(skip_locked=True, of=("self",))
             instance = rows.select_related("version").first()
             if instance is None:
                 continue  # another worker has it, or it finished
@@ -495,9 +500,10 @@ def timers_fire(*, now: dt.datetime | None = None, limit: int = 200) -> int:
             run.fire_timers(_run_action(instance, instance.version))
             _sync(instance, instance.version, run, _subject(instance))
             _save(instance, run)
+            # _sync marked the timers the engine fired; one it has not (yet) stays waiting.
             fired += TimerJob.objects.filter(
-                pk__in=[j.pk for j in jobs], status__in=[TimerStatus.WAITING, TimerStatus.FIRED]
-            ).update(status=TimerStatus.FIRED, fired_at=now)
+                pk__in=[j.pk for j in jobs], status=TimerStatus.FIRED
+            ).count()
     return fired
 
 
@@ -557,7 +563,9 @@ def versions_diff(old: ProcessVersion, new: ProcessVersion) -> dict[str, Any]:
     changed = []
     for node_id in sorted(set(before) & set(after)):
         fields = sorted(
-            k for k in after[node_id] if before[node_id].get(k) != after[node_id].get(k)
+            k
+            for k in after[node_id]
+            if k != "position" and before[node_id].get(k) != after[node_id].get(k)
         )
         if fields:
             changed.append(
