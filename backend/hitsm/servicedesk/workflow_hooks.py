@@ -11,7 +11,12 @@ from hitsm.servicedesk.choices import EventKind
 from hitsm.servicedesk.events import event_add
 from hitsm.servicedesk.models import Ticket
 from hitsm.workflow.actions import ActionContext, action_register
-from hitsm.workflow.services import Subject, subject_register, subject_visibility_register
+from hitsm.workflow.services import (
+    Subject,
+    subject_label_register,
+    subject_register,
+    subject_visibility_register,
+)
 
 
 def ticket_subject(ticket_id: int) -> Subject:
@@ -129,6 +134,12 @@ def _ticket_visible(user: object, ticket_id: int) -> bool:
     return TicketPolicy().scope(user, Ticket.objects.all()).filter(pk=ticket_id).exists()
 
 
+def _ticket_label(ticket_id: int) -> str:
+    row = Ticket.objects.filter(pk=ticket_id).values_list("number", "title").first()
+    return f"{row[0]} {row[1]}" if row else f"#{ticket_id}"
+
+
 def connect() -> None:
     subject_register("ticket", ticket_subject)
     subject_visibility_register("ticket", _ticket_visible)
+    subject_label_register("ticket", _ticket_label)

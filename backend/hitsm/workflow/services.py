@@ -528,6 +528,18 @@ def subject_visibility_register(subject_type: str, check: Callable[[Any, int], b
     _VISIBILITY[subject_type] = check
 
 
+_LABELS: dict[str, Callable[[int], str]] = {}
+
+
+def subject_label_register(subject_type: str, label: Callable[[int], str]) -> None:
+    _LABELS[subject_type] = label
+
+
+def subject_label(subject_type: str, subject_id: int) -> str:
+    label = _LABELS.get(subject_type)
+    return label(subject_id) if label else f"{subject_type} #{subject_id}"
+
+
 def subject_visible(user: Any, subject_type: str, subject_id: int) -> bool:
     check = _VISIBILITY.get(subject_type)
     return bool(check and check(user, subject_id))

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 
-import { expect, type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type APIResponse, type Page } from '@playwright/test';
 
 export const USERS = {
   admin: { username: 'admin', password: 'Admin@Hitsm2026' },
@@ -122,22 +122,100 @@ export async function pageScreenshot(page: Page, name: string): Promise<void> {
   await page.setViewportSize(size);
 }
 
+/** The server the tests run against (the project's `baseURL`, so another port works too). */
+export function serverURL(): string {
+  return test.info().project.use.baseURL ?? 'http://127.0.0.1:8765';
+}
+
+export interface ApiSession {
+  get: (path: string) => Promise<unknown>;
+  post: (path: string, data: unknown) => Promise<unknown>;
+  patch: (path: string, data: unknown) => Promise<unknown>;
+  /** A CSV file as the `file` part of a multipart POST (imports). */
+  upload: (path: string, name: string, text: string) => Promise<unknown>;
+  dispose: () => Promise<void>;
+}
+
 /** A signed-in API session (session cookie + CSRF), for preparing data without the UI. */
 export async function apiSession(
   playwright: { request: { newContext: (options: { baseURL: string }) => Promise<APIRequestContext> } },
   user: { username: string; password: string },
-): Promise<{ post: (path: string, data: unknown) => Promise<unknown>; dispose: () => Promise<void> }> {
-  const context = await playwright.request.newContext({ baseURL: 'http://127.0.0.1:8765' });
+): Promise<ApiSession> {
+  const context = await playwright.request.newContext({ baseURL: serverURL() });
   await context.get('/api/v1/auth/csrf/');
   const token = async () => (await context.storageState()).cookies.find((c) => c.name === 'csrftoken')?.value ?? '';
   const login = await context.post('/api/v1/auth/login/', { data: user, headers: { 'X-CSRFToken': await token() } });
-  expect(login.status()).toBe(200);
+  expect(login.status(), `login of ${user.username}`).toBe(200);
+  const check = async (what: string, response: APIResponse) => {
+    expect(response.ok(), `${what}: ${response.status()} ${await response.text()}`).toBe(true);
+    return response.status() === 204 ? null : response.json();
+  };
+  const send = async (method: 'POST' | 'PATCH', path: string, data: unknown) =>
+    check(`${method} ${path}`, await context.fetch(path, { method, data: data as object, headers: { 'X-CSRFToken': await token() } }));
   return {
-    post: async (path, data) => {
-      const response = await context.post(path, { data: data as object, headers: { 'X-CSRFToken': await token() } });
-      expect(response.ok(), `${path}: ${response.status()}`).toBe(true);
-      return response.json();
-    },
+    get: async (path) => check(`GET ${path}`, await context.get(path)),
+    post: (path, data) => send('POST', path, data),
+    patch: (path, data) => send('PATCH', path, data),
+    upload: async (path, name, text) =>
+      check(
+        `POST ${path}`,
+        await context.post(path, {
+          multipart: { file: { name, mimeType: 'text/csv', buffer: Buffer.from(text, 'utf8') } },
+          headers: { 'X-CSRFToken': await token() },
+        }),
+      ),
     dispose: () => context.dispose(),
   };
+}
+
+export interface ImportedUser {
+  username: string;
+  /** The password after the first sign-in's change. */
+  password: string;
+  /** The password the import gives (the server makes the user change it first). */
+  initial: string;
+  name: string;
+  /** Department code, e.g. JYK (检验科, created by scripts/e2e-server.sh). */
+  department: string;
+  title?: string;
+}
+
+/**
+ * A requester (医护人员) imported by CSV as the admin, who then replaces the initial password
+ * over the API (the server serves nothing else before that); the change is skipped when the
+ * initial password no longer signs in. Returns the user's id.
+ */
+export async function importRequester(
+  playwright: Parameters<typeof apiSession>[0],
+  admin: ApiSession,
+  user: ImportedUser,
+): Promise<number> {
+  const csv = ['用户名,姓名,科室编码,职务,角色,初始密码', `${user.username},${user.name},${user.department},${user.title ?? ''},医护人员,${user.initial}`].join('\n');
+  const job = (await admin.upload('/api/v1/user-imports/', `${user.username}.csv`, csv)) as { id: number };
+  await expect
+    .poll(async () => ((await admin.get(`/api/v1/jobs/${job.id}/`)) as { status: string }).status, { timeout: 30_000 })
+    .toBe('succeeded');
+  const found = (await admin.get(`/api/v1/users/?search=${encodeURIComponent(user.username)}`)) as { results: { id: number; username: string }[] };
+  const id = found.results.find((row) => row.username === user.username)?.id;
+  expect(id, `imported user ${user.username}`).toBeTruthy();
+
+  const context = await playwright.request.newContext({ baseURL: serverURL() });
+  try {
+    await context.get('/api/v1/auth/csrf/');
+    const token = async () => (await context.storageState()).cookies.find((c) => c.name === 'csrftoken')?.value ?? '';
+    const login = await context.post('/api/v1/auth/login/', {
+      data: { username: user.username, password: user.initial },
+      headers: { 'X-CSRFToken': await token() },
+    });
+    if (login.status() === 200) {
+      const change = await context.post('/api/v1/auth/password/', {
+        data: { old_password: user.initial, new_password: user.password },
+        headers: { 'X-CSRFToken': await token() },
+      });
+      expect(change.ok(), `password change: ${change.status()} ${await change.text()}`).toBe(true);
+    }
+  } finally {
+    await context.dispose();
+  }
+  return id as number;
 }

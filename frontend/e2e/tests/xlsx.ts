@@ -136,5 +136,10 @@ export function zipText(archive: Buffer, prefix: string): string {
     }
     at += 46 + nameLength + extra;
   }
-  return parts.join('\n');
+  // Writers may store non-ASCII text as character references (openpyxl does when lxml is
+  // installed): both are the same XML, so compare decoded text.
+  return parts
+    .join('\n')
+    .replace(/&#(\d+);/g, (_match, code: string) => String.fromCodePoint(Number(code)))
+    .replace(/&#x([0-9a-f]+);/gi, (_match, code: string) => String.fromCodePoint(parseInt(code, 16)));
 }

@@ -221,10 +221,10 @@ class ItemFormSerializer(serializers.Serializer):
 class FormSerializer(serializers.ModelSerializer[Form]):
     draft_schema = serializers.JSONField(required=False, help_text="docs/catalog.md")
     published_version = serializers.IntegerField(
-        source="published.version", read_only=True, default=None
+        source="published.version", read_only=True, default=None, allow_null=True
     )
     published_at = serializers.DateTimeField(
-        source="published.published_at", read_only=True, default=None
+        source="published.published_at", read_only=True, default=None, allow_null=True
     )
     item_count = serializers.IntegerField(read_only=True, required=False)
 

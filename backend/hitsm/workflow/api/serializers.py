@@ -11,10 +11,17 @@ from hitsm.workflow.models import HumanTask, ProcessDefinition, ProcessInstance,
 class DefinitionSerializer(serializers.ModelSerializer[ProcessDefinition]):
     draft_xml = serializers.CharField(required=False, allow_blank=True, max_length=2 * 1024 * 1024)
     published_version = serializers.IntegerField(
-        source="published.version", read_only=True, default=None
+        source="published.version", read_only=True, default=None, allow_null=True
     )
     published_at = serializers.DateTimeField(
-        source="published.published_at", read_only=True, default=None
+        source="published.published_at", read_only=True, default=None, allow_null=True
+    )
+    published_process_id = serializers.CharField(
+        source="published.process_id",
+        read_only=True,
+        default=None,
+        allow_null=True,
+        help_text="the BPMN process id a call activity names",
     )
     catalog_items = serializers.PrimaryKeyRelatedField(
         queryset=CatalogItem.objects.all(), many=True, required=False
@@ -30,6 +37,7 @@ class DefinitionSerializer(serializers.ModelSerializer[ProcessDefinition]):
             "draft_xml",
             "published_version",
             "published_at",
+            "published_process_id",
             "default_for_kind",
             "is_active",
             "catalog_items",
@@ -94,6 +102,9 @@ class TaskSerializer(serializers.ModelSerializer[HumanTask]):
     subject_type = serializers.CharField(source="instance.subject_type", read_only=True)
     subject_id = serializers.IntegerField(source="instance.subject_id", read_only=True)
     process_name = serializers.CharField(source="instance.version.definition.name", read_only=True)
+    subject_label = serializers.SerializerMethodField(
+        help_text="e.g. the ticket's number and title"
+    )
     responsible_names = serializers.SerializerMethodField()
     completed_by_name = serializers.SerializerMethodField()
     votes = serializers.SerializerMethodField()
@@ -106,6 +117,7 @@ class TaskSerializer(serializers.ModelSerializer[HumanTask]):
             "parent",
             "subject_type",
             "subject_id",
+            "subject_label",
             "process_name",
             "node_id",
             "name",
@@ -123,6 +135,11 @@ class TaskSerializer(serializers.ModelSerializer[HumanTask]):
             "comment",
             "votes",
         )
+
+    def get_subject_label(self, obj: HumanTask) -> str:
+        from hitsm.workflow.services import subject_label
+
+        return subject_label(obj.instance.subject_type, obj.instance.subject_id)
 
     def get_responsible_names(self, obj: HumanTask) -> list[str]:
         people = [u.display_name or u.username for u in obj.responsible.all()]

@@ -81,6 +81,7 @@ def test_the_inbox_the_completion_and_the_viewer(
     assert [(t["name"], t["subject_id"], t["process_name"]) for t in inbox] == [
         ("分诊", ticket.pk, "故障分诊")
     ]
+    assert inbox[0]["subject_label"] == f"{ticket.number} t"
     task_id = inbox[0]["id"]
     assert client_for(nurse_li).get("/api/v1/workflow/tasks/").json()["results"] == []
     assert (

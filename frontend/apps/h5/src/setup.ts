@@ -1,8 +1,9 @@
-import { configureApi, isApiError } from '@hitsm/api';
+import { configureApi, configureFormMessages, isApiError } from '@hitsm/api';
 import { showFailToast } from 'vant';
 import type { App } from 'vue';
 import type { Router } from 'vue-router';
 
+import { formMessages } from '@/components/forms/form-messages';
 import { currentLocale, i18n } from '@/i18n';
 import { useSessionStore } from '@/stores/session';
 
@@ -35,6 +36,8 @@ export function installAppServices(app: App, router: Router): void {
       if (!current.meta.public) void router.replace({ name: 'login', query: { next: current.fullPath } });
     },
   });
+  // Form checks (validation, schema problems) called without messages speak the UI language.
+  configureFormMessages(formMessages(i18n.global.t));
   app.config.errorHandler = (error) => reportError(error);
   window.addEventListener('unhandledrejection', (event) => {
     event.preventDefault();

@@ -1,8 +1,9 @@
-import { configureApi, type ApiError } from '@hitsm/api';
+import { configureApi, configureFormMessages, type ApiError } from '@hitsm/api';
 import { ElMessage } from 'element-plus';
 import type { App } from 'vue';
 import type { Router } from 'vue-router';
 
+import { formMessages } from '@/components/forms/form-messages';
 import { reportError } from '@/errors';
 import { currentLocale, i18n } from '@/i18n';
 import { LOGIN_ROUTE } from '@/router/guard';
@@ -38,6 +39,8 @@ export function installAppServices(app: App, router: Router): void {
     },
     onUnauthorized: (_error: ApiError) => backToLogin(),
   });
+  // Form checks (validation, schema problems) called without messages speak the UI language.
+  configureFormMessages(formMessages(i18n.global.t));
 
   app.config.errorHandler = (error) => reportError(error);
   window.addEventListener('unhandledrejection', (event) => {

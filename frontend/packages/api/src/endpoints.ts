@@ -2,6 +2,7 @@
  * One small typed function per endpoint of docs/api-contract-foundation.md. Errors arrive as
  * thrown {@link ApiError}s (see client middleware), so each function only unwraps `data`.
  */
+import { createCatalogEndpoints } from './catalog';
 import { createHitsmClient, type HitsmClient } from './client';
 import { createCmdbEndpoints } from './cmdb';
 import { unwrap } from './errors';
@@ -128,6 +129,7 @@ export function createEndpoints(client: HitsmClient) {
     ...createDeskConfigEndpoints(client),
     ...createCmdbEndpoints(client),
     ...createSlaEndpoints(client),
+    ...createCatalogEndpoints(client),
   };
 }
 
@@ -137,6 +139,8 @@ export type Endpoints = ReturnType<typeof createEndpoints>;
 export type * from './cmdb';
 // --- SLA (sla.ts) ------------------------------------------------------------------------------
 export type * from './sla';
+// --- Service menu (catalog.ts): its helpers too (multipart submission, form answers). ---------
+export * from './catalog';
 
 /** The endpoints over the shared, browser-configured client. */
 export const api: Endpoints = createEndpoints(createHitsmClient());
@@ -266,4 +270,16 @@ export const {
   patchSlaEscalation,
   deleteSlaEscalation,
   getTicketSla,
+} = api;
+
+// --- Service menu -------------------------------------------------------------------------------
+export const {
+  getCatalogMenu,
+  getCatalogItem,
+  setCatalogFavourite,
+  getCatalogItemForm,
+  getCatalogExpectations,
+  getCatalogAssistant,
+  getCatalogOptions,
+  submitCatalogItem,
 } = api;

@@ -21,3 +21,12 @@ export type {
   WebSocketLike,
 } from './events';
 export type * from './types';
+// Catalog forms (catalog-forms.ts): the designer's admin endpoints.
+export * from './catalog-forms';
+// Catalog forms (docs/catalog.md): the schema, visibility, cleaning, validation, schema checks.
+export * from './forms/schema';
+export * from './forms/logic';
+// Catalog administration (catalog-admin.ts): menu categories, items, NFR, PBA, OBASHI statistics.
+export * from './catalog-admin';
+// Processes (workflow.ts): BPMN definitions, versions, actions, the task inbox, instances.
+export * from './workflow';

@@ -3149,9 +3149,11 @@ export interface components {
             /** 说明 */
             description?: string;
             draft_xml?: string;
-            readonly published_version: number;
+            readonly published_version: number | null;
             /** Format: date-time */
-            readonly published_at: string;
+            readonly published_at: string | null;
+            /** @description the BPMN process id a call activity names */
+            readonly published_process_id: string | null;
             /** 默认用于 */
             default_for_kind?: components["schemas"]["TicketKindEnum"] | components["schemas"]["BlankEnum"];
             /** 启用 */
@@ -3171,9 +3173,11 @@ export interface components {
             name: string;
             /** 说明 */
             description?: string;
-            readonly published_version: number;
+            readonly published_version: number | null;
             /** Format: date-time */
-            readonly published_at: string;
+            readonly published_at: string | null;
+            /** @description the BPMN process id a call activity names */
+            readonly published_process_id: string | null;
             /** 默认用于 */
             default_for_kind?: components["schemas"]["TicketKindEnum"] | components["schemas"]["BlankEnum"];
             /** 启用 */
@@ -3480,9 +3484,9 @@ export interface components {
             description?: string;
             /** @description docs/catalog.md */
             draft_schema?: unknown;
-            readonly published_version: number;
+            readonly published_version: number | null;
             /** Format: date-time */
-            readonly published_at: string;
+            readonly published_at: string | null;
             /**
              * 更新时间
              * Format: date-time
@@ -5204,6 +5208,8 @@ export interface components {
             parent?: number | null;
             readonly subject_type: string;
             readonly subject_id: number;
+            /** @description e.g. the ticket's number and title */
+            readonly subject_label: string;
             readonly process_name: string;
             /** 节点 */
             node_id: string;

@@ -44,6 +44,18 @@ const routes: RouteRecordRaw[] = [
     meta: { title: 'h5.new_title' },
   },
   {
+    path: '/catalog',
+    name: 'catalog',
+    component: () => import('@/views/catalog/menu/index.vue'),
+    meta: { title: 'h5Catalog.title' },
+  },
+  {
+    path: '/catalog/items/:id(\\d+)',
+    name: 'catalog-item',
+    component: () => import('@/views/catalog/item/index.vue'),
+    meta: { title: 'h5Catalog.item_title' },
+  },
+  {
     path: '/tickets/:id(\\d+)',
     name: 'ticket',
     component: () => import('@/views/servicedesk/ticket/index.vue'),

@@ -2,6 +2,9 @@ import type { RouteRecordRaw } from 'vue-router';
 
 import { accountRoutes } from './modules/account';
 import { adminConfigRoutes } from './modules/admin-config';
+import { catalogRoutes } from './modules/catalog';
+import { catalogAdminRoutes } from './modules/catalog-admin';
+import { catalogFormRoutes } from './modules/catalog-forms';
 import { cmdbRoutes } from './modules/cmdb';
 import { dashboardRoutes } from './modules/dashboard';
 import { dashboardsRoutes } from './modules/dashboards';
@@ -10,6 +13,7 @@ import { notificationRoutes } from './modules/notifications';
 import { servicedeskRoutes } from './modules/servicedesk';
 import { slaRoutes } from './modules/sla';
 import { systemRoutes } from './modules/system';
+import { workflowRoutes } from './modules/workflow';
 
 export const routes: RouteRecordRaw[] = [
   {
@@ -24,12 +28,16 @@ export const routes: RouteRecordRaw[] = [
     children: [
       ...dashboardRoutes,
       ...servicedeskRoutes,
+      ...catalogRoutes,
       ...notificationRoutes,
       ...dashboardsRoutes,
       ...cmdbRoutes,
       ...directoryRoutes,
       ...adminConfigRoutes,
+      ...catalogFormRoutes,
+      ...catalogAdminRoutes,
       ...slaRoutes,
+      ...workflowRoutes,
       ...accountRoutes,
       ...systemRoutes,
       {
