@@ -134,13 +134,25 @@ class CatalogItemSerializer(serializers.ModelSerializer[CatalogItem]):
         return obj.pk in favourites if favourites is not None else False
 
 
-class RequesterItemSerializer(serializers.ModelSerializer[CatalogItem]):
+class _ItemFlags(serializers.Serializer):
+    """Whether an item has a published form, and whether the user starred it (the view puts
+    the user's favourites in the context)."""
+
+    has_form = serializers.SerializerMethodField()
+    is_favourite = serializers.SerializerMethodField()
+
+    def get_has_form(self, obj: CatalogItem) -> bool:
+        return bool(obj.form_id and obj.form and obj.form.published_id)
+
+    def get_is_favourite(self, obj: CatalogItem) -> bool:
+        return obj.pk in self.context.get("favourite_ids", ())
+
+
+class RequesterItemSerializer(_ItemFlags, serializers.ModelSerializer[CatalogItem]):
     """An item as a requester reads it: what it is and its defaults, not who may see it or
     which group handles it (the administration fields are for IT staff)."""
 
     category_name = serializers.CharField(source="category.name", read_only=True)
-    has_form = serializers.SerializerMethodField()
-    is_favourite = serializers.SerializerMethodField()
 
     class Meta:
         model = CatalogItem
@@ -160,18 +172,10 @@ class RequesterItemSerializer(serializers.ModelSerializer[CatalogItem]):
             "is_favourite",
         )
 
-    def get_has_form(self, obj: CatalogItem) -> bool:
-        return bool(obj.form_id and obj.form and obj.form.published_id)
-
-    def get_is_favourite(self, obj: CatalogItem) -> bool:
-        return obj.pk in self.context.get("favourite_ids", ())
 
 
-class MenuItemSerializer(serializers.ModelSerializer[CatalogItem]):
+class MenuItemSerializer(_ItemFlags, serializers.ModelSerializer[CatalogItem]):
     """An item as the menu shows it (no administration fields)."""
-
-    has_form = serializers.SerializerMethodField()
-    is_favourite = serializers.SerializerMethodField()
 
     class Meta:
         model = CatalogItem
@@ -188,11 +192,6 @@ class MenuItemSerializer(serializers.ModelSerializer[CatalogItem]):
             "is_favourite",
         )
 
-    def get_has_form(self, obj: CatalogItem) -> bool:
-        return bool(obj.form_id and obj.form and obj.form.published_id)
-
-    def get_is_favourite(self, obj: CatalogItem) -> bool:
-        return obj.pk in self.context.get("favourite_ids", ())
 
 
 class MenuCategorySerializer(serializers.Serializer):
