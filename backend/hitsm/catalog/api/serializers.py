@@ -173,7 +173,6 @@ class RequesterItemSerializer(_ItemFlags, serializers.ModelSerializer[CatalogIte
         )
 
 
-
 class MenuItemSerializer(_ItemFlags, serializers.ModelSerializer[CatalogItem]):
     """An item as the menu shows it (no administration fields)."""
 
@@ -191,7 +190,6 @@ class MenuItemSerializer(_ItemFlags, serializers.ModelSerializer[CatalogItem]):
             "has_form",
             "is_favourite",
         )
-
 
 
 class MenuCategorySerializer(serializers.Serializer):
