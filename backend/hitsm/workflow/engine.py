@@ -133,6 +133,7 @@ class Compiled:
     spec: dict[str, Any]  # the engine's serialized spec and sub-process specs
     nodes: dict[str, dict[str, Any]]
     lanes: dict[str, str]  # lane name → role code
+    xml: str = ""  # the document it was compiled from
 
 
 def _local(tag: str) -> str:
@@ -334,9 +335,12 @@ def process_compile(
     xml: str | bytes,
     *,
     known_actions: Iterable[str],
-    called: Mapping[str, Compiled] | None = None,
+    called: Callable[[set[str]], Mapping[str, Compiled]] | None = None,
 ) -> Compiled:
-    """Check a BPMN document and compile it; raises :class:`BpmnRejected`."""
+    """Check a BPMN document and compile it; raises :class:`BpmnRejected`.
+
+    ``called`` looks up the published processes the document's call activities name (by BPMN
+    process id); only those travel with the compiled spec."""
     data = xml.encode() if isinstance(xml, str) else xml
     if len(data) > MAX_XML:
         raise BpmnRejected([{"element": "definitions", "message": "BPMN 文件过大（上限 2 MB）"}])
@@ -346,10 +350,30 @@ def process_compile(
         raise BpmnRejected(
             [{"element": "definitions", "message": f"不是有效的 BPMN XML：{error}"}]
         ) from None
-    called = dict(called or {})
-    process, nodes, lanes = _inspect(root, known_actions, called)
+    wanted = {e.get("calledElement") or "" for e in root.iter(f"{{{BPMN}}}callActivity")} - {""}
+    found = dict(called(wanted)) if called is not None and wanted else {}
+    process, nodes, lanes = _inspect(root, known_actions, found)
+    # The called processes' steps run inside this one: their settings (RACI …) come along.
+    merged = {k: v.as_dict() for k, v in nodes.items()}
+    clashes = []
+    for compiled in found.values():
+        for node_id, node in compiled.nodes.items():
+            if node_id in merged and node.get("kind") in ("userTask", "serviceTask"):
+                clashes.append(
+                    {
+                        "element": node_id,
+                        "message": f"与被调用流程 {compiled.process_id} 的节点标识重复",
+                    }
+                )
+            merged.setdefault(node_id, node)
+    if clashes:
+        raise BpmnRejected(clashes)
     parser = _Parser()
     try:
+        # Called processes are parsed with the caller and travel with its spec, pinned at the
+        # version published now.
+        for compiled in found.values():
+            parser.add_bpmn_str(compiled.xml.encode())
         parser.add_bpmn_str(data)
         process_id = process.get("id", "")
         spec = parser.get_spec(process_id)
@@ -362,10 +386,6 @@ def process_compile(
         raise BpmnRejected(
             [{"element": process.get("id", ""), "message": f"流程无法解析：{error}"}]
         ) from None
-    # Called processes travel with the caller's spec, pinned at the version published now.
-    for compiled in called.values():
-        subprocesses.update(_spec_objects(compiled)[1])
-        subprocesses[compiled.process_id] = _spec_objects(compiled)[0]
     spec_dict = {
         "spec": _SERIALIZER.to_dict(spec),
         "subprocess_specs": {k: _SERIALIZER.to_dict(v) for k, v in subprocesses.items()},
@@ -374,7 +394,7 @@ def process_compile(
         process_id=process_id,
         name=process.get("name") or process_id,
         spec=json.loads(json.dumps(spec_dict)),
-        nodes={k: v.as_dict() for k, v in nodes.items()},
+        nodes=merged,
         lanes=lanes,
     )
 
@@ -397,12 +417,6 @@ def _built_spec(
             _BUILT.clear()
         _BUILT[cache_key] = built
     return built
-
-
-def _spec_objects(compiled: Compiled) -> tuple[Any, dict[str, Any]]:
-    spec = _SERIALIZER.from_dict(compiled.spec["spec"])
-    subs = {k: _SERIALIZER.from_dict(v) for k, v in compiled.spec["subprocess_specs"].items()}
-    return spec, subs
 
 
 class _Environment(TaskDataEnvironment):

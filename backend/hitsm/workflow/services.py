@@ -70,8 +70,8 @@ def _subject(instance: ProcessInstance) -> Subject:
 # --- definitions ----------------------------------------------------------------------------
 
 
-def _compiled_calls() -> dict[str, engine.Compiled]:
-    """Published processes a new one may call (call activities name them by BPMN id)."""
+def _published(process_ids: set[str]) -> dict[str, engine.Compiled]:
+    """The published versions of the processes a call activity names (by BPMN id)."""
     return {
         version.process_id: engine.Compiled(
             process_id=version.process_id,
@@ -79,17 +79,23 @@ def _compiled_calls() -> dict[str, engine.Compiled]:
             spec=version.spec,
             nodes=version.nodes,
             lanes=version.lanes,
+            xml=version.xml,
         )
-        for version in ProcessVersion.objects.filter(pk=F("definition__published")).select_related(
-            "definition"
-        )
+        for version in ProcessVersion.objects.filter(
+            pk=F("definition__published"), process_id__in=process_ids
+        ).select_related("definition")
     }
+
+
+def definition_compile(xml: str) -> engine.Compiled:
+    """Compile the XML as publishing does; raises :class:`engine.BpmnRejected`."""
+    return engine.process_compile(xml, known_actions=action_names(), called=_published)
 
 
 def definition_check(xml: str) -> engine.Compiled:
     """Compile the XML as publishing would; raises ValidationFailed naming each element."""
     try:
-        return engine.process_compile(xml, known_actions=action_names(), called=_compiled_calls())
+        return definition_compile(xml)
     except engine.BpmnRejected as rejected:
         raise ValidationFailed(
             _("流程不能发布：%(n)s处问题") % {"n": len(rejected.problems)},

@@ -22,7 +22,7 @@ from hitsm.core.errors import NotFound, ValidationFailed
 from hitsm.core.permissions import Policy
 from hitsm.core.spreadsheets import XLSX_MIME
 from hitsm.workflow import engine, services
-from hitsm.workflow.actions import action_names, actions_all
+from hitsm.workflow.actions import actions_all
 from hitsm.workflow.api import serializers as s
 from hitsm.workflow.exports import raci_workbook
 from hitsm.workflow.models import (
@@ -111,11 +111,7 @@ class DefinitionViewSet(PolicyMixin, viewsets.ModelViewSet):
         """Check the saved draft as publishing would: engine parse plus our rules."""
         definition = self.get_object()
         try:
-            compiled = engine.process_compile(
-                definition.draft_xml,
-                known_actions=action_names(),
-                called=services._compiled_calls(),
-            )
+            compiled = services.definition_compile(definition.draft_xml)
         except engine.BpmnRejected as rejected:
             return Response({"valid": False, "problems": rejected.problems, "nodes": {}})
         return Response({"valid": True, "problems": [], "nodes": compiled.nodes})

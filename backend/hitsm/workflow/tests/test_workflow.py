@@ -351,3 +351,37 @@ def test_an_incident_hands_over_to_problem_management_linked_both_ways(
         "/api/v1/tickets/", {"kind": "problem", "title": "x"}, format="json"
     )
     assert refused.status_code == 403
+
+
+def test_a_call_activity_runs_the_published_process_it_names(item, submit, agent_chen):
+    child = bpmn.document(
+        '<bpmn:startEvent id="c_start"/>'
+        + bpmn.flow("c1", "c_start", "c_task")
+        + bpmn.user_task("c_task", "子流程处理", bpmn.raci(responsible="role:agent"))
+        + bpmn.flow("c2", "c_task", "c_end")
+        + '<bpmn:endEvent id="c_end"/>',
+        process_id="child_proc",
+    )
+    publish("child", child)
+    publish("unrelated", bpmn.triage_process().replace('id="proc"', 'id="other_proc"'))
+    parent = bpmn.document(
+        '<bpmn:startEvent id="start"/>'
+        + bpmn.flow("f1", "start", "call")
+        + '<bpmn:callActivity id="call" name="调用子流程" calledElement="child_proc"/>'
+        + bpmn.flow("f2", "call", "end")
+        + '<bpmn:endEvent id="end"/>'
+    )
+    definition = publish("parent", parent, item=item)
+    # Only the process it calls travels with its spec.
+    assert set(definition.published.spec["subprocess_specs"]) == {"child_proc"}
+    instance = instance_of(submit())
+    task = open_task(instance, "c_task")
+    services.task_complete(task=task, actor=agent_chen)
+    instance.refresh_from_db()
+    assert instance.status == InstanceStatus.COMPLETED
+    missing = ProcessDefinition.objects.create(
+        code="broken", name="broken", draft_xml=parent.replace("child_proc", "nowhere")
+    )
+    with pytest.raises(ValidationFailed) as failed:
+        services.definition_publish(definition=missing, actor=None)
+    assert "调用的流程不存在或未发布：nowhere" in failed.value.fields["draft_xml"][0]
