@@ -122,10 +122,6 @@ class CalendarDay(ChangeLoggedModel):
         return f"{self.calendar.code} {self.date}"
 
 
-# A policy covers one kind of ticket, or every kind (blank).
-TicketKindChoice = TicketKind
-
-
 class SlaPolicy(ChangeLoggedModel):
     """Which tickets it covers, on which calendar, with which targets, pauses and warnings.
 
@@ -140,9 +136,7 @@ class SlaPolicy(ChangeLoggedModel):
     calendar = models.ForeignKey(
         BusinessCalendar, verbose_name=_("工作日历"), on_delete=models.PROTECT, related_name="+"
     )
-    kind = models.CharField(
-        _("工单类型"), max_length=12, choices=TicketKindChoice.choices, blank=True
-    )
+    kind = models.CharField(_("工单类型"), max_length=12, choices=TicketKind.choices, blank=True)
     priorities = models.JSONField(_("适用优先级"), default=list, blank=True)
     departments = models.ManyToManyField(
         "accounts.Department", verbose_name=_("适用科室"), blank=True, related_name="+"
