@@ -451,6 +451,11 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("HITSM_EMAIL_FROM", "hitsm@localhost")
 
 # --- Service desk ---------------------------------------------------------------------------
+WORKFLOW_WEBHOOK_HOSTS = env_list("HITSM_WEBHOOK_ALLOWED_HOSTS")
+WORKFLOW_WEBHOOK_SECRET = env_str("HITSM_WEBHOOK_SECRET")
+WORKFLOW_WEBHOOK_TIMEOUT = env_int("HITSM_WEBHOOK_TIMEOUT", 10, minimum=1, maximum=60)
+WORKFLOW_WEBHOOK_PROXY = env_str("HITSM_WEBHOOK_PROXY") or None
+
 TICKET_AUTOCLOSE_DAYS = env_int("HITSM_TICKET_AUTOCLOSE_DAYS", 3, minimum=1, maximum=60)
 TICKET_REOPEN_DAYS = env_int("HITSM_TICKET_REOPEN_DAYS", 7, minimum=0, maximum=90)
 TICKET_UNACCEPTED_MINUTES = env_int("HITSM_UNACCEPTED_MINUTES", 30, minimum=1, maximum=1440)

@@ -26,6 +26,8 @@ from hitsm.servicedesk.models import (
     TicketEvent,
 )
 from hitsm.servicedesk.search import tokens_text
+from hitsm.workflow.models import HumanTask
+from hitsm.workflow.services import subject_open_steps, task_complete
 
 GROUPS = [  # code, name, members, distribution, escalates to
     (
@@ -431,6 +433,45 @@ def load_demo() -> dict[str, int]:
     return {"groups": len(groups), "categories": len(categories), "tickets_created": created}
 
 
+def _play_process(ticket: Ticket) -> Ticket:
+    """Walk the ticket's process as its people would: each open step done (approvals approved,
+    sign-offs signed) by the first person who may act on it."""
+    for _step in range(12):
+        task = (
+            HumanTask.objects.filter(
+                instance__subject_type="ticket",
+                instance__subject_id=ticket.pk,
+                instance__status="running",
+                parent__isnull=True,
+                status__in=["open", "signoff"],
+            )
+            .order_by("id")
+            .first()
+        )
+        if task is None:
+            break
+        if task.status == "signoff":
+            actor = User.objects.filter(pk__in=task.accountable).order_by("pk").first()
+        else:
+            voted = task.votes.values("user_id")  # 会签: each approver in turn
+            actor = (
+                task.responsible.exclude(pk__in=voted).order_by("pk").first()
+                or User.objects.filter(assignment_groups__in=task.responsible_groups.all())
+                .exclude(pk__in=voted)
+                .order_by("pk")
+                .first()
+            )
+        if actor is None:
+            break
+        task_complete(
+            task=task,
+            actor=actor,
+            approve=True if task.kind == "approval" or task.status == "signoff" else None,
+            comment="同意" if task.kind == "approval" else "已处理",
+        )
+    return Ticket.objects.get(pk=ticket.pk)
+
+
 def _load_tickets(groups: dict[str, AssignmentGroup]) -> int:
     agent = _user("agent_chen")
     for username, kind, title, description, minutes, target in TICKETS:
@@ -469,7 +510,12 @@ def _load_tickets(groups: dict[str, AssignmentGroup]) -> int:
                 reason="vendor",
                 note="已联系 PACS 厂商工程师，预计明天上午到场。",
             )
-        if worker is not None and target in ("resolved", "closed"):
+        if target in ("resolved", "closed"):
+            ticket = _play_process(ticket)
+        if worker is not None and target in ("resolved", "closed") and ticket.status != "resolved":
+            if subject_open_steps("ticket", ticket.pk):
+                _shift(ticket, minutes, work=work)
+                continue  # its process still waits for someone the demo has not got
             ticket = services.ticket_resolve(
                 ticket=ticket,
                 actor=worker,

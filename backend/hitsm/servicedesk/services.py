@@ -59,7 +59,12 @@ from hitsm.servicedesk.models import (
 from hitsm.servicedesk.search import tokens_text
 from hitsm.servicedesk.selectors import group_ids_of, is_desk, is_requester_side, ticket_can
 from hitsm.sla.selectors import priority_for, targets_for
-from hitsm.workflow.services import instance_start, process_for
+from hitsm.workflow.services import (
+    instance_start,
+    process_for,
+    subject_open_steps,
+    subject_processes_cancel,
+)
 
 S = TicketStatus
 # action → statuses it may start from
@@ -78,6 +83,8 @@ LIFECYCLE: dict[str, tuple[str, ...]] = {
     "transfer": (S.ACCEPTED, S.ASSIGNED, S.IN_PROGRESS, S.PENDING),
     # not offered to users: a child ticket resolves with its parent from any open status
     "resolve_with_parent": OPEN_STATUSES,
+    # a process step resolves its ticket wherever the desk has got to
+    "resolve_by_process": OPEN_STATUSES,
 }
 ACTION_LABELS = {
     "accept": _("受理"),
@@ -117,6 +124,20 @@ def _label(action: str) -> str:
 def _require(actor: User, action: str, ticket: Ticket) -> None:
     if not ticket_can(actor, action, ticket):
         raise Forbidden(_("您不能对此工单执行「%(a)s」") % {"a": _label(action)})
+
+
+class ProcessRunning(Conflict):
+    code = "ticket.process_running"
+
+
+def _process_allows(ticket: Ticket) -> None:
+    """A process that holds its ticket decides when it is resolved or closed."""
+    steps = subject_open_steps("ticket", ticket.pk)
+    if steps:
+        raise ProcessRunning(
+            _("工单的流程尚未完成，请先完成流程环节：%(s)s") % {"s": "；".join(steps)},
+            extra={"steps": steps},
+        )
 
 
 def _ticket_link(ticket: Ticket) -> str:
@@ -605,16 +626,18 @@ def ticket_assign(
 
 
 @transaction.atomic
-def ticket_start(*, ticket: Ticket, actor: User) -> Ticket:
-    _require(actor, "start", ticket)
+def ticket_start(*, ticket: Ticket, actor: User | None) -> Ticket:
+    if actor is not None:
+        _require(actor, "start", ticket)
     return _transition(
         ticket, actor=actor, action="start", to_status=S.IN_PROGRESS, event_kind=EventKind.STARTED
     )
 
 
 @transaction.atomic
-def ticket_pend(*, ticket: Ticket, actor: User, reason: str, note: str) -> Ticket:
-    _require(actor, "pend", ticket)
+def ticket_pend(*, ticket: Ticket, actor: User | None, reason: str, note: str) -> Ticket:
+    if actor is not None:
+        _require(actor, "pend", ticket)
     if reason not in PendingReason.values:
         raise ValidationFailed(fields={"reason": [_("请选择挂起原因")]})
     if not note.strip():
@@ -641,8 +664,9 @@ def ticket_pend(*, ticket: Ticket, actor: User, reason: str, note: str) -> Ticke
 
 
 @transaction.atomic
-def ticket_resume(*, ticket: Ticket, actor: User, note: str = "") -> Ticket:
-    _require(actor, "resume", ticket)
+def ticket_resume(*, ticket: Ticket, actor: User | None, note: str = "") -> Ticket:
+    if actor is not None:
+        _require(actor, "resume", ticket)
     return _transition(
         ticket,
         actor=actor,
@@ -656,9 +680,12 @@ def ticket_resume(*, ticket: Ticket, actor: User, note: str = "") -> Ticket:
 
 @transaction.atomic
 def ticket_resolve(
-    *, ticket: Ticket, actor: User, code: str, notes: str, cascade: bool = True
+    *, ticket: Ticket, actor: User | None, code: str, notes: str, cascade: bool = True
 ) -> Ticket:
-    _require(actor, "resolve", ticket)
+    """Resolve; ``actor`` None is the ticket's process doing it (a service-task step)."""
+    if actor is not None:
+        _require(actor, "resolve", ticket)
+        _process_allows(ticket)
     if code not in ResolutionCode.values:
         raise ValidationFailed(fields={"code": [_("请选择解决方式")]})
     if not notes.strip():
@@ -666,7 +693,7 @@ def ticket_resolve(
     ticket = _transition(
         ticket,
         actor=actor,
-        action="resolve",
+        action="resolve" if actor is not None else "resolve_by_process",
         to_status=S.RESOLVED,
         changes={
             "resolution_code": code,
@@ -733,6 +760,7 @@ def ticket_confirm(*, ticket: Ticket, actor: User, comment: str = "") -> Ticket:
 def ticket_close(*, ticket: Ticket, actor: User | None, note: str = "") -> Ticket:
     if actor is not None:
         _require(actor, "close", ticket)
+        _process_allows(ticket)
     ticket = _transition(
         ticket,
         actor=actor,
@@ -802,7 +830,7 @@ def ticket_cancel(*, ticket: Ticket, actor: User, reason: str) -> Ticket:
     _require(actor, "cancel", ticket)
     if not reason.strip():
         raise ValidationFailed(fields={"reason": [_("请填写取消原因")]})
-    return _transition(
+    ticket = _transition(
         ticket,
         actor=actor,
         action="cancel",
@@ -811,6 +839,8 @@ def ticket_cancel(*, ticket: Ticket, actor: User, reason: str) -> Ticket:
         event_kind=EventKind.CANCELLED,
         body=reason,
     )
+    subject_processes_cancel("ticket", ticket.pk)
+    return ticket
 
 
 @transaction.atomic
@@ -1077,12 +1107,13 @@ EDITABLE = (
 def ticket_update(
     *,
     ticket: Ticket,
-    actor: User,
+    actor: User | None,
     changes: dict[str, Any],
     configuration_items: Iterable[ConfigurationItem] | None = None,
     expected_version: int | None = None,
 ) -> Ticket:
-    _require(actor, "update", ticket)
+    if actor is not None:  # None: the ticket's process (a service-task step)
+        _require(actor, "update", ticket)
     if not ticket.is_open:
         raise IllegalTransition(_("已解决、已关闭或已取消的工单不能修改"))
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
@@ -1219,6 +1250,7 @@ def ticket_merge(*, ticket: Ticket, actor: User, into: Ticket) -> Ticket:
     if not updated:
         raise Conflict()
     ticket.refresh_from_db()
+    subject_processes_cancel("ticket", ticket.pk)
     changelog_record(
         ticket, action="update", before=before, after=snapshot(ticket), actor=actor_of(actor)
     )

@@ -3,6 +3,8 @@ fields for gateway conditions, its people for RACI) and the desk's service-task 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.utils.translation import gettext as _
 
 from hitsm.accounts.models import AssignmentGroup, User
@@ -15,6 +17,7 @@ from hitsm.workflow.services import (
     Subject,
     subject_label_register,
     subject_register,
+    subject_related_register,
     subject_visibility_register,
 )
 
@@ -128,6 +131,109 @@ def _create_linked(context: ActionContext) -> None:
     context.data.setdefault("process", {})[f"linked_{kind}"] = record.number
 
 
+STATUS_STEPS = ("in_progress", "pending", "resumed", "resolved", "closed")
+FIELD_STEPS = ("impact", "urgency")
+
+
+def _status_check(params: Mapping[str, str]) -> list[str]:
+    from hitsm.servicedesk.choices import PendingReason, ResolutionCode
+
+    problems = []
+    status = str(params.get("status") or "")
+    if status not in STATUS_STEPS:
+        problems.append(_("目标状态须为：%(s)s") % {"s": "、".join(STATUS_STEPS)})
+    if status == "pending" and (params.get("reason") or "other") not in PendingReason.values:
+        problems.append(_("挂起原因无效：%(r)s") % {"r": params.get("reason")})
+    if status == "resolved" and (params.get("code") or "fixed") not in ResolutionCode.values:
+        problems.append(_("解决方式无效：%(c)s") % {"c": params.get("code")})
+    return problems
+
+
+@action_register(
+    "ticket_set_status",
+    "设置工单状态",
+    params=("status", "note", "reason", "code"),
+    subject_type="ticket",
+    check=_status_check,
+)
+def _set_status(context: ActionContext) -> None:
+    """A step moves the ticket along its lifecycle (e.g. resolved when the account is opened).
+    A ticket that cannot move that way now (already resolved …) keeps its status; the timeline
+    says why."""
+    from hitsm.servicedesk import services
+
+    ticket = _ticket(context)
+    status = str(context.params.get("status") or "")
+    note = str(context.params.get("note") or "") or _("流程环节 %(n)s") % {"n": context.node_id}
+    try:
+        if status == "in_progress":
+            services.ticket_start(ticket=ticket, actor=None)
+        elif status == "pending":
+            reason = str(context.params.get("reason") or "other")
+            services.ticket_pend(ticket=ticket, actor=None, reason=reason, note=note)
+        elif status == "resumed":
+            services.ticket_resume(ticket=ticket, actor=None, note=note)
+        elif status == "resolved":
+            code = str(context.params.get("code") or "fixed")
+            services.ticket_resolve(ticket=ticket, actor=None, code=code, notes=note)
+        elif status == "closed":
+            services.ticket_close(ticket=ticket, actor=None, note=note)
+    except services.IllegalTransition:
+        event_add(
+            ticket,
+            EventKind.NOTE,
+            public=False,
+            body=_("流程环节 %(n)s 未能将工单设为「%(s)s」：工单当前为「%(c)s」")
+            % {"n": context.node_id, "s": status, "c": ticket.get_status_display()},
+            data={"process_node": context.node_id},
+        )
+
+
+def _field_check(params: Mapping[str, str]) -> list[str]:
+    from hitsm.catalog.choices import Impact, Urgency
+
+    field = str(params.get("field") or "")
+    choices = {"impact": Impact, "urgency": Urgency}.get(field)
+    if choices is None:
+        return [_("可设置的字段：%(f)s") % {"f": "、".join(FIELD_STEPS)}]
+    try:
+        valid = int(params.get("value") or 0) in choices.values
+    except ValueError:
+        valid = False
+    return [] if valid else [_("字段值无效：%(v)s") % {"v": params.get("value")}]
+
+
+@action_register(
+    "ticket_set_field",
+    "设置工单字段（影响度/紧急度）",
+    params=("field", "value"),
+    subject_type="ticket",
+    check=_field_check,
+)
+def _set_field(context: ActionContext) -> None:
+    """E.g. a major-incident process raises the impact; the priority and SLA follow."""
+    from hitsm.servicedesk.services import ticket_update
+
+    ticket = _ticket(context)
+    if not ticket.is_open:
+        return
+    field = str(context.params.get("field") or "")
+    ticket_update(ticket=ticket, actor=None, changes={field: int(context.params.get("value") or 0)})
+
+
+def _related_tickets(ticket_id: int) -> list[int]:
+    """A message thrown for a ticket reaches the processes of its linked, parent and child
+    tickets (e.g. a problem's 问题已解决 reaches the incidents linked to it)."""
+    ticket = Ticket.objects.filter(pk=ticket_id).only("pk", "parent_id").first()
+    if ticket is None:
+        return []
+    ids = set(ticket.related.values_list("pk", flat=True))
+    ids.update(Ticket.objects.filter(parent_id=ticket_id).values_list("pk", flat=True))
+    if ticket.parent_id:
+        ids.add(ticket.parent_id)
+    return sorted(ids)
+
+
 def _ticket_visible(user: object, ticket_id: int) -> bool:
     from hitsm.servicedesk.selectors import TicketPolicy
 
@@ -143,3 +249,4 @@ def connect() -> None:
     subject_register("ticket", ticket_subject)
     subject_visibility_register("ticket", _ticket_visible)
     subject_label_register("ticket", _ticket_label)
+    subject_related_register("ticket", _related_tickets)

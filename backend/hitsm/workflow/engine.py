@@ -34,6 +34,8 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import (
     WorkflowConverter,
 )
 from SpiffWorkflow.bpmn.specs.defaults import ServiceTask
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
@@ -42,6 +44,7 @@ from hitsm.workflow.expressions import UnsafeExpression, expression_check, expre
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 HITSM = "http://hitsm.org/schema/bpmn"
 MAX_XML = 2 * 1024 * 1024
+WAIT_FLAG = "hitsm_wait"
 
 # What the engine runs and the designer's palette offers. Everything else is refused by name.
 FLOW_NODES = {
@@ -289,10 +292,11 @@ def _inspect(
 
 class ActionTask(ServiceTask):
     """A service task: our action (``hitsm:action``) runs through the run's callback just
-    before the engine completes it; to the engine it finishes at once."""
+    before the engine completes it. A synchronous action finishes at once; an asynchronous one
+    (an HTTP webhook) leaves the task STARTED until :meth:`Run.finish_service` completes it."""
 
-    def _execute(self, task: Any) -> bool:
-        return True
+    def _execute(self, task: Any) -> bool | None:
+        return None if task._get_internal_data(WAIT_FLAG) else True
 
 
 class _Parser(BpmnParser):
@@ -435,6 +439,9 @@ def _engine() -> PythonScriptEngine:
     return PythonScriptEngine(environment=_Environment())
 
 
+OnService = Callable[[str, dict[str, Any], str], bool | None]
+
+
 @dataclass(frozen=True)
 class ReadyTask:
     task_id: str
@@ -492,14 +499,65 @@ class Run:
         state = _SERIALIZER.to_dict(self.workflow)
         return json.loads(json.dumps(state, default=str))
 
-    def advance(self, on_service: Callable[[str, dict[str, Any]], None]) -> None:
-        """Run every automatic step; ``on_service(node_id, data)`` performs service tasks."""
+    def advance(self, on_service: OnService) -> None:
+        """Run every automatic step; ``on_service(node_id, data, task_id)`` performs service
+        tasks and returns True when the action finishes later (the task then waits)."""
 
         def before(task: Any) -> None:
-            if isinstance(task.task_spec, ActionTask) and task.task_spec.bpmn_id:
-                on_service(task.task_spec.bpmn_id, task.data)
+            spec = task.task_spec
+            if (
+                isinstance(spec, ActionTask)
+                and spec.bpmn_id
+                and on_service(spec.bpmn_id, task.data, str(task.id))
+            ):
+                task._set_internal_data(**{WAIT_FLAG: True})
 
         self.workflow.do_engine_steps(will_complete_task=before)
+
+    def finish_service(
+        self, task_id: str, values: Mapping[str, Any], on_service: OnService
+    ) -> None:
+        """An asynchronous action is done: its task completes with ``values`` and the process
+        goes on. Raises ValueError if the task is not waiting for its action."""
+        task = self._task(task_id)
+        if task.state != TaskState.STARTED:
+            raise ValueError("task is not waiting for its action")
+        self.set_data(task_id, values)
+        task.complete()
+        self.advance(on_service)
+
+    def thrown_messages(self) -> list[tuple[str, dict[str, Any]]]:
+        """Messages thrown that no step of this process caught (name, the thrower's
+        ``process`` variables): for other processes to receive. Taking them clears them."""
+        found = []
+        for event in self.workflow.get_events():
+            definition = event.event_definition
+            if isinstance(definition, MessageEventDefinition):
+                payload = event.payload if isinstance(event.payload, dict) else {}
+                process = payload.get("process") if isinstance(payload.get("process"), dict) else {}
+                found.append((str(definition.name), dict(process or {})))
+        return found
+
+    def waiting_messages(self) -> list[str]:
+        """The names of the messages this process waits for now."""
+        return sorted(
+            {
+                str(pending.name)
+                for pending in self.workflow.waiting_events()
+                if pending.event_type == MessageEventDefinition.__name__
+            }
+        )
+
+    def deliver(self, name: str, payload: Mapping[str, Any], on_service: OnService) -> bool:
+        """Receive message ``name`` from another process. What it carries is put under
+        ``message`` in the receiving step's data (never over this process's own fields).
+        Returns False when no step was waiting for it."""
+        event = BpmnEvent(MessageEventDefinition(name), payload={"message": dict(payload)})
+        caught = self.workflow.event_manager.catch(event, internal=False)
+        if not caught:
+            return False
+        self.advance(on_service)
+        return True
 
     def set_data(self, task_id: str, values: Mapping[str, Any]) -> None:
         task = self._task(task_id)
@@ -546,7 +604,7 @@ class Run:
                 )
         return timers
 
-    def fire_timers(self, on_service: Callable[[str, dict[str, Any]], None]) -> None:
+    def fire_timers(self, on_service: OnService) -> None:
         self.workflow.refresh_timers()
         self.advance(on_service)
 
@@ -610,9 +668,14 @@ def process_simulate(
                 steps.append(SimulatedStep(node_id=bpmn_id, name=node["name"], kind=node["kind"]))
 
     for _step in range(max_steps):
-        run.advance(lambda node_id, task_data: None)
+        run.advance(lambda node_id, task_data, task_id: None)
         record()
         ready = run.ready_user_tasks()
+        if not ready and not run.completed:
+            # A step waiting for another process's message: pretend it arrived.
+            waiting = run.waiting_messages()
+            if waiting and run.deliver(waiting[0], {}, lambda node_id, task_data, task_id: None):
+                continue
         if not ready or run.completed:
             break
         for task in ready:

@@ -3,7 +3,8 @@
 The designer's condition builder writes expressions such as ``form.level == "high" and
 ticket.priority <= 2``. They are parsed with :mod:`ast`, checked against a small whitelist and
 evaluated by walking the tree here — never by ``eval``: no calls except ``filled``/``empty``, no
-subscripts, no attribute beyond ``<root>.<field>``, only literal constants.
+subscripts, no attribute beyond ``<root>.<field>`` and two levels into its value (``process.hr.ok``),
+no name starting with ``_``, only literal constants.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-ROOTS = frozenset({"form", "ticket", "process"})
+ROOTS = frozenset({"form", "ticket", "process", "message"})
 FUNCTIONS = frozenset({"filled", "empty"})
 ISO_DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$")
 MAX_LENGTH = 2000
@@ -81,14 +82,26 @@ def _check_operand(node: ast.AST) -> None:
     if isinstance(node, ast.Call):
         _check_call(node)
         return
-    if (
-        isinstance(node, ast.Attribute)
-        and isinstance(node.value, ast.Name)
-        and node.value.id in ROOTS
-        and not node.attr.startswith("_")
-    ):
+    if isinstance(node, ast.Attribute) and _path(node) is not None:
         return
-    raise UnsafeExpression("只能引用 form.<字段>、ticket.<字段> 或 process.<字段>")
+    raise UnsafeExpression("只能引用 form.<字段>、ticket.<字段>、process.<字段> 或 message.<字段>")
+
+
+MAX_DEPTH = 3  # root.field, and two levels into a value (process.hr.data, message.account)
+
+
+def _path(node: ast.Attribute) -> list[str] | None:
+    """``process.hr.ok`` → ["process", "hr", "ok"]; None unless it is a root and plain names."""
+    names: list[str] = []
+    current: ast.AST = node
+    while isinstance(current, ast.Attribute):
+        if current.attr.startswith("_"):
+            return None
+        names.append(current.attr)
+        current = current.value
+    if not (isinstance(current, ast.Name) and current.id in ROOTS) or len(names) > MAX_DEPTH:
+        return None
+    return [current.id, *reversed(names)]
 
 
 def expression_check(text: str) -> ast.Expression:
@@ -115,9 +128,14 @@ def _value(node: ast.AST, context: Mapping[str, Any]) -> Any:
         return -_value(node.operand, context)
     if isinstance(node, ast.List | ast.Tuple):
         return [_value(e, context) for e in node.elts]
-    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        root = context.get(node.value.id) or {}
-        return root.get(node.attr) if isinstance(root, Mapping) else None
+    if isinstance(node, ast.Attribute):
+        path = _path(node)
+        if path is None:
+            raise UnsafeExpression("不允许的引用")
+        value: Any = context
+        for name in path:
+            value = value.get(name) if isinstance(value, Mapping) else None
+        return value
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         value = _value(node.args[0], context)
         is_empty = value is None or value == "" or value == [] or value == {}

@@ -36,6 +36,7 @@ class Node:
     attached_to: str = ""  # boundary events
     timer: str = ""  # ISO duration for timer events
     interrupting: bool = False
+    message: str = ""  # message events: the message's name
 
 
 @dataclass
@@ -64,6 +65,10 @@ class Process:
     flows: list[Flow]
     documentation: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    # Definition settings (not part of the BPMN): the kind it is the default process of, and
+    # whether it holds its ticket until done.
+    default_for_kind: str = ""
+    holds_ticket: bool = False
 
 
 def raci(**refs: str) -> str:
@@ -71,11 +76,11 @@ def raci(**refs: str) -> str:
     return f"<hitsm:raci {attrs}/>"
 
 
-def action(name: str, **params: str) -> str:
+def action(action_name: str, /, **params: str) -> str:
     inner = "".join(
         f"<hitsm:param name={quoteattr(k)} value={quoteattr(v)}/>" for k, v in params.items()
     )
-    return f"<hitsm:action name={quoteattr(name)}>{inner}</hitsm:action>"
+    return f"<hitsm:action name={quoteattr(action_name)}>{inner}</hitsm:action>"
 
 
 def _levels(process: Process) -> dict[str, int]:
@@ -161,6 +166,10 @@ def build(process: Process) -> str:
         'xmlns:hitsm="http://hitsm.org/schema/bpmn" '
         f'id="defs_{process.id}" targetNamespace="http://hitsm.org/bpmn">',
     ]
+    messages = sorted({n.message for n in process.nodes if n.message})
+    message_ids = {name: f"msg_{process.id}_{i + 1}" for i, name in enumerate(messages)}
+    for name, ident in message_ids.items():
+        out.append(f"<bpmn:message id={quoteattr(ident)} name={quoteattr(name)}/>")
     if process.lanes:
         out.append(
             f'<bpmn:collaboration id="collab_{process.id}"><bpmn:participant id="pool_{process.id}" '
@@ -203,6 +212,10 @@ def build(process: Process) -> str:
             inner += (
                 f'<bpmn:timerEventDefinition id="timer_{node.id}"><bpmn:timeDuration>{node.timer}'
                 "</bpmn:timeDuration></bpmn:timerEventDefinition>"
+            )
+        if node.message:
+            inner += (
+                f"<bpmn:messageEventDefinition messageRef={quoteattr(message_ids[node.message])}/>"
             )
         out.append(f"<bpmn:{node.kind} {attrs}>{inner}</bpmn:{node.kind}>")
     for flow in flows:
@@ -331,7 +344,8 @@ def account_permission() -> Process:
     return Process(
         id="account_permission",
         name="账号与权限申请（科主任审批）",
-        documentation="科主任审批、信息管理处审核后由应用组开通；任一环节驳回即结束并在工单上留痕。",
+        documentation="科主任审批、信息管理处审核后由应用组开通，开通即解决工单；任一环节驳回即结束并在工单上留痕。审批完成前工单不能被手工解决。",
+        holds_ticket=True,
         lanes=[REQUESTER_SIDE, MANAGEMENT, ENGINEERS],
         nodes=[
             Node("start", "startEvent", "提交申请", "lane_department"),
@@ -365,9 +379,11 @@ def account_permission() -> Process:
             Node(
                 "done_note",
                 "serviceTask",
-                "记录开通结果",
+                "工单已解决",
                 "lane_engineers",
-                ext=action("ticket_note", text="账号与权限已开通"),
+                ext=action(
+                    "ticket_set_status", status="resolved", code="fixed", note="账号与权限已开通"
+                ),
             ),
             Node("end", "endEvent", "已开通", "lane_engineers"),
             Node(
@@ -398,7 +414,7 @@ def incident() -> Process:
     return Process(
         id="incident",
         name="故障处理（分诊、升级、二线处理）",
-        documentation="服务台15分钟内分诊；P1/P2 转二线工程师并由主管签核，其余一线解决。分诊超时在工单上提醒。",
+        documentation="服务台15分钟内分诊；P1/P2 转二线工程师并由主管签核，其余一线解决。分诊超时在工单上提醒。P1 恢复后自动建立问题记录（双向关联），进入问题管理。",
         lanes=[DESK, ENGINEERS, MANAGEMENT],
         nodes=[
             Node("start", "startEvent", "报障", "lane_desk"),
@@ -443,7 +459,16 @@ def incident() -> Process:
                 )
                 + '<hitsm:deadline minutes="240"/>',
             ),
+            Node("p1", "exclusiveGateway", "P1？", "lane_engineers"),
+            Node(
+                "to_problem",
+                "serviceTask",
+                "转问题管理",
+                "lane_management",
+                ext=action("create_linked_ticket", kind="problem", title="问题调查"),
+            ),
             Node("end", "endEvent", "已恢复", "lane_engineers"),
+            Node("end_problem", "endEvent", "已转问题", "lane_management"),
         ],
         flows=[
             Flow("start", "triage"),
@@ -451,7 +476,10 @@ def incident() -> Process:
             Flow("severity", "second_line", "ticket.priority <= 2", name="P1/P2"),
             Flow("severity", "first_line", default=True, name="其他"),
             Flow("first_line", "end"),
-            Flow("second_line", "end"),
+            Flow("second_line", "p1"),
+            Flow("p1", "to_problem", "ticket.priority == 1", name="P1"),
+            Flow("p1", "end", default=True, name="P2"),
+            Flow("to_problem", "end_problem"),
             Flow("triage_timer", "triage_note"),
             Flow("triage_note", "timer_end"),
         ],
@@ -564,7 +592,298 @@ def hazard() -> Process:
     )
 
 
-LIBRARY = (standard_request, account_permission, incident, major_incident, hazard)
+def problem() -> Process:
+    return Process(
+        id="problem",
+        name="问题管理（根因分析、已知问题、改进建议）",
+        documentation=(
+            "根因分析后由信息管理处评估审批解决方案；通过则登记为已知问题（原因与临时方案），"
+            "派生改进建议，并通知关联故障的流程「问题已解决」；不通过退回重新分析。"
+        ),
+        default_for_kind="problem",
+        holds_ticket=True,
+        lanes=[ENGINEERS, MANAGEMENT],
+        nodes=[
+            Node("start", "startEvent", "问题登记", "lane_engineers"),
+            Node(
+                "investigate",
+                "userTask",
+                "根因分析",
+                "lane_engineers",
+                ext=raci(responsible="role:engineer", consulted="assignee")
+                + '<hitsm:deadline minutes="4320"/>',
+            ),
+            Node(
+                "assess",
+                "userTask",
+                "解决方案评估审批",
+                "lane_management",
+                ext='<hitsm:approval mode="single"/><hitsm:deadline minutes="1440"/>',
+            ),
+            Node("feasible", "exclusiveGateway", "方案可行？", "lane_management"),
+            Node(
+                "known_error",
+                "userTask",
+                "登记已知问题",
+                "lane_engineers",
+                ext=raci(responsible="role:engineer", accountable="role:manager")
+                + '<hitsm:deadline minutes="1440"/>',
+            ),
+            Node(
+                "propose",
+                "serviceTask",
+                "派生改进建议",
+                "lane_engineers",
+                ext=action("create_linked_ticket", kind="improvement", title="改进建议"),
+            ),
+            Node(
+                "outcome",
+                "serviceTask",
+                "记录结论",
+                "lane_engineers",
+                ext=action("set_variable", name="outcome", value="known_error"),
+            ),
+            Node(
+                "resolved",
+                "serviceTask",
+                "问题已解决",
+                "lane_engineers",
+                ext=action(
+                    "ticket_set_status",
+                    status="resolved",
+                    code="workaround",
+                    note="已登记为已知问题，改进建议已提交",
+                ),
+            ),
+            Node(
+                "tell",
+                "intermediateThrowEvent",
+                "通知关联故障",
+                "lane_engineers",
+                message="问题已解决",
+            ),
+            Node("end", "endEvent", "已知问题", "lane_engineers"),
+        ],
+        flows=[
+            Flow("start", "investigate"),
+            Flow("investigate", "assess"),
+            Flow("assess", "feasible"),
+            Flow("feasible", "known_error", "process.approved == True", name="可行"),
+            Flow("feasible", "investigate", default=True, name="退回分析"),
+            Flow("known_error", "propose"),
+            Flow("propose", "outcome"),
+            Flow("outcome", "resolved"),
+            Flow("resolved", "tell"),
+            Flow("tell", "end"),
+        ],
+    )
+
+
+def improvement() -> Process:
+    return Process(
+        id="improvement",
+        name="改进建议（评估、会签审批、发布）",
+        documentation=(
+            "改进建议经评估后由信息管理处会签；通过则建立发布记录并等待「发布完成」，"
+            "再验证效果并解决；不通过在工单上留痕后结束。"
+        ),
+        default_for_kind="improvement",
+        holds_ticket=True,
+        lanes=[ENGINEERS, MANAGEMENT],
+        nodes=[
+            Node("start", "startEvent", "改进建议", "lane_engineers"),
+            Node(
+                "evaluate",
+                "userTask",
+                "评估（收益、风险、工作量）",
+                "lane_engineers",
+                ext='<hitsm:deadline minutes="2880"/>',
+            ),
+            Node(
+                "approve",
+                "userTask",
+                "改进会签",
+                "lane_management",
+                ext='<hitsm:approval mode="all"/><hitsm:deadline minutes="2880"/>',
+            ),
+            Node("approved", "exclusiveGateway", "会签通过？", "lane_management"),
+            Node(
+                "to_release",
+                "serviceTask",
+                "建立发布记录",
+                "lane_engineers",
+                ext=action("create_linked_ticket", kind="change", title="发布"),
+            ),
+            Node(
+                "wait_release",
+                "intermediateCatchEvent",
+                "等待发布完成",
+                "lane_engineers",
+                message="发布完成",
+            ),
+            Node(
+                "verify",
+                "userTask",
+                "效果验证",
+                "lane_management",
+                ext=raci(responsible="role:manager", informed="requester"),
+            ),
+            Node(
+                "done",
+                "serviceTask",
+                "改进已完成",
+                "lane_management",
+                ext=action("ticket_set_status", status="resolved", note="改进已发布并验证"),
+            ),
+            Node("end", "endEvent", "已改进", "lane_management"),
+            Node(
+                "rejected_note",
+                "serviceTask",
+                "记录不予改进",
+                "lane_management",
+                ext=action("ticket_note", text="改进建议未通过会签"),
+            ),
+            Node("end_rejected", "endEvent", "不予改进", "lane_management"),
+        ],
+        flows=[
+            Flow("start", "evaluate"),
+            Flow("evaluate", "approve"),
+            Flow("approve", "approved"),
+            Flow("approved", "to_release", "process.approved == True", name="通过"),
+            Flow("approved", "rejected_note", default=True, name="不通过"),
+            Flow("to_release", "wait_release"),
+            Flow("wait_release", "verify"),
+            Flow("verify", "done"),
+            Flow("done", "end"),
+            Flow("rejected_note", "end_rejected"),
+        ],
+    )
+
+
+def release() -> Process:
+    return Process(
+        id="release",
+        name="发布（计划、变更审批、实施、验证）",
+        documentation=(
+            "制定发布计划，信息管理处审批（或签）后实施，实施超过1天提醒；验证通过后解决发布记录，"
+            "并通知等待它的改进建议「发布完成」；验证不通过回到实施。"
+        ),
+        default_for_kind="change",
+        holds_ticket=True,
+        lanes=[ENGINEERS, MANAGEMENT],
+        nodes=[
+            Node("start", "startEvent", "发布记录", "lane_engineers"),
+            Node(
+                "plan",
+                "userTask",
+                "制定发布计划（范围、窗口、回退）",
+                "lane_engineers",
+                ext='<hitsm:deadline minutes="2880"/>',
+            ),
+            Node(
+                "cab",
+                "userTask",
+                "变更审批",
+                "lane_management",
+                ext='<hitsm:approval mode="any"/><hitsm:deadline minutes="1440"/>',
+            ),
+            Node("cab_ok", "exclusiveGateway", "批准？", "lane_management"),
+            Node(
+                "implement",
+                "userTask",
+                "实施发布",
+                "lane_engineers",
+                ext=raci(responsible="role:engineer", accountable="role:manager")
+                + '<hitsm:deadline minutes="1440"/>',
+            ),
+            Node(
+                "implement_timer",
+                "boundaryEvent",
+                "实施超1天",
+                "lane_engineers",
+                attached_to="implement",
+                timer="P1D",
+            ),
+            Node(
+                "implement_note",
+                "serviceTask",
+                "实施超时提醒",
+                "lane_engineers",
+                ext=action("ticket_note", text="发布实施已超过1天，请确认进度与回退方案"),
+            ),
+            Node("timer_end", "endEvent", "", "lane_engineers"),
+            Node(
+                "verify",
+                "userTask",
+                "发布验证",
+                "lane_management",
+                ext='<hitsm:approval mode="single"/>',
+            ),
+            Node("verified", "exclusiveGateway", "验证通过？", "lane_management"),
+            Node(
+                "done",
+                "serviceTask",
+                "发布已完成",
+                "lane_management",
+                ext=action("ticket_set_status", status="resolved", note="发布完成并已验证"),
+            ),
+            Node(
+                "tell",
+                "intermediateThrowEvent",
+                "通知改进建议",
+                "lane_management",
+                message="发布完成",
+            ),
+            Node("end", "endEvent", "已发布", "lane_management"),
+            Node(
+                "rejected_note",
+                "serviceTask",
+                "记录未批准",
+                "lane_management",
+                ext=action("ticket_note", text="发布未获批准"),
+            ),
+            Node("end_rejected", "endEvent", "未批准", "lane_management"),
+        ],
+        flows=[
+            Flow("start", "plan"),
+            Flow("plan", "cab"),
+            Flow("cab", "cab_ok"),
+            Flow("cab_ok", "implement", "process.approved == True", name="批准"),
+            Flow("cab_ok", "rejected_note", default=True, name="不批准"),
+            Flow("implement", "verify"),
+            Flow("verify", "verified"),
+            Flow("verified", "done", "process.approved == True", name="通过"),
+            Flow("verified", "implement", default=True, name="回到实施"),
+            Flow("done", "tell"),
+            Flow("tell", "end"),
+            Flow("rejected_note", "end_rejected"),
+            Flow("implement_timer", "implement_note"),
+            Flow("implement_note", "timer_end"),
+        ],
+    )
+
+
+LIBRARY = (
+    standard_request,
+    account_permission,
+    incident,
+    major_incident,
+    hazard,
+    problem,
+    improvement,
+    release,
+)
+
+
+def library_settings() -> dict[str, dict[str, object]]:
+    """Per standard process (by code): its definition settings."""
+    return {
+        p.id.replace("_", "-"): {
+            "default_for_kind": p.default_for_kind,
+            "holds_ticket": p.holds_ticket,
+        }
+        for p in (make() for make in LIBRARY)
+    }
 
 
 def library_documents() -> list[tuple[str, str, str, str]]:

@@ -36,6 +36,9 @@ class ProcessDefinition(ChangeLoggedModel):
         _("默认用于"), max_length=12, choices=TicketKind.choices, blank=True
     )
     is_active = models.BooleanField(_("启用"), default=True)
+    # The ticket cannot be resolved or closed by hand while this process still has open steps
+    # (the engine, not the desk, decides the order: e.g. no account before the approval).
+    holds_ticket = models.BooleanField(_("流程完成前不能解决工单"), default=False)
     catalog_items: models.ManyToManyField[Any, Any] = models.ManyToManyField(
         "catalog.CatalogItem",
         verbose_name=_("服务项"),
@@ -144,6 +147,8 @@ class ProcessInstance(models.Model):
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Message names the process waits for now (from other processes on related tickets).
+    waiting_for = models.JSONField(default=list, blank=True)
 
     class Meta:
         verbose_name = _("流程实例")
@@ -272,3 +277,97 @@ class TimerJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instance_id} {self.node_id} {self.due_at}"
+
+
+class MessageStatus(models.TextChoices):
+    DELIVERED = "delivered", _("已送达")
+    UNMATCHED = "unmatched", _("无流程等待")
+
+
+class ProcessMessage(models.Model):
+    """A message one process threw for others (e.g. 问题已解决 → the incidents waiting on the
+    problem go on): who sent it and which instance received it."""
+
+    name = models.CharField(_("消息"), max_length=120)
+    sender = models.ForeignKey(
+        ProcessInstance, on_delete=models.CASCADE, related_name="messages_sent"
+    )
+    node_id = models.CharField(max_length=120, blank=True)
+    receiver = models.ForeignKey(
+        ProcessInstance,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="messages_received",
+    )
+    status = models.CharField(_("状态"), max_length=10, choices=MessageStatus.choices)
+    payload = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("流程消息")
+        verbose_name_plural = _("流程消息")
+        ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.sender_id}→{self.receiver_id}"
+
+
+class WebhookPolicy(models.TextChoices):
+    RETRY = "retry", _("重试，仍失败转人工")
+    IGNORE = "ignore", _("失败后忽略，流程继续")
+    MANUAL = "manual", _("失败即转人工")
+
+
+class WebhookStatus(models.TextChoices):
+    PENDING = "pending", _("待发送")
+    SUCCEEDED = "succeeded", _("成功")
+    FAILED = "failed", _("失败（已忽略）")
+    MANUAL = "manual", _("待人工处理")
+    SKIPPED = "skipped", _("已人工跳过")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class WebhookCall(models.Model):
+    """One HTTP call a process's service task makes, outside any transaction: the task waits
+    until the call succeeds, is given up (policy ``ignore``) or a person retries or skips it.
+    Receivers see the same ``Idempotency-Key`` on every attempt."""
+
+    key = models.UUIDField(unique=True)
+    instance = models.ForeignKey(ProcessInstance, on_delete=models.CASCADE, related_name="webhooks")
+    engine_task_id = models.CharField(max_length=36)
+    node_id = models.CharField(max_length=120)
+    url = models.URLField(max_length=500)
+    payload = models.JSONField(default=dict)
+    policy = models.CharField(max_length=10, choices=WebhookPolicy.choices)
+    max_attempts = models.PositiveSmallIntegerField(default=5)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=WebhookStatus.choices, default=WebhookStatus.PENDING
+    )
+    # When the next attempt is due; a claimed call is leased until then (a worker that dies
+    # mid-call leaves it to be tried again).
+    next_at = models.DateTimeField()
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    finished_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("Webhook 调用")
+        verbose_name_plural = _("Webhook 调用")
+        ordering = ("created_at", "id")
+        indexes = [
+            models.Index(fields=["next_at"], name="webhook_due", condition=Q(status="pending"))
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=("instance", "engine_task_id"), name="webhook_one_per_engine_task"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instance_id} {self.node_id} {self.status}"

@@ -30,15 +30,18 @@ from hitsm.workflow.actions import ActionContext, action_get, action_names
 from hitsm.workflow.models import (
     HumanTask,
     InstanceStatus,
+    MessageStatus,
     ProcessBinding,
     ProcessDefinition,
     ProcessInstance,
+    ProcessMessage,
     ProcessVersion,
     TaskKind,
     TaskStatus,
     TaskVote,
     TimerJob,
     TimerStatus,
+    WebhookStatus,
 )
 
 # --- subjects: what a process runs for ------------------------------------------------------
@@ -88,8 +91,20 @@ def _published(process_ids: set[str]) -> dict[str, engine.Compiled]:
 
 
 def definition_compile(xml: str) -> engine.Compiled:
-    """Compile the XML as publishing does; raises :class:`engine.BpmnRejected`."""
-    return engine.process_compile(xml, known_actions=action_names(), called=_published)
+    """Compile the XML as publishing does; raises :class:`engine.BpmnRejected`. Each service
+    task's parameters are checked by its action (e.g. a webhook's host must be allowed)."""
+    compiled = engine.process_compile(xml, known_actions=action_names(), called=_published)
+    problems = []
+    for node in compiled.nodes.values():
+        action = action_get(node.get("action") or "") if node["kind"] == "serviceTask" else None
+        if action is not None and action.check is not None:
+            label = f"{node['name']}（{node['id']}）" if node.get("name") else node["id"]
+            problems += [
+                {"element": label, "message": m} for m in action.check(node.get("params") or {})
+            ]
+    if problems:
+        raise engine.BpmnRejected(problems)
+    return compiled
 
 
 def definition_check(xml: str) -> engine.Compiled:
@@ -161,19 +176,22 @@ def process_for(*, catalog_item_id: int | None, kind: str) -> ProcessVersion | N
 # --- running ----------------------------------------------------------------------------------
 
 
-def _run_action(
-    instance: ProcessInstance, version: ProcessVersion
-) -> Callable[[str, dict[str, Any]], None]:
-    def on_service(node_id: str, data: dict[str, Any]) -> None:
+def _run_action(instance: ProcessInstance, version: ProcessVersion) -> engine.OnService:
+    def on_service(node_id: str, data: dict[str, Any], task_id: str) -> bool:
         node = version.nodes.get(node_id) or {}
         action = action_get(node.get("action") or "")
         if action is None:  # published versions only name known actions
             raise ValidationFailed(_("未知的服务动作：%(a)s") % {"a": node.get("action")})
-        action.run(
+        waits = action.run(
             ActionContext(
-                instance=instance, node_id=node_id, params=node.get("params") or {}, data=data
+                instance=instance,
+                node_id=node_id,
+                params=node.get("params") or {},
+                data=data,
+                engine_task_id=task_id,
             )
         )
+        return bool(waits)
 
     return on_service
 
@@ -199,6 +217,19 @@ def _resolve(refs: Iterable[str], subject: Subject) -> tuple[set[int], set[int]]
         elif kind in ("requester", "assignee", "dept_head") and subject.people.get(kind):
             users.add(int(subject.people[kind] or 0))
     return users, groups
+
+
+def resolve_people(refs: Iterable[str], instance: ProcessInstance) -> set[int]:
+    """RACI-style references → the user ids they name now (members of named support groups
+    included)."""
+    users, groups = _resolve(refs, _subject(instance))
+    if groups:
+        users |= set(
+            User.objects.filter(assignment_groups__in=groups, is_active=True).values_list(
+                "pk", flat=True
+            )
+        )
+    return users
 
 
 def _sync(
@@ -316,10 +347,108 @@ def _tell_informed(instance: ProcessInstance, task: HumanTask) -> None:
 def _save(instance: ProcessInstance, run: engine.Run) -> None:
     instance.state = run.dump()
     instance.revision += 1
+    instance.waiting_for = run.waiting_messages()
     if run.completed:
         instance.status = InstanceStatus.COMPLETED
         instance.finished_at = timezone.now()
-    instance.save(update_fields=["state_json", "revision", "status", "finished_at"])
+        instance.waiting_for = []
+    instance.save(update_fields=["state_json", "revision", "status", "finished_at", "waiting_for"])
+
+
+def _commit(
+    instance: ProcessInstance,
+    version: ProcessVersion,
+    run: engine.Run,
+    subject: Subject | None = None,
+    *,
+    depth: int = 0,
+) -> None:
+    """After the engine moved: inbox and timers follow it, the state is saved, and the messages
+    it threw go to the processes of related subjects that wait for them."""
+    messages = run.thrown_messages()
+    _sync(instance, version, run, subject if subject is not None else _subject(instance))
+    _save(instance, run)
+    for name, variables in messages:
+        _dispatch(instance, name, variables, depth=depth)
+
+
+# --- messages between processes ---------------------------------------------------------------
+
+_RELATED: dict[str, Callable[[int], Iterable[int]]] = {}
+MAX_MESSAGE_DEPTH = 5
+
+
+def subject_related_register(subject_type: str, related: Callable[[int], Iterable[int]]) -> None:
+    """Which subjects' processes hear a message thrown for a subject (e.g. linked tickets)."""
+    _RELATED[subject_type] = related
+
+
+def _dispatch(sender: ProcessInstance, name: str, variables: dict[str, Any], *, depth: int) -> None:
+    """Deliver message ``name`` to every running process of the sender's subject and of related
+    subjects that waits for it (each locked in turn). A message nobody waits for is recorded as
+    unmatched: BPMN messages are not kept for later."""
+    related = _RELATED.get(sender.subject_type)
+    subjects = {sender.subject_id, *(related(sender.subject_id) if related else ())}
+    # Conditions after the catching step read it as message.<field>: the sender's process
+    # variables, its name and who sent it.
+    payload = {
+        **variables,
+        "name": name,
+        "from": subject_label(sender.subject_type, sender.subject_id),
+    }
+    receivers = (
+        ProcessInstance.objects.filter(
+            subject_type=sender.subject_type,
+            subject_id__in=subjects,
+            status=InstanceStatus.RUNNING,
+        )
+        .exclude(pk=sender.pk)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    delivered = 0
+    for receiver_id in list(receivers):
+        if depth >= MAX_MESSAGE_DEPTH:
+            break
+        receiver = _locked(receiver_id)
+        if receiver.status != InstanceStatus.RUNNING or name not in (receiver.waiting_for or []):
+            continue
+        version = receiver.version
+        run = engine.Run.load(
+            functools.partial(getattr, version, "spec"), receiver.state, cache_key=version.cache_key
+        )
+        if not run.deliver(name, payload, _run_action(receiver, version)):
+            continue
+        ProcessMessage.objects.create(
+            name=name,
+            sender=sender,
+            receiver=receiver,
+            status=MessageStatus.DELIVERED,
+            payload=payload,
+        )
+        delivered += 1
+        _commit(receiver, version, run, depth=depth + 1)
+    if not delivered:
+        ProcessMessage.objects.create(
+            name=name, sender=sender, status=MessageStatus.UNMATCHED, payload=payload
+        )
+
+
+@transaction.atomic
+def service_task_finish(
+    *, instance_id: int, engine_task_id: str, values: Mapping[str, Any]
+) -> None:
+    """An asynchronous service task's action is settled: the process goes on."""
+    instance = _locked(instance_id)
+    if instance.status != InstanceStatus.RUNNING:
+        return
+    version = instance.version
+    run = engine.Run.load(lambda: version.spec, instance.state, cache_key=version.cache_key)
+    try:
+        run.finish_service(engine_task_id, values, _run_action(instance, version))
+    except (KeyError, ValueError):
+        raise Conflict(_("流程已不在该环节"), code="task_not_ready") from None
+    _commit(instance, version, run)
 
 
 @transaction.atomic
@@ -332,8 +461,7 @@ def instance_start(
     subject = _subject(instance)
     run = engine.Run.start(lambda: version.spec, subject.data, cache_key=version.cache_key)
     run.advance(_run_action(instance, version))
-    _sync(instance, version, run, subject)
-    _save(instance, run)
+    _commit(instance, version, run, subject)
     return instance
 
 
@@ -468,8 +596,7 @@ def _advance(
     _tell_informed(instance, task)
     task.consults.filter(status=TaskStatus.OPEN).update(status=TaskStatus.CANCELLED)
     run.advance(_run_action(instance, version))
-    _sync(instance, version, run, _subject(instance))
-    _save(instance, run)
+    _commit(instance, version, run)
     return task
 
 
@@ -504,8 +631,7 @@ def timers_fire(*, now: dt.datetime | None = None, limit: int = 200) -> int:
                 cache_key=version.cache_key,
             )
             run.fire_timers(_run_action(instance, instance.version))
-            _sync(instance, instance.version, run, _subject(instance))
-            _save(instance, run)
+            _commit(instance, instance.version, run)
             # _sync marked the timers the engine fired; one it has not (yet) stays waiting.
             fired += TimerJob.objects.filter(
                 pk__in=[j.pk for j in jobs], status=TimerStatus.FIRED
@@ -525,6 +651,45 @@ def instance_cancel(*, instance: ProcessInstance) -> None:
         status=TaskStatus.CANCELLED
     )
     instance.timers.filter(status=TimerStatus.WAITING).update(status=TimerStatus.CANCELLED)
+    instance.webhooks.filter(status__in=[WebhookStatus.PENDING, WebhookStatus.MANUAL]).update(
+        status=WebhookStatus.CANCELLED, finished_at=timezone.now()
+    )
+
+
+def subject_processes_cancel(subject_type: str, subject_id: int) -> int:
+    """The subject ended (a ticket cancelled or merged): its running processes stop."""
+    running = ProcessInstance.objects.filter(
+        subject_type=subject_type, subject_id=subject_id, status=InstanceStatus.RUNNING
+    )
+    count = 0
+    for instance in running:
+        instance_cancel(instance=instance)
+        count += 1
+    return count
+
+
+def subject_open_steps(subject_type: str, subject_id: int) -> list[str]:
+    """The open steps of the subject's running processes that hold it (``holds_ticket``):
+    "流程：环节" labels; empty when nothing holds the subject."""
+    tasks = HumanTask.objects.filter(
+        instance__subject_type=subject_type,
+        instance__subject_id=subject_id,
+        instance__status=InstanceStatus.RUNNING,
+        instance__version__definition__holds_ticket=True,
+        parent__isnull=True,
+        status__in=[TaskStatus.OPEN, TaskStatus.SIGNOFF],
+    ).select_related("instance__version__definition")
+    steps = [f"{t.instance.version.definition.name}：{t.name}" for t in tasks]
+    waiting = ProcessInstance.objects.filter(
+        subject_type=subject_type,
+        subject_id=subject_id,
+        status=InstanceStatus.RUNNING,
+        version__definition__holds_ticket=True,
+    ).select_related("version__definition")
+    for instance in waiting:
+        if not any(s.startswith(f"{instance.version.definition.name}：") for s in steps):
+            steps.append(f"{instance.version.definition.name}：{_('等待中')}")
+    return steps
 
 
 _VISIBILITY: dict[str, Callable[[Any, int], bool]] = {}

@@ -2,10 +2,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from hitsm.catalog.models import CatalogItem
-from hitsm.workflow.models import HumanTask, ProcessDefinition, ProcessInstance, ProcessVersion
+from hitsm.workflow.models import (
+    HumanTask,
+    MessageStatus,
+    ProcessDefinition,
+    ProcessInstance,
+    ProcessMessage,
+    ProcessVersion,
+    WebhookCall,
+)
 
 
 class DefinitionSerializer(serializers.ModelSerializer[ProcessDefinition]):
@@ -39,6 +49,7 @@ class DefinitionSerializer(serializers.ModelSerializer[ProcessDefinition]):
             "published_at",
             "published_process_id",
             "default_for_kind",
+            "holds_ticket",
             "is_active",
             "catalog_items",
             "updated_at",
@@ -167,6 +178,52 @@ class CompleteSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
+class MessageSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    direction = serializers.ChoiceField(choices=[("sent", "发出"), ("received", "收到")])
+    status = serializers.ChoiceField(choices=MessageStatus.choices)
+    peer = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class WebhookCallSerializer(serializers.ModelSerializer[WebhookCall]):
+    process_name = serializers.CharField(source="instance.version.definition.name", read_only=True)
+    subject_type = serializers.CharField(source="instance.subject_type", read_only=True)
+    subject_id = serializers.IntegerField(source="instance.subject_id", read_only=True)
+    node_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WebhookCall
+        fields = (
+            "id",
+            "key",
+            "process_name",
+            "subject_type",
+            "subject_id",
+            "node_id",
+            "node_name",
+            "url",
+            "policy",
+            "status",
+            "attempts",
+            "max_attempts",
+            "next_at",
+            "response_status",
+            "last_error",
+            "created_at",
+            "finished_at",
+        )
+        read_only_fields = fields
+
+    def get_node_name(self, obj: WebhookCall) -> str:
+        node = obj.instance.version.nodes.get(obj.node_id) or {}
+        return str(node.get("name") or obj.node_id)
+
+
+class WebhookSkipSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
 class InstanceSerializer(serializers.ModelSerializer[ProcessInstance]):
     process_name = serializers.CharField(source="version.definition.name", read_only=True)
     version_number = serializers.IntegerField(source="version.version", read_only=True)
@@ -174,6 +231,7 @@ class InstanceSerializer(serializers.ModelSerializer[ProcessInstance]):
     nodes = serializers.JSONField(source="version.nodes", read_only=True)
     trail = serializers.SerializerMethodField()
     tasks = serializers.SerializerMethodField()
+    messages = serializers.SerializerMethodField()
 
     class Meta:
         model = ProcessInstance
@@ -186,11 +244,28 @@ class InstanceSerializer(serializers.ModelSerializer[ProcessInstance]):
             "status",
             "started_at",
             "finished_at",
+            "waiting_for",
             "xml",
             "nodes",
             "trail",
             "tasks",
+            "messages",
         )
+
+    @extend_schema_field(MessageSerializer(many=True))
+    def get_messages(self, obj: ProcessInstance) -> list[dict[str, Any]]:
+        """Messages this process sent or received (e.g. 问题已解决 from the linked problem)."""
+        rows = ProcessMessage.objects.filter(Q(sender=obj) | Q(receiver=obj)).order_by("id")
+        return [
+            {
+                "name": m.name,
+                "direction": "sent" if m.sender_id == obj.pk else "received",
+                "status": m.status,
+                "peer": str(m.payload.get("from", "")) if m.receiver_id == obj.pk else "",
+                "created_at": m.created_at,
+            }
+            for m in rows
+        ]
 
     def get_trail(self, obj: ProcessInstance) -> dict[str, list[str]]:
         from hitsm.workflow.services import instance_trail

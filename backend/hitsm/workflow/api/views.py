@@ -21,7 +21,7 @@ from hitsm.api.viewsets import PolicyMixin
 from hitsm.core.errors import NotFound, ValidationFailed
 from hitsm.core.permissions import Policy
 from hitsm.core.spreadsheets import XLSX_MIME
-from hitsm.workflow import engine, services
+from hitsm.workflow import engine, services, webhooks
 from hitsm.workflow.actions import actions_all
 from hitsm.workflow.api import serializers as s
 from hitsm.workflow.exports import raci_workbook
@@ -32,6 +32,7 @@ from hitsm.workflow.models import (
     ProcessInstance,
     ProcessVersion,
     TaskStatus,
+    WebhookCall,
 )
 
 
@@ -306,3 +307,60 @@ class SubjectInstancesView(APIView):
             subject_type=subject_type, subject_id=int(subject_id)
         ).select_related("version__definition")
         return Response(s.InstanceSerializer(rows.order_by("id"), many=True).data)
+
+
+class WebhookPolicy(Policy):
+    """IT staff see the process webhooks and what went wrong; IT managers and admins decide
+    the calls left to a person (retry or skip)."""
+
+    def scope(self, user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        return queryset if has_role(user, *IT_STAFF) else queryset.none()
+
+    def can_list(self, user: Any) -> bool:
+        return has_role(user, *IT_STAFF)
+
+    def can(self, user: Any, action: str, obj: Any) -> bool:
+        if action == "retrieve":
+            return has_role(user, *IT_STAFF)
+        return has_role(user, Role.MANAGER, Role.ADMIN)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("status", str, description="pending, manual, failed …"),
+        OpenApiParameter("subject_id", int, description="the ticket's id"),
+    ]
+)
+class WebhookViewSet(PolicyMixin, viewsets.ReadOnlyModelViewSet):
+    """The HTTP calls processes make to other systems: the ones waiting for a person first."""
+
+    policy = WebhookPolicy()
+    serializer_class = s.WebhookCallSerializer
+
+    def get_base_queryset(self) -> QuerySet[WebhookCall]:
+        rows = WebhookCall.objects.select_related("instance__version__definition")
+        status_filter = self.request.query_params.get("status", "")
+        if status_filter:
+            rows = rows.filter(status=status_filter)
+        subject_id = self.request.query_params.get("subject_id", "")
+        if subject_id.isdigit():
+            rows = rows.filter(instance__subject_id=int(subject_id))
+        return rows.order_by("-created_at", "-id")
+
+    @extend_schema(request=None, responses={200: s.WebhookCallSerializer, **ERROR_RESPONSES})
+    @action(detail=True, methods=["post"])
+    def retry(self, request: Request, pk: str | None = None) -> Response:
+        call = webhooks.webhook_retry(call=self.get_object(), actor=signed_in_user(request))
+        return Response(s.WebhookCallSerializer(call).data)
+
+    @extend_schema(
+        request=s.WebhookSkipSerializer, responses={200: s.WebhookCallSerializer, **ERROR_RESPONSES}
+    )
+    @action(detail=True, methods=["post"])
+    def skip(self, request: Request, pk: str | None = None) -> Response:
+        data = s.WebhookSkipSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        call = webhooks.webhook_skip(
+            call=self.get_object(), actor=signed_in_user(request), note=data.validated_data["note"]
+        )
+        return Response(s.WebhookCallSerializer(call).data)

@@ -9,8 +9,19 @@ HEAD = (
 )
 
 
-def document(body: str, *, process_id: str = "proc", name: str = "测试流程") -> str:
-    return f'{HEAD}<bpmn:process id="{process_id}" name="{name}" isExecutable="true">{body}</bpmn:process></bpmn:definitions>'
+def document(
+    body: str, *, process_id: str = "proc", name: str = "测试流程", messages: tuple[str, ...] = ()
+) -> str:
+    declared = "".join(f'<bpmn:message id="msg_{m}" name="{m}"/>' for m in messages)
+    return f'{HEAD}{declared}<bpmn:process id="{process_id}" name="{name}" isExecutable="true">{body}</bpmn:process></bpmn:definitions>'
+
+
+def message_event(ident: str, message: str, *, throw: bool) -> str:
+    kind = "intermediateThrowEvent" if throw else "intermediateCatchEvent"
+    return (
+        f'<bpmn:{kind} id="{ident}" name="{message}">'
+        f'<bpmn:messageEventDefinition messageRef="msg_{message}"/></bpmn:{kind}>'
+    )
 
 
 def raci(**refs: str) -> str:

@@ -69,7 +69,7 @@ def open_task(instance, node_id) -> HumanTask:
         ),
         (
             lambda x: x.replace('form.level == "high"', "form.__class__"),
-            "只能引用 form.<字段>、ticket.<字段> 或 process.<字段>",
+            "只能引用 form.<字段>、ticket.<字段>、process.<字段> 或 message.<字段>",
         ),
         (
             lambda x: x.replace(bpmn.raci(responsible="role:engineer"), ""),
@@ -105,8 +105,15 @@ def test_expressions_are_evaluated_without_eval():
     assert expression_evaluate("form.n in [1, 2]", context) is False
     assert expression_evaluate("filled(form.level) and empty(form.missing)", context) is True
     assert expression_evaluate("form.missing > 3", context) is False  # None > 3: false, no error
+    nested = {"process": {"hr": {"ok": True, "data": {"account": "li"}}}}
+    assert expression_evaluate("process.hr.ok == True", nested) is True
+    assert expression_evaluate('process.hr.data.account == "li"', nested) is True
+    assert expression_evaluate("process.missing.ok == True", nested) is False
     for bad in (
         "().__class__",
+        "process.hr.data.account.x",  # deeper than two levels into a value
+        "process.hr.__class__",
+        "other.hr.ok",
         "form['x']",
         "[x for x in form.a]",
         "lambda: 1",

@@ -2338,6 +2338,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workflow/webhooks/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The HTTP calls processes make to other systems: the ones waiting for a person first. */
+        get: operations["workflow_webhooks_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflow/webhooks/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The HTTP calls processes make to other systems: the ones waiting for a person first. */
+        get: operations["workflow_webhooks_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflow/webhooks/{id}/retry/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The HTTP calls processes make to other systems: the ones waiting for a person first. */
+        post: operations["workflow_webhooks_retry_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workflow/webhooks/{id}/skip/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The HTTP calls processes make to other systems: the ones waiting for a person first. */
+        post: operations["workflow_webhooks_skip_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3156,6 +3224,8 @@ export interface components {
             readonly published_process_id: string | null;
             /** 默认用于 */
             default_for_kind?: components["schemas"]["TicketKindEnum"] | components["schemas"]["BlankEnum"];
+            /** 流程完成前不能解决工单 */
+            holds_ticket?: boolean;
             /** 启用 */
             is_active?: boolean;
             catalog_items?: number[];
@@ -3180,6 +3250,8 @@ export interface components {
             readonly published_process_id: string | null;
             /** 默认用于 */
             default_for_kind?: components["schemas"]["TicketKindEnum"] | components["schemas"]["BlankEnum"];
+            /** 流程完成前不能解决工单 */
+            holds_ticket?: boolean;
             /** 启用 */
             is_active?: boolean;
             catalog_items?: number[];
@@ -3199,6 +3271,8 @@ export interface components {
             draft_xml?: string;
             /** 默认用于 */
             default_for_kind?: components["schemas"]["TicketKindEnum"] | components["schemas"]["BlankEnum"];
+            /** 流程完成前不能解决工单 */
+            holds_ticket?: boolean;
             /** 启用 */
             is_active?: boolean;
             catalog_items?: number[];
@@ -3327,6 +3401,12 @@ export interface components {
             changed: components["schemas"]["NodeChange"][];
             from: number;
         };
+        /**
+         * @description * `sent` - 发出
+         *     * `received` - 收到
+         * @enum {string}
+         */
+        DirectionEnum: "sent" | "received";
         /**
          * @description * `manual` - 人工派发
          *     * `round_robin` - 轮询
@@ -3660,6 +3740,7 @@ export interface components {
             readonly started_at: string;
             /** Format: date-time */
             finished_at?: string | null;
+            waiting_for?: unknown;
             readonly xml: string;
             readonly nodes: unknown;
             readonly trail: {
@@ -3668,6 +3749,7 @@ export interface components {
             readonly tasks: {
                 [key: string]: unknown;
             }[];
+            readonly messages: components["schemas"]["Message"][];
         };
         /**
          * @description * `running` - 运行中
@@ -3848,6 +3930,20 @@ export interface components {
             readonly has_form: boolean;
             readonly is_favourite: boolean;
         };
+        Message: {
+            name: string;
+            direction: components["schemas"]["DirectionEnum"];
+            status: components["schemas"]["MessageStatusEnum"];
+            peer: string;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * @description * `delivered` - 已送达
+         *     * `unmatched` - 无流程等待
+         * @enum {string}
+         */
+        MessageStatusEnum: "delivered" | "unmatched";
         NamedRef: {
             id: number;
             name: string;
@@ -4220,6 +4316,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["User"][];
         };
+        PaginatedWebhookCallList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["WebhookCall"][];
+        };
         PasswordChangeRequest: {
             old_password: string;
             new_password: string;
@@ -4437,6 +4548,8 @@ export interface components {
             draft_xml?: string;
             /** 默认用于 */
             default_for_kind?: components["schemas"]["TicketKindEnum"] | components["schemas"]["BlankEnum"];
+            /** 流程完成前不能解决工单 */
+            holds_ticket?: boolean;
             /** 启用 */
             is_active?: boolean;
             catalog_items?: number[];
@@ -4721,6 +4834,13 @@ export interface components {
         PendingReasonEnum: "requester" | "vendor" | "change" | "other";
         /** @enum {string} */
         PlaybackStatusEnum: "none" | "pending" | "ready" | "failed";
+        /**
+         * @description * `retry` - 重试，仍失败转人工
+         *     * `ignore` - 失败后忽略，流程继续
+         *     * `manual` - 失败即转人工
+         * @enum {string}
+         */
+        PolicyEnum: "retry" | "ignore" | "manual";
         Preference: {
             kind: components["schemas"]["NotificationKindEnum"];
             readonly kind_label: string;
@@ -5677,6 +5797,45 @@ export interface components {
              */
             readonly published_at: string;
             readonly published_by_name: string;
+        };
+        WebhookCall: {
+            readonly id: number;
+            /** Format: uuid */
+            readonly key: string;
+            readonly process_name: string;
+            readonly subject_type: string;
+            readonly subject_id: number;
+            readonly node_id: string;
+            readonly node_name: string;
+            /** Format: uri */
+            readonly url: string;
+            readonly policy: components["schemas"]["PolicyEnum"];
+            /** 状态 */
+            readonly status: components["schemas"]["WebhookCallStatusEnum"];
+            readonly attempts: number;
+            readonly max_attempts: number;
+            /** Format: date-time */
+            readonly next_at: string;
+            readonly response_status: number | null;
+            readonly last_error: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly finished_at: string | null;
+        };
+        /**
+         * @description * `pending` - 待发送
+         *     * `succeeded` - 成功
+         *     * `failed` - 失败（已忽略）
+         *     * `manual` - 待人工处理
+         *     * `skipped` - 已人工跳过
+         *     * `cancelled` - 已取消
+         * @enum {string}
+         */
+        WebhookCallStatusEnum: "pending" | "succeeded" | "failed" | "manual" | "skipped" | "cancelled";
+        WebhookSkipRequest: {
+            /** @default  */
+            note: string;
         };
     };
     responses: never;
@@ -13090,6 +13249,189 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Task"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    workflow_webhooks_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                /** @description pending, manual, failed … */
+                status?: string;
+                /** @description the ticket's id */
+                subject_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedWebhookCallList"];
+                };
+            };
+        };
+    };
+    workflow_webhooks_retrieve: {
+        parameters: {
+            query?: {
+                /** @description pending, manual, failed … */
+                status?: string;
+                /** @description the ticket's id */
+                subject_id?: number;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 Webhook 调用 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCall"];
+                };
+            };
+        };
+    };
+    workflow_webhooks_retry_create: {
+        parameters: {
+            query?: {
+                /** @description pending, manual, failed … */
+                status?: string;
+                /** @description the ticket's id */
+                subject_id?: number;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 Webhook 调用 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCall"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    workflow_webhooks_skip_create: {
+        parameters: {
+            query?: {
+                /** @description pending, manual, failed … */
+                status?: string;
+                /** @description the ticket's id */
+                subject_id?: number;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 Webhook 调用 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WebhookSkipRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["WebhookSkipRequest"];
+                "multipart/form-data": components["schemas"]["WebhookSkipRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCall"];
                 };
             };
             400: {

@@ -1,4 +1,5 @@
-"""Fire due process timers once, or every N seconds (what beat does; for tests and incidents)."""
+"""Fire due process timers and send due process webhooks, once or every N seconds (what beat
+does; for tests and incidents)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from hitsm.core.context import acting_as
 from hitsm.workflow.services import timers_fire
+from hitsm.workflow.webhooks import webhooks_send
 
 
 class Command(BaseCommand):
@@ -21,8 +23,9 @@ class Command(BaseCommand):
         while True:
             with acting_as(label="command:workflow_timers"):
                 fired = timers_fire()
-            if fired:
-                self.stdout.write(f"{fired} timers fired")
+                sent = webhooks_send()
+            if fired or sent:
+                self.stdout.write(f"{fired} timers fired, {sent} webhook attempts")
             if not options["loop"]:
                 return
             time.sleep(options["loop"])
