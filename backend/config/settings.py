@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "hitsm.workflow",
     "hitsm.sla",
     "hitsm.servicedesk",
+    "hitsm.knowledge",
     "hitsm.notifications",
     "hitsm.dashboards",
 ]
@@ -368,6 +369,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
+        "ArticleStatusEnum": "hitsm.knowledge.models.ArticleStatus",
+        "QuestionChannelEnum": "hitsm.knowledge.models.Channel",
         "TicketKindEnum": "hitsm.catalog.choices.TicketKind",
         "CatalogItemKindEnum": "hitsm.catalog.choices.SERVICE_KIND_CHOICES",
         "ProcessTaskKindEnum": "hitsm.workflow.models.TaskKind",
@@ -455,6 +458,11 @@ WORKFLOW_WEBHOOK_HOSTS = env_list("HITSM_WEBHOOK_ALLOWED_HOSTS")
 WORKFLOW_WEBHOOK_SECRET = env_str("HITSM_WEBHOOK_SECRET")
 WORKFLOW_WEBHOOK_TIMEOUT = env_int("HITSM_WEBHOOK_TIMEOUT", 10, minimum=1, maximum=60)
 WORKFLOW_WEBHOOK_PROXY = env_str("HITSM_WEBHOOK_PROXY") or None
+
+# Knowledge base (docs/knowledge.md): the auto-answer answers directly at or above this confidence.
+KNOWLEDGE_ANSWER_THRESHOLD = (
+    env_int("HITSM_KNOWLEDGE_THRESHOLD_PERCENT", 60, minimum=10, maximum=100) / 100
+)
 
 TICKET_AUTOCLOSE_DAYS = env_int("HITSM_TICKET_AUTOCLOSE_DAYS", 3, minimum=1, maximum=60)
 TICKET_REOPEN_DAYS = env_int("HITSM_TICKET_REOPEN_DAYS", 7, minimum=0, maximum=90)

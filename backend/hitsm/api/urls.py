@@ -6,6 +6,7 @@ from hitsm.catalog.api import views as catalog
 from hitsm.cmdb.api import views as cmdb
 from hitsm.core.api import views as core
 from hitsm.dashboards.api import views as dashboards
+from hitsm.knowledge.api import views as knowledge
 from hitsm.notifications.api import views as notifications
 from hitsm.servicedesk.api import views as servicedesk
 from hitsm.servicedesk.api.catalog_views import CatalogAssistantView, CatalogStatsView
@@ -43,6 +44,10 @@ router.register("catalog/patterns", catalog.ActivityPatternViewSet, basename="ca
 router.register("workflow/definitions", workflow.DefinitionViewSet, basename="workflow-definition")
 router.register("workflow/tasks", workflow.TaskViewSet, basename="workflow-task")
 router.register("workflow/webhooks", workflow.WebhookViewSet, basename="workflow-webhook")
+router.register("knowledge/categories", knowledge.CategoryViewSet, basename="knowledge-category")
+router.register("knowledge/articles", knowledge.ArticleViewSet, basename="knowledge-article")
+router.register("knowledge/questions", knowledge.QuestionViewSet, basename="knowledge-question")
+router.register("knowledge/synonyms", knowledge.SynonymViewSet, basename="knowledge-synonym")
 router.register("sla/calendars", sla.CalendarViewSet, basename="sla-calendar")
 router.register("sla/calendar-days", sla.CalendarDayViewSet, basename="sla-calendar-day")
 router.register("sla/public-holidays", sla.PublicHolidayViewSet, basename="sla-public-holiday")
@@ -79,6 +84,11 @@ urlpatterns = [
     ),
     path("catalog/stats/", CatalogStatsView.as_view(), name="catalog-stats"),
     path("workflow/actions/", workflow.ActionsView.as_view(), name="workflow-actions"),
+    path("knowledge/answer/", knowledge.AnswerView.as_view(), name="knowledge-answer"),
+    path("knowledge/stats/", knowledge.StatsView.as_view(), name="knowledge-stats"),
+    path(
+        "knowledge/assistant/", knowledge.TicketAssistantView.as_view(), name="knowledge-assistant"
+    ),
     path("workflow/instances/", workflow.SubjectInstancesView.as_view(), name="workflow-instances"),
     path("tickets/<int:pk>/sla/", TicketSlaView.as_view(), name="ticket-sla"),
     path("kpis/", dashboards.KpiSetView.as_view(), name="kpi-set"),

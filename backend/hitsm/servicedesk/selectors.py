@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -201,7 +202,17 @@ def members_of(group: AssignmentGroup) -> QuerySet[User]:
 # --- the catalog's information assistant and OBASHI statistics -----------------------------
 
 
-def catalog_assistant(*, item_id: int, detailed: bool, now: Any = None) -> dict[str, Any]:
+# The knowledge base (above the desk) registers how to find an item's articles.
+_ITEM_KNOWLEDGE: list[Callable[[int, Any], list[dict[str, Any]]]] = []
+
+
+def item_knowledge_register(finder: Callable[[int, Any], list[dict[str, Any]]]) -> None:
+    _ITEM_KNOWLEDGE[:] = [finder]
+
+
+def catalog_assistant(
+    *, item_id: int, detailed: bool, now: Any = None, user: Any = None
+) -> dict[str, Any]:
     """信息助手: how often tickets of this item were handled, how long they took, by whom and
     with what experience (the resolution notes). ``detailed`` (IT staff) adds names and notes;
     requesters get the counts and the typical time only."""
@@ -221,7 +232,7 @@ def catalog_assistant(*, item_id: int, detailed: bool, now: Any = None) -> dict[
         "median_resolution_minutes": round(minutes[len(minutes) // 2]) if minutes else None,
         "handlers": [],
         "recent_resolutions": [],
-        "knowledge": [],  # articles arrive with the knowledge base (issue 8)
+        "knowledge": _ITEM_KNOWLEDGE[0](item_id, user) if _ITEM_KNOWLEDGE else [],
     }
     if not detailed:
         return answer

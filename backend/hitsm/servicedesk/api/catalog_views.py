@@ -59,7 +59,7 @@ class CatalogAssistantView(APIView):
         user = signed_in_user(request)
         if not CatalogItemPolicy().scope(user, CatalogItem.objects.all()).filter(pk=pk).exists():
             raise NotFound()
-        answer = catalog_assistant(item_id=pk, detailed=has_role(user, *IT_STAFF))
+        answer = catalog_assistant(item_id=pk, detailed=has_role(user, *IT_STAFF), user=user)
         return Response(AssistantSerializer(answer).data)
 
 

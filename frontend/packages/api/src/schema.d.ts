@@ -1129,6 +1129,334 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/knowledge/answer/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description The auto-answer service every channel uses: a question → the best articles with a
+         *     confidence; ``answered`` says whether to answer directly (ask "解决了吗？") or open the
+         *     ticket flow with the question pre-filled.
+         */
+        post: operations["knowledge_answer_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge/articles/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Knowledge articles. Staff see published articles for everyone; IT staff all of them. */
+        get: operations["knowledge_articles_list"];
+        put?: never;
+        /** @description Knowledge articles. Staff see published articles for everyone; IT staff all of them. */
+        post: operations["knowledge_articles_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge/articles/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Knowledge articles. Staff see published articles for everyone; IT staff all of them. */
+        get: operations["knowledge_articles_retrieve"];
+        /** @description Knowledge articles. Staff see published articles for everyone; IT staff all of them. */
+        put: operations["knowledge_articles_update"];
+        post?: never;
+        /** @description Knowledge articles. Staff see published articles for everyone; IT staff all of them. */
+        delete: operations["knowledge_articles_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Knowledge articles. Staff see published articles for everyone; IT staff all of them. */
+        patch: operations["knowledge_articles_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/knowledge/articles/{id}/feedback/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 这篇文章有用吗？ */
+        post: operations["knowledge_articles_feedback_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge/articles/{id}/publish/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A reviewer publishes: searchable at once, the text kept as a version. */
+        post: operations["knowledge_articles_publish_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge/articles/{id}/retire/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Knowledge articles. Staff see published articles for everyone; IT staff all of them. */
+        post: operations["knowledge_articles_retire_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge/articles/{id}/submit/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Draft → review. */
+        post: operations["knowledge_articles_submit_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge/articles/{id}/versions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Knowledge articles. Staff see published articles for everyone; IT staff all of them. */
+        get: operations["knowledge_articles_versions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge/articles/from-ticket/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Knowledge capture: a draft from a resolved ticket's description and resolution. */
+        post: operations["knowledge_articles_from_ticket_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge/assistant/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description 信息助手 on a ticket (IT staff): similar past tickets in the last 30/90/365 days, who
+         *     handled them, how they were resolved, the articles and known errors that explain it.
+         */
+        get: operations["knowledge_assistant_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge/categories/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The category tree (flat list with ``parent``), with published article counts. */
+        get: operations["knowledge_categories_list"];
+        put?: never;
+        /** @description The category tree (flat list with ``parent``), with published article counts. */
+        post: operations["knowledge_categories_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge/categories/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The category tree (flat list with ``parent``), with published article counts. */
+        get: operations["knowledge_categories_retrieve"];
+        /** @description The category tree (flat list with ``parent``), with published article counts. */
+        put: operations["knowledge_categories_update"];
+        post?: never;
+        /** @description The category tree (flat list with ``parent``), with published article counts. */
+        delete: operations["knowledge_categories_destroy"];
+        options?: never;
+        head?: never;
+        /** @description The category tree (flat list with ``parent``), with published article counts. */
+        patch: operations["knowledge_categories_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/knowledge/questions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The questions asked, what was answered and how they ended. */
+        get: operations["knowledge_questions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge/questions/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The questions asked, what was answered and how they ended. */
+        get: operations["knowledge_questions_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge/questions/{id}/outcome/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 解决了吗？ — solved, not solved, or a ticket was created from it. */
+        post: operations["knowledge_questions_outcome_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge/stats/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Self-service results: questions asked, answered directly, solved without a ticket
+         *     (deflection), tickets created, by channel, and the most asked questions nothing answered.
+         */
+        get: operations["knowledge_stats_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge/synonyms/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Synonym groups search folds together (打不出来 ≈ 无法打印). */
+        get: operations["knowledge_synonyms_list"];
+        put?: never;
+        /** @description Synonym groups search folds together (打不出来 ≈ 无法打印). */
+        post: operations["knowledge_synonyms_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge/synonyms/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Synonym groups search folds together (打不出来 ≈ 无法打印). */
+        get: operations["knowledge_synonyms_retrieve"];
+        /** @description Synonym groups search folds together (打不出来 ≈ 无法打印). */
+        put: operations["knowledge_synonyms_update"];
+        post?: never;
+        /** @description Synonym groups search folds together (打不出来 ≈ 无法打印). */
+        delete: operations["knowledge_synonyms_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Synonym groups search folds together (打不出来 ≈ 无法打印). */
+        patch: operations["knowledge_synonyms_partial_update"];
+        trace?: never;
+    };
     "/api/v1/kpis/": {
         parameters: {
             query?: never;
@@ -2480,6 +2808,14 @@ export interface components {
             applications?: number[];
             stakeholders?: components["schemas"]["StakeholderRequest"][];
         };
+        Answer: {
+            question_id: number;
+            /** @description confident enough to answer directly */
+            answered: boolean;
+            /** Format: double */
+            confidence: number;
+            articles: components["schemas"]["ArticleBrief"][];
+        };
         ApiToken: {
             readonly id: number;
             /** 名称 */
@@ -2541,6 +2877,156 @@ export interface components {
             readonly is_active: boolean;
             readonly key: string;
         };
+        Article: {
+            readonly id: number;
+            slug?: string;
+            /** 标题 */
+            title: string;
+            /** 摘要 */
+            summary?: string;
+            /**
+             * 正文
+             * @description HTML，保存时清理
+             */
+            body: string;
+            /** 分类 */
+            category?: number | null;
+            /** @default  */
+            readonly category_name: string;
+            tags?: string[];
+            keywords?: string[];
+            /** 适用对象 */
+            audience?: components["schemas"]["AudienceEnum"];
+            /** 状态 */
+            readonly status: components["schemas"]["ArticleStatusEnum"];
+            /** 版本 */
+            readonly version: number;
+            /** @default  */
+            readonly author_name: string;
+            /** @default  */
+            readonly reviewer_name: string;
+            /**
+             * 发布时间
+             * Format: date-time
+             */
+            readonly published_at: string | null;
+            /** 浏览次数 */
+            readonly view_count: number;
+            /** 有用 */
+            readonly helpful_count: number;
+            /** 没用 */
+            readonly unhelpful_count: number;
+            catalog_items?: number[];
+            configuration_items?: number[];
+            problems?: number[];
+            /** 来源工单 */
+            readonly source_ticket: number | null;
+            /**
+             * 创建时间
+             * Format: date-time
+             */
+            readonly created_at: string;
+            /**
+             * 更新时间
+             * Format: date-time
+             */
+            readonly updated_at: string;
+        };
+        ArticleBrief: {
+            readonly id: number;
+            /** 标识 */
+            readonly slug: string;
+            /** 标题 */
+            readonly title: string;
+            /** 摘要 */
+            readonly summary: string;
+            /** 分类 */
+            readonly category: number | null;
+            /** @default  */
+            readonly category_name: string;
+            /** 标签 */
+            readonly tags: unknown;
+            /** 适用对象 */
+            readonly audience: components["schemas"]["AudienceEnum"];
+            /** 状态 */
+            readonly status: components["schemas"]["ArticleStatusEnum"];
+            /** 版本 */
+            readonly version: number;
+            /** 浏览次数 */
+            readonly view_count: number;
+            /** 有用 */
+            readonly helpful_count: number;
+            /** 没用 */
+            readonly unhelpful_count: number;
+            /**
+             * 发布时间
+             * Format: date-time
+             */
+            readonly published_at: string | null;
+            /**
+             * 更新时间
+             * Format: date-time
+             */
+            readonly updated_at: string;
+        };
+        ArticleRequest: {
+            slug?: string;
+            /** 标题 */
+            title: string;
+            /** 摘要 */
+            summary?: string;
+            /**
+             * 正文
+             * @description HTML，保存时清理
+             */
+            body: string;
+            /** 分类 */
+            category?: number | null;
+            tags?: string[];
+            keywords?: string[];
+            /** 适用对象 */
+            audience?: components["schemas"]["AudienceEnum"];
+            catalog_items?: number[];
+            configuration_items?: number[];
+            problems?: number[];
+        };
+        /**
+         * @description * `draft` - 草稿
+         *     * `review` - 待审核
+         *     * `published` - 已发布
+         *     * `retired` - 已下线
+         * @enum {string}
+         */
+        ArticleStatusEnum: "draft" | "review" | "published" | "retired";
+        ArticleVersion: {
+            /**
+             * 版本
+             * Format: int64
+             */
+            version: number;
+            /** 标题 */
+            title: string;
+            /** 摘要 */
+            summary?: string;
+            /** 正文 */
+            body: string;
+            /** 关键词 */
+            keywords?: unknown;
+            /** @default  */
+            readonly author_name: string;
+            /** @default  */
+            readonly reviewer_name: string;
+            /**
+             * 发布时间
+             * Format: date-time
+             */
+            published_at: string;
+        };
+        AskRequest: {
+            question: string;
+            /** @default web */
+            channel: components["schemas"]["QuestionChannelEnum"];
+        };
         AssignRequest: {
             group?: number | null;
             assignee?: number | null;
@@ -2559,6 +3045,28 @@ export interface components {
             knowledge: {
                 [key: string]: unknown;
             }[];
+        };
+        AssistantArticle: {
+            id: number;
+            title: string;
+            summary: string;
+            /** Format: double */
+            score: number;
+        };
+        AssistantHandler: {
+            user_id: number;
+            name: string;
+            count: number;
+        };
+        AssistantResolution: {
+            ticket_id: number;
+            number: string;
+            title: string;
+            resolution_code: string;
+            resolution_notes: string;
+            resolved_by: string;
+            /** Format: date-time */
+            resolved_at: string;
         };
         AttachRequest: {
             files: string[];
@@ -2647,6 +3155,12 @@ export interface components {
              */
             sort_order?: number;
         };
+        /**
+         * @description * `all` - 全院职工
+         *     * `it` - 仅信息部门
+         * @enum {string}
+         */
+        AudienceEnum: "all" | "it";
         /** @enum {unknown} */
         BlankEnum: "";
         Brief: {
@@ -3554,6 +4068,9 @@ export interface components {
             /** Format: date-time */
             resolution_due_at: string | null;
         };
+        FeedbackRequest: {
+            helpful: boolean;
+        };
         Form: {
             readonly id: number;
             /** 编码 */
@@ -3621,6 +4138,9 @@ export interface components {
             form_name: string;
             /** @description the form schema (docs/catalog.md) */
             schema: unknown;
+        };
+        FromTicketRequest: {
+            ticket: number;
         };
         GraphDepartment: {
             id: number;
@@ -3810,6 +4330,58 @@ export interface components {
          * @enum {string}
          */
         JobStatusEnum: "queued" | "running" | "succeeded" | "failed";
+        KnowledgeCategory: {
+            readonly id: number;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 上级 */
+            parent?: number | null;
+            /**
+             * 顺序
+             * Format: int64
+             */
+            order?: number;
+            /** @default 0 */
+            readonly article_count: number;
+        };
+        KnowledgeCategoryRequest: {
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 上级 */
+            parent?: number | null;
+            /**
+             * 顺序
+             * Format: int64
+             */
+            order?: number;
+        };
+        KnowledgeStats: {
+            questions: number;
+            answered: number;
+            solved: number;
+            tickets: number;
+            /**
+             * Format: double
+             * @description solved ÷ questions with an outcome
+             */
+            deflection_rate: number | null;
+            by_channel: {
+                [key: string]: number;
+            };
+            top_unanswered: {
+                [key: string]: unknown;
+            }[];
+        };
+        KnownError: {
+            ticket_id: number;
+            number: string;
+            title: string;
+            status: string;
+        };
         KpiBreakdown: {
             engineer_id: number;
             name: string;
@@ -4143,6 +4715,48 @@ export interface components {
         OtpTokenRequest: {
             otp_token: string;
         };
+        /**
+         * @description * `solved` - 已解决
+         *     * `unsolved` - 未解决
+         *     * `ticket` - 已转工单
+         * @enum {string}
+         */
+        OutcomeEnum: "solved" | "unsolved" | "ticket";
+        OutcomeRequest: {
+            outcome: components["schemas"]["OutcomeEnum"];
+            ticket?: number | null;
+            article?: number | null;
+        };
+        PaginatedArticleBriefList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ArticleBrief"][];
+        };
+        PaginatedArticleVersionList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ArticleVersion"][];
+        };
         PaginatedAttachmentList: {
             /** @example 123 */
             count: number;
@@ -4251,6 +4865,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Notification"][];
+        };
+        PaginatedQuestionList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Question"][];
         };
         PaginatedRelationList: {
             /** @example 123 */
@@ -4362,6 +4991,27 @@ export interface components {
             activities?: number[];
             applications?: number[];
             stakeholders?: components["schemas"]["StakeholderRequest"][];
+        };
+        PatchedArticleRequest: {
+            slug?: string;
+            /** 标题 */
+            title?: string;
+            /** 摘要 */
+            summary?: string;
+            /**
+             * 正文
+             * @description HTML，保存时清理
+             */
+            body?: string;
+            /** 分类 */
+            category?: number | null;
+            tags?: string[];
+            keywords?: string[];
+            /** 适用对象 */
+            audience?: components["schemas"]["AudienceEnum"];
+            catalog_items?: number[];
+            configuration_items?: number[];
+            problems?: number[];
         };
         PatchedAttributeRequest: {
             /** 类型 */
@@ -4636,6 +5286,19 @@ export interface components {
             /** 启用 */
             is_active?: boolean;
         };
+        PatchedKnowledgeCategoryRequest: {
+            /** 编码 */
+            code?: string;
+            /** 名称 */
+            name?: string;
+            /** 上级 */
+            parent?: number | null;
+            /**
+             * 顺序
+             * Format: int64
+             */
+            order?: number;
+        };
         PatchedNfrRecordRequest: {
             application?: number;
             /**
@@ -4763,6 +5426,11 @@ export interface components {
             pause_statuses?: components["schemas"]["PauseStatusesEnum"][];
             warn_percents?: number[];
             targets?: components["schemas"]["SlaTargetRequest"][];
+        };
+        PatchedSynonymRequest: {
+            terms?: string[];
+            /** 启用 */
+            is_active?: boolean;
         };
         PatchedTicketUpdateRequest: {
             title?: string;
@@ -4928,6 +5596,50 @@ export interface components {
             /** @default  */
             note: string;
         };
+        Question: {
+            readonly id: number;
+            /** 问题 */
+            text: string;
+            /** 渠道 */
+            channel: components["schemas"]["QuestionChannelEnum"];
+            /** @default  */
+            readonly asked_by_name: string;
+            /**
+             * 置信度
+             * Format: double
+             */
+            confidence?: number;
+            /** 直接答复 */
+            answered?: boolean;
+            /** 答复文章 */
+            article?: number | null;
+            /** @default  */
+            readonly article_title: string;
+            /** 结果 */
+            outcome?: components["schemas"]["OutcomeEnum"] | components["schemas"]["BlankEnum"];
+            ticket?: number | null;
+            /** @default  */
+            readonly ticket_number: string;
+            /**
+             * 提问时间
+             * Format: date-time
+             */
+            readonly asked_at: string;
+            /**
+             * 反馈时间
+             * Format: date-time
+             */
+            closed_at?: string | null;
+        };
+        /**
+         * @description * `web` - 网页
+         *     * `h5` - 移动端
+         *     * `wecom` - 企业微信
+         *     * `desktop` - 桌面助手
+         *     * `miniprogram` - 小程序
+         * @enum {string}
+         */
+        QuestionChannelEnum: "web" | "h5" | "wecom" | "desktop" | "miniprogram";
         QueueCounts: {
             intake: number;
             dispatch: number;
@@ -5155,6 +5867,11 @@ export interface components {
          * @enum {string}
          */
         SegmentStateEnum: "running" | "paused";
+        SimilarCounts: {
+            last_30_days: number;
+            last_90_days: number;
+            last_365_days: number;
+        };
         SimulateRequest: {
             /** @description {"form": {...}, "ticket": {"priority": 2}} */
             data?: {
@@ -5322,6 +6039,17 @@ export interface components {
             months: string[];
             layers: components["schemas"]["StatLayers"];
         };
+        Synonym: {
+            readonly id: number;
+            terms: string[];
+            /** 启用 */
+            is_active?: boolean;
+        };
+        SynonymRequest: {
+            terms: string[];
+            /** 启用 */
+            is_active?: boolean;
+        };
         Task: {
             readonly id: number;
             instance: number;
@@ -5362,6 +6090,13 @@ export interface components {
             readonly votes: {
                 [key: string]: unknown;
             }[];
+        };
+        TicketAssistant: {
+            similar: components["schemas"]["SimilarCounts"];
+            handlers: components["schemas"]["AssistantHandler"][];
+            resolutions: components["schemas"]["AssistantResolution"][];
+            articles: components["schemas"]["AssistantArticle"][];
+            known_errors: components["schemas"]["KnownError"][];
         };
         /**
          * @description * `web` - 网页
@@ -9347,6 +10082,1138 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Job"];
+                };
+            };
+        };
+    };
+    knowledge_answer_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AskRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AskRequest"];
+                "multipart/form-data": components["schemas"]["AskRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Answer"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    knowledge_articles_list: {
+        parameters: {
+            query?: {
+                category?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索（中文分词、同义词、BM25） */
+                q?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedArticleBriefList"];
+                };
+            };
+        };
+    };
+    knowledge_articles_create: {
+        parameters: {
+            query?: {
+                category?: number;
+                /** @description 搜索（中文分词、同义词、BM25） */
+                q?: string;
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticleRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ArticleRequest"];
+                "multipart/form-data": components["schemas"]["ArticleRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+        };
+    };
+    knowledge_articles_retrieve: {
+        parameters: {
+            query?: {
+                category?: number;
+                /** @description 搜索（中文分词、同义词、BM25） */
+                q?: string;
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 知识文章 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+        };
+    };
+    knowledge_articles_update: {
+        parameters: {
+            query?: {
+                category?: number;
+                /** @description 搜索（中文分词、同义词、BM25） */
+                q?: string;
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 知识文章 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticleRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ArticleRequest"];
+                "multipart/form-data": components["schemas"]["ArticleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+        };
+    };
+    knowledge_articles_destroy: {
+        parameters: {
+            query?: {
+                category?: number;
+                /** @description 搜索（中文分词、同义词、BM25） */
+                q?: string;
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 知识文章 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    knowledge_articles_partial_update: {
+        parameters: {
+            query?: {
+                category?: number;
+                /** @description 搜索（中文分词、同义词、BM25） */
+                q?: string;
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 知识文章 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedArticleRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedArticleRequest"];
+                "multipart/form-data": components["schemas"]["PatchedArticleRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+        };
+    };
+    knowledge_articles_feedback_create: {
+        parameters: {
+            query?: {
+                category?: number;
+                /** @description 搜索（中文分词、同义词、BM25） */
+                q?: string;
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 知识文章 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FeedbackRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FeedbackRequest"];
+                "multipart/form-data": components["schemas"]["FeedbackRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    knowledge_articles_publish_create: {
+        parameters: {
+            query?: {
+                category?: number;
+                /** @description 搜索（中文分词、同义词、BM25） */
+                q?: string;
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 知识文章 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    knowledge_articles_retire_create: {
+        parameters: {
+            query?: {
+                category?: number;
+                /** @description 搜索（中文分词、同义词、BM25） */
+                q?: string;
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 知识文章 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    knowledge_articles_submit_create: {
+        parameters: {
+            query?: {
+                category?: number;
+                /** @description 搜索（中文分词、同义词、BM25） */
+                q?: string;
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 知识文章 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    knowledge_articles_versions_list: {
+        parameters: {
+            query?: {
+                category?: number;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索（中文分词、同义词、BM25） */
+                q?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 知识文章 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedArticleVersionList"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    knowledge_articles_from_ticket_create: {
+        parameters: {
+            query?: {
+                category?: number;
+                /** @description 搜索（中文分词、同义词、BM25） */
+                q?: string;
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FromTicketRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FromTicketRequest"];
+                "multipart/form-data": components["schemas"]["FromTicketRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    knowledge_assistant_retrieve: {
+        parameters: {
+            query: {
+                ticket: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TicketAssistant"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    knowledge_categories_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeCategory"][];
+                };
+            };
+        };
+    };
+    knowledge_categories_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KnowledgeCategoryRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["KnowledgeCategoryRequest"];
+                "multipart/form-data": components["schemas"]["KnowledgeCategoryRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeCategory"];
+                };
+            };
+        };
+    };
+    knowledge_categories_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 知识分类 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeCategory"];
+                };
+            };
+        };
+    };
+    knowledge_categories_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 知识分类 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KnowledgeCategoryRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["KnowledgeCategoryRequest"];
+                "multipart/form-data": components["schemas"]["KnowledgeCategoryRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeCategory"];
+                };
+            };
+        };
+    };
+    knowledge_categories_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 知识分类 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    knowledge_categories_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 知识分类 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedKnowledgeCategoryRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedKnowledgeCategoryRequest"];
+                "multipart/form-data": components["schemas"]["PatchedKnowledgeCategoryRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeCategory"];
+                };
+            };
+        };
+    };
+    knowledge_questions_list: {
+        parameters: {
+            query?: {
+                answered?: boolean;
+                channel?: string;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                outcome?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedQuestionList"];
+                };
+            };
+        };
+    };
+    knowledge_questions_retrieve: {
+        parameters: {
+            query?: {
+                answered?: boolean;
+                channel?: string;
+                outcome?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 自助问答 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Question"];
+                };
+            };
+        };
+    };
+    knowledge_questions_outcome_create: {
+        parameters: {
+            query?: {
+                answered?: boolean;
+                channel?: string;
+                outcome?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 自助问答 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OutcomeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["OutcomeRequest"];
+                "multipart/form-data": components["schemas"]["OutcomeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Question"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    knowledge_stats_retrieve: {
+        parameters: {
+            query?: {
+                /** @description 默认 30 */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeStats"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    knowledge_synonyms_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Synonym"][];
+                };
+            };
+        };
+    };
+    knowledge_synonyms_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SynonymRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SynonymRequest"];
+                "multipart/form-data": components["schemas"]["SynonymRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Synonym"];
+                };
+            };
+        };
+    };
+    knowledge_synonyms_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 同义词 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Synonym"];
+                };
+            };
+        };
+    };
+    knowledge_synonyms_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 同义词 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SynonymRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SynonymRequest"];
+                "multipart/form-data": components["schemas"]["SynonymRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Synonym"];
+                };
+            };
+        };
+    };
+    knowledge_synonyms_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 同义词 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    knowledge_synonyms_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 同义词 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedSynonymRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedSynonymRequest"];
+                "multipart/form-data": components["schemas"]["PatchedSynonymRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Synonym"];
                 };
             };
         };

@@ -1,0 +1,1 @@
+from hitsm.servicedesk.tests.conftest import desktop_group, make_ticket  # noqa: F401
