@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "hitsm.core",
     "hitsm.api",
     "hitsm.accounts",
+    "hitsm.audit",
     "hitsm.cmdb",
     "hitsm.catalog",
     "hitsm.workflow",
@@ -214,7 +215,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hitsm.workflow.tasks.fire_timers",
         "schedule": float(env_int("HITSM_WORKFLOW_TIMER_SECONDS", 10, minimum=2, maximum=30)),
     },
+    # Seals new audit log rows into the hash chain (hitsm.audit.services, docs/admin/security.md)
+    "audit-seal": {
+        "task": "hitsm.audit.tasks.seal",
+        "schedule": float(env_int("HITSM_AUDIT_SEAL_SECONDS", 300, minimum=30, maximum=3600)),
+    },
 }
+# Rows are sealed once this much older than the oldest transaction still writing.
+AUDIT_SEAL_MARGIN = timedelta(
+    seconds=env_int("HITSM_AUDIT_SEAL_MARGIN_SECONDS", 120, minimum=10, maximum=3600)
+)
 
 # --- Authentication and 等保2.0 level 3 basics ------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -316,7 +326,10 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006", "axes.W002"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("HITSM_PROXY_COUNT", 0, minimum=0, maximum=5)
+# Reverse proxies in front of HITSM that append to X-Forwarded-For; 0 = the header is ignored.
+# One rule for the audit log, the lockout and the login throttle (hitsm/core/netaddr.py).
+TRUSTED_PROXY_COUNT = env_int("HITSM_PROXY_COUNT", 0, minimum=0, maximum=5)
+AXES_CLIENT_IP_CALLABLE = "hitsm.core.netaddr.client_ip"
 
 SESSION_IDLE_MINUTES = env_int("HITSM_SESSION_IDLE_MINUTES", 30, minimum=5, maximum=720)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
@@ -356,6 +369,8 @@ REST_FRAMEWORK = {
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_THROTTLE_RATES": {"login": env_str("HITSM_LOGIN_RATE", "30/min")},
+    # the throttle's client address: X-Forwarded-For only as far as our own proxies vouch for it
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "HITSM API",
@@ -397,6 +412,9 @@ SPECTACULAR_SETTINGS = {
         "SlaNoticeKindEnum": "hitsm.servicedesk.models.NoticeKind",
         "ObashiLayerEnum": "hitsm.cmdb.models.ObashiLayer",
         "KpiLayerEnum": "hitsm.dashboards.kpis.KpiLayer",
+        "ChangeLogActionEnum": "hitsm.core.models.ChangeAction",
+        "LoginEventKindEnum": "hitsm.accounts.models.LoginEventKind",
+        "AuditResultEnum": "hitsm.audit.choices.AuditResult",
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }
@@ -454,6 +472,8 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env_str("HITSM_EMAIL_FROM", "hitsm@localhost")
 
 # --- Service desk ---------------------------------------------------------------------------
+# Process webhooks (docs/workflow.md): only these hosts may be called ("host" or "host:port");
+# none by default. Each request is signed with HMAC-SHA256 of its body when a secret is set.
 WORKFLOW_WEBHOOK_HOSTS = env_list("HITSM_WEBHOOK_ALLOWED_HOSTS")
 WORKFLOW_WEBHOOK_SECRET = env_str("HITSM_WEBHOOK_SECRET")
 WORKFLOW_WEBHOOK_TIMEOUT = env_int("HITSM_WEBHOOK_TIMEOUT", 10, minimum=1, maximum=60)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from hitsm.accounts.models import ApiToken, Department, LoginEvent, User
+from hitsm.accounts.models import ApiToken, Department, User
 from hitsm.core.admin import ReadOnlyAdmin
 
 
@@ -19,6 +19,9 @@ class HospitalUserAdmin(UserAdmin):
     )
     list_filter = ("is_active", "source", "groups", "department")
     search_fields = ("username", "display_name", "employee_no", "wecom_userid", "phone_ext")
+    # Roles change through the API or `manage.py hitsm_user`, which log the change and keep the
+    # administrator, auditor and security officer apart (三员分立); not in this form.
+    readonly_fields = ("groups", "user_permissions", "is_superuser")
     fieldsets = (
         *(UserAdmin.fieldsets or ()),
         (
@@ -46,14 +49,6 @@ class DepartmentAdmin(admin.ModelAdmin):
     list_display = ("name", "code", "kind", "parent", "head", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "code")
-
-
-@admin.register(LoginEvent)
-class LoginEventAdmin(ReadOnlyAdmin):
-    list_display = ("time", "kind", "username", "ip_address", "detail")
-    list_filter = ("kind",)
-    search_fields = ("username", "ip_address")
-    date_hierarchy = "time"
 
 
 @admin.register(ApiToken)

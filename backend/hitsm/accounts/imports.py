@@ -21,8 +21,14 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from hitsm.accounts.models import Department, DepartmentKind, User, UserSource
-from hitsm.accounts.roles import Role
-from hitsm.accounts.services import user_set_roles
+from hitsm.accounts.roles import Role, user_roles
+from hitsm.accounts.services import (
+    COMMAND_LINE_MESSAGE,
+    SEPARATION_MESSAGE,
+    roles_break_separation,
+    roles_change_command_line_roles,
+    user_set_roles,
+)
 from hitsm.core.jobs import JobReporter, job_handler
 from hitsm.core.models import Job
 from hitsm.core.spreadsheets import UnreadableSpreadsheet, spreadsheet_tables
@@ -215,6 +221,16 @@ def validate(sheets: list[Sheet]) -> list[dict[str, Any]]:
         for role in _split_roles(values.get("roles", "")):
             if role not in ROLE_BY_LABEL:
                 problem(_("用户"), row, _("角色“%(r)s”无效") % {"r": role})
+        roles = [
+            ROLE_BY_LABEL[r] for r in _split_roles(values.get("roles", "")) if r in ROLE_BY_LABEL
+        ]
+        if roles:  # an empty column leaves the roles as they are
+            existing = User.objects.filter(username=username).first()
+            current = user_roles(existing) if existing is not None else frozenset()
+            if roles_change_command_line_roles(current, roles):
+                problem(_("用户"), row, str(COMMAND_LINE_MESSAGE))
+            elif roles_break_separation(roles, superuser=bool(existing and existing.is_superuser)):
+                problem(_("用户"), row, str(SEPARATION_MESSAGE))
         if _bool(values.get("is_active", "")) is None:
             problem(_("用户"), row, _("“启用”只能填 是 或 否"))
         password = values.get("initial_password", "")

@@ -9,7 +9,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from hitsm.core.models import ChangeLoggedModel, ChangeLoggingMixin, TimestampedModel
+from hitsm.core.models import (
+    AppendOnlyModel,
+    ChangeLoggedModel,
+    ChangeLoggingMixin,
+    TimestampedModel,
+)
 
 
 class DepartmentKind(models.TextChoices):
@@ -153,8 +158,14 @@ class LoginEventKind(models.TextChoices):
     OTP_DISABLED = "otp_disabled", _("停用双因素认证")
 
 
-class LoginEvent(models.Model):
-    """Security audit log of authentication events (等保2.0 安全审计)."""
+# Kinds that record a refused attempt; every other kind records something that happened.
+FAILED_LOGIN_EVENT_KINDS = frozenset({LoginEventKind.FAILED, LoginEventKind.LOCKED})
+
+
+class LoginEvent(AppendOnlyModel):
+    """Security audit log of authentication events (等保2.0 安全审计): who, when, from which
+    address, and the result (``kind``: failed and locked are failures). Append-only, sealed into
+    a hash chain and read by auditors only (``hitsm.audit``)."""
 
     time = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     kind = models.CharField(_("事件"), max_length=20, choices=LoginEventKind.choices)
@@ -178,6 +189,10 @@ class LoginEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M:%S} {self.username} {self.kind}"
+
+    @property
+    def succeeded(self) -> bool:
+        return self.kind not in FAILED_LOGIN_EVENT_KINDS
 
 
 class ApiToken(TimestampedModel):

@@ -29,6 +29,9 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("catalog", "/catalog", "Menu", EVERYONE),
     NavItem("new_ticket", "/tickets/new", "EditPen", EVERYONE),
     NavItem("my_tickets", "/my-tickets", "Tickets", EVERYONE),
+    # Knowledge (hitsm/knowledge): everyone searches and reads; IT staff write articles, read the
+    # synonyms and the self-service log (reviewers publish and edit synonyms, the API decides).
+    NavItem("knowledge", "/knowledge", "Reading", EVERYONE),
     # Process tasks (审批、处理) reach anyone RACI names, a department head included.
     NavItem("workflow_tasks", "/tasks", "Checked", EVERYONE),
     NavItem("notifications", "/notifications", "Bell", EVERYONE),
@@ -40,7 +43,13 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("cmdb_import", "/cmdb/import", "Upload", CMDB_WRITERS),
     NavItem("cmdb_classes", "/cmdb/classes", "SetUp", frozenset({Role.ADMIN})),
     NavItem("jobs", "/jobs", "Timer", frozenset(IT_STAFF)),
-    NavItem("users", "/admin/users", "User", frozenset({Role.ADMIN, Role.MANAGER})),
+    # The security officer finds and unlocks locked accounts there (hitsm.accounts.selectors).
+    NavItem(
+        "users",
+        "/admin/users",
+        "User",
+        frozenset({Role.ADMIN, Role.MANAGER, Role.SECURITY_OFFICER}),
+    ),
     NavItem(
         "departments", "/admin/departments", "OfficeBuilding", frozenset({Role.ADMIN, Role.MANAGER})
     ),
@@ -54,6 +63,11 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("catalog_forms", "/admin/catalog/forms", "Document", frozenset({Role.ADMIN})),
     NavItem("catalog_records", "/admin/catalog/records", "Coin", DESK_CONFIG),
     NavItem("catalog_stats", "/catalog/stats", "PieChart", frozenset(IT_STAFF)),
+    NavItem("knowledge_manage", "/admin/knowledge", "Notebook", frozenset(IT_STAFF)),
+    NavItem(
+        "knowledge_questions", "/admin/knowledge/questions", "ChatDotRound", frozenset(IT_STAFF)
+    ),
+    NavItem("knowledge_synonyms", "/admin/knowledge/synonyms", "Connection", frozenset(IT_STAFF)),
     # Processes: IT staff may read them (hitsm/workflow/api/views.py); the menu shows them to
     # those who keep them.
     NavItem("workflow_definitions", "/admin/workflow", "Share", DESK_CONFIG),
@@ -62,6 +76,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("sla_policies", "/admin/sla/policies", "Stopwatch", SLA_CONFIG),
     NavItem("sla_calendars", "/admin/sla/calendars", "Calendar", SLA_CONFIG),
     NavItem("sla_holidays", "/admin/sla/holidays", "Sunrise", SLA_CONFIG),
+    # The priority matrix: IT managers look, only admins change (sla selectors, as above).
+    NavItem("sla_priority_matrix", "/admin/sla/priority-matrix", "Sort", SLA_CONFIG),
     NavItem("tokens", "/tokens", "Key", frozenset(IT_STAFF)),
     NavItem("security", "/security", "Lock", EVERYONE),
     NavItem("system", "/admin/system", "Monitor", frozenset({Role.ADMIN, Role.SYSADMIN})),

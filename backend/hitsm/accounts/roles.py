@@ -1,4 +1,10 @@
-"""Roles are Django groups with fixed codes; labels live in the front-end locales too."""
+"""Roles are Django groups with fixed codes; labels live in the front-end locales too.
+
+三员分立 (等保2.0 level 3): the platform administrator, the auditor and the security officer are
+three different people. One account holds at most one of those roles (``OFFICER_ROLES``,
+enforced by ``hitsm.accounts.services.user_set_roles``); the auditor alone reads the audit log,
+and the administrator cannot (``can_read_audit_log``). docs/admin/security.md has the table.
+"""
 
 from __future__ import annotations
 
@@ -15,9 +21,16 @@ class Role(models.TextChoices):
     SYSADMIN = "sysadmin", _("系统管理员")
     MANAGER = "manager", _("IT 主管")
     ADMIN = "admin", _("平台管理员")
+    AUDITOR = "auditor", _("审计管理员")
+    SECURITY_OFFICER = "security_officer", _("安全管理员")
 
 
 IT_STAFF = frozenset({Role.AGENT, Role.ENGINEER, Role.SYSADMIN, Role.MANAGER, Role.ADMIN})
+# The three separated roles: an account holds at most one of them.
+OFFICER_ROLES = frozenset({Role.ADMIN, Role.AUDITOR, Role.SECURITY_OFFICER})
+# Granted and revoked only on the server's command line (``manage.py hitsm_user``), never by the
+# administrator through the API: otherwise the administrator could appoint their own auditor.
+COMMAND_LINE_ROLES = frozenset({Role.AUDITOR, Role.SECURITY_OFFICER})
 
 
 def user_roles(user: Any) -> frozenset[str]:
@@ -43,3 +56,9 @@ def has_role(user: Any, *roles: str) -> bool:
 def forget_roles(user: Any) -> None:
     if hasattr(user, "_hitsm_roles"):
         del user._hitsm_roles
+
+
+def can_read_audit_log(user: Any) -> bool:
+    """Auditors, and no administrator: a superuser counts as one even with the auditor group."""
+    roles = user_roles(user)
+    return Role.AUDITOR in roles and Role.ADMIN not in roles

@@ -120,21 +120,28 @@ class DepartmentPolicy(Policy):
         return has_role(user, Role.ADMIN)
 
 
+# Who looks accounts up: IT staff, and the security officer (to find and unlock locked ones).
+USER_READERS = IT_STAFF | {Role.SECURITY_OFFICER}
+
+
 class UserPolicy(Policy):
-    """IT staff look people up; admins change accounts; requesters see only themselves."""
+    """IT staff and the security officer look people up; admins change accounts; the security
+    officer and admins lift lockouts; requesters (and auditors) see only themselves."""
 
     def scope(self, user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        if has_role(user, *IT_STAFF):
+        if has_role(user, *USER_READERS):
             return queryset
         return queryset.filter(pk=user.pk)
 
     def can_list(self, user: Any) -> bool:
-        return has_role(user, *IT_STAFF)
+        return has_role(user, *USER_READERS)
 
     def can_create(self, user: Any) -> bool:
         return has_role(user, Role.ADMIN)
 
     def can(self, user: Any, action: str, obj: Any) -> bool:
         if action == "retrieve":
-            return has_role(user, *IT_STAFF) or obj.pk == user.pk
+            return has_role(user, *USER_READERS) or obj.pk == user.pk
+        if action == "unlock":
+            return has_role(user, Role.SECURITY_OFFICER, Role.ADMIN)
         return has_role(user, Role.ADMIN)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -25,18 +26,18 @@ from hitsm.accounts.models import (
     User,
     UserSource,
 )
-from hitsm.accounts.roles import Role, forget_roles, user_roles
+from hitsm.accounts.roles import (
+    COMMAND_LINE_ROLES,
+    OFFICER_ROLES,
+    Role,
+    forget_roles,
+    user_roles,
+)
 from hitsm.core.changelog import changelog_record
 from hitsm.core.errors import ValidationFailed
+from hitsm.core.netaddr import client_ip
 
 TOKEN_PREFIX_LEN = 8
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    ip = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
-    return ip or None
 
 
 def login_event_record(
@@ -58,6 +59,22 @@ def login_event_record(
     )
 
 
+SEPARATION_MESSAGE = _("平台管理员、审计管理员和安全管理员须由不同的人担任（三员分立）")
+COMMAND_LINE_MESSAGE = _("审计管理员和安全管理员只能在服务器上用 hitsm_user 命令任免")
+
+
+def roles_break_separation(roles: Iterable[str], *, superuser: bool = False) -> bool:
+    """True when the roles would give one account two of the three separated roles."""
+    officers = set(roles) & OFFICER_ROLES | ({Role.ADMIN} if superuser else set())
+    return len(officers) > 1
+
+
+def roles_change_command_line_roles(current: Iterable[str], roles: Iterable[str]) -> bool:
+    """True when going from ``current`` to ``roles`` grants or revokes the auditor or the
+    security officer, which only ``manage.py hitsm_user`` may do."""
+    return bool((set(roles) ^ set(current)) & COMMAND_LINE_ROLES)
+
+
 def ensure_role_groups() -> None:
     for role in Role:
         Group.objects.get_or_create(name=role.value)
@@ -70,6 +87,12 @@ def user_set_roles(*, user: User, roles: list[str]) -> User:
         raise ValidationFailed(
             fields={"roles": [str(_("未知角色：")) + ", ".join(sorted(unknown))]}
         )
+    if roles_break_separation(roles, superuser=user.is_superuser):
+        raise ValidationFailed(
+            SEPARATION_MESSAGE,
+            code="accounts.separation_of_duties",
+            fields={"roles": [str(SEPARATION_MESSAGE)]},
+        )
     ensure_role_groups()
     before = sorted(user_roles(user))
     groups = list(Group.objects.filter(name__in=roles))
@@ -79,6 +102,17 @@ def user_set_roles(*, user: User, roles: list[str]) -> User:
     after = sorted(user_roles(user))
     changelog_record(user, action="update", before={"roles": before}, after={"roles": after})
     return user
+
+
+def user_roles_check_api_change(*, user: User, roles: list[str]) -> None:
+    """Refuse granting or revoking the auditor and security-officer roles through the API (and
+    the Excel import): otherwise the administrator could appoint their own auditor."""
+    if roles_change_command_line_roles(user_roles(user), roles):
+        raise ValidationFailed(
+            COMMAND_LINE_MESSAGE,
+            code="accounts.officer_role_command_line",
+            fields={"roles": [str(COMMAND_LINE_MESSAGE)]},
+        )
 
 
 def _check_password(password: str, user: User) -> None:

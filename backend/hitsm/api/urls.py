@@ -2,6 +2,7 @@ from django.urls import include, path
 from rest_framework.routers import DefaultRouter
 
 from hitsm.accounts.api import views as accounts
+from hitsm.audit.api import views as audit
 from hitsm.catalog.api import views as catalog
 from hitsm.cmdb.api import views as cmdb
 from hitsm.core.api import views as core
@@ -12,7 +13,11 @@ from hitsm.servicedesk.api import views as servicedesk
 from hitsm.servicedesk.api.catalog_views import CatalogAssistantView, CatalogStatsView
 from hitsm.servicedesk.api.sla_views import TicketSlaView
 from hitsm.sla.api import views as sla
-from hitsm.sla.api.views import CatalogExpectationsView
+from hitsm.sla.api.views import (
+    CatalogExpectationsView,
+    PriorityMatrixResetView,
+    PriorityMatrixView,
+)
 from hitsm.workflow.api import views as workflow
 
 router = DefaultRouter()
@@ -20,6 +25,9 @@ router.register("auth/tokens", accounts.ApiTokenViewSet, basename="api-token")
 router.register("departments", accounts.DepartmentViewSet, basename="department")
 router.register("users", accounts.UserViewSet, basename="user")
 router.register("jobs", core.JobViewSet, basename="job")
+router.register("audit/changes", audit.AuditChangeViewSet, basename="audit-change")
+router.register("audit/logins", audit.AuditLoginViewSet, basename="audit-login")
+router.register("audit/seals", audit.AuditSealViewSet, basename="audit-seal")
 router.register("tickets", servicedesk.TicketViewSet, basename="ticket")
 router.register("attachments", servicedesk.AttachmentViewSet, basename="attachment")
 router.register(
@@ -91,6 +99,12 @@ urlpatterns = [
     ),
     path("workflow/instances/", workflow.SubjectInstancesView.as_view(), name="workflow-instances"),
     path("tickets/<int:pk>/sla/", TicketSlaView.as_view(), name="ticket-sla"),
+    path("sla/priority-matrix/", PriorityMatrixView.as_view(), name="sla-priority-matrix"),
+    path(
+        "sla/priority-matrix/reset/",
+        PriorityMatrixResetView.as_view(),
+        name="sla-priority-matrix-reset",
+    ),
     path("kpis/", dashboards.KpiSetView.as_view(), name="kpi-set"),
     path("kpis/jobs/", dashboards.KpiSetJobView.as_view(), name="kpi-set-job"),
     path("kpis/export/", dashboards.KpiExportView.as_view(), name="kpi-export"),

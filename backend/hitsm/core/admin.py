@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from hitsm.core.models import ChangeLog, Heartbeat, Job
+from hitsm.core.models import Heartbeat, Job
+
+# The change log's page is registered by hitsm.audit (only auditors may read it).
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -14,21 +16,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
-
-
-@admin.register(ChangeLog)
-class ChangeLogAdmin(ReadOnlyAdmin):
-    list_display = (
-        "time",
-        "actor_label",
-        "action",
-        "content_type",
-        "object_repr",
-        "changed_fields",
-    )
-    list_filter = ("action", "content_type")
-    search_fields = ("object_repr", "actor_label", "request_id", "object_id")
-    date_hierarchy = "time"
 
 
 @admin.register(Job)

@@ -1,7 +1,8 @@
 """Change logging for every model of a change-logged tier.
 
 ``pre_save`` reads the row as it is in the database (the "before"), ``post_save`` and
-``post_delete`` write one ``ChangeLog`` row with the actor from :mod:`hitsm.core.context`.
+``post_delete`` write one ``ChangeLog`` row with the actor (user, request id, client address)
+from :mod:`hitsm.core.context`.
 Bulk ``update()`` calls bypass signals; services that use them call :func:`changelog_record`.
 """
 
@@ -75,6 +76,7 @@ def changelog_record(
         actor_id=actor.user_id,
         actor_label=actor.label[:150],
         request_id=actor.request_id,
+        ip_address=actor.ip,
         action=action,
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
         object_id=str(instance.pk),

@@ -13,6 +13,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from hitsm.core.netaddr import client_ip
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
@@ -22,6 +24,7 @@ class Actor:
     user_id: int | None
     label: str
     request_id: str
+    ip: str | None = None  # the client's address when acting for a request (hitsm.core.netaddr)
 
 
 _request: ContextVar[HttpRequest | None] = ContextVar("hitsm_request", default=None)
@@ -64,6 +67,7 @@ def actor_of(user: Any) -> Actor:
         user_id=user.pk,
         label=user.get_username(),
         request_id=getattr(request, "request_id", "") if request is not None else "",
+        ip=client_ip(request),
     )
 
 
@@ -75,7 +79,8 @@ def current_actor() -> Actor:
     if request is not None:
         user = getattr(request, "user", None)
         request_id = getattr(request, "request_id", "")
+        ip = client_ip(request)
         if user is not None and user.is_authenticated:
-            return Actor(user_id=user.pk, label=user.get_username(), request_id=request_id)
-        return Actor(user_id=None, label="anonymous", request_id=request_id)
+            return Actor(user_id=user.pk, label=user.get_username(), request_id=request_id, ip=ip)
+        return Actor(user_id=None, label="anonymous", request_id=request_id, ip=ip)
     return Actor(user_id=None, label="system", request_id="")

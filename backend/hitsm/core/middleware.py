@@ -5,10 +5,12 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 
 from hitsm.core import context
+from hitsm.core.netaddr import client_ip
 
 
 class RequestContextMiddleware:
-    """Gives each request an id (echoed as X-Request-ID) and binds it as the current context."""
+    """Gives each request an id (echoed as X-Request-ID) and the client's address (for the audit
+    log, ``hitsm.core.netaddr``), and binds it as the current context."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -18,6 +20,7 @@ class RequestContextMiddleware:
         request.request_id = (  # type: ignore[attr-defined]
             incoming if incoming.isalnum() and len(incoming) <= 64 else context.new_request_id()
         )
+        request.client_ip = client_ip(request)  # type: ignore[attr-defined]
         token = context.bind_request(request)
         try:
             response = self.get_response(request)

@@ -4,17 +4,54 @@ Pick a tier for each domain model:
 - ``TimestampedModel``: created/updated times only (logs, events, append-only rows).
 - ``ChangeLoggedModel``: timestamps plus a change log row (who, when, before/after) for every
   create, update and delete made through the ORM. Reference data and domain objects use this.
+- ``AppendOnlyModel``: audit evidence (the change log, the login log, their seals). Rows are
+  inserted and never changed or deleted through the ORM; only the retention purge removes them
+  (``hitsm.audit``).
 ``ChangeLoggingMixin`` adds change logging to a model that already has its own fields (User).
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class AppendOnlyViolation(Exception):
+    """Someone tried to change or delete an audit record."""
+
+
+class AppendOnlyQuerySet(models.QuerySet[_M]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyViolation(f"{self.model._meta.label} rows cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyViolation(f"{self.model._meta.label} rows cannot be deleted")
+
+    def purge(self) -> int:
+        """Delete these rows for good: only ``hitsm.audit.services.audit_purge`` calls this, for
+        sealed rows past the retention period."""
+        return self._raw_delete(self.db)
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyViolation(f"{self._meta.label} #{self.pk} cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyViolation(f"{self._meta.label} #{self.pk} cannot be deleted")
 
 
 class ChangeLoggingMixin(models.Model):
@@ -48,8 +85,13 @@ class ChangeAction(models.TextChoices):
     DELETE = "delete", _("删除")
 
 
-class ChangeLog(models.Model):
-    """One row per change of a change-logged object: the audit trail 等保 asks for."""
+class ChangeLog(AppendOnlyModel):
+    """One row per change of a change-logged object: the audit trail 等保 asks for.
+
+    Every row is a change that was committed (a failed or refused change rolls back with its row),
+    so the result of each recorded operation is success. Rows are sealed into a hash chain and
+    read by auditors only (``hitsm.audit``).
+    """
 
     time = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
@@ -62,6 +104,7 @@ class ChangeLog(models.Model):
     )
     actor_label = models.CharField(_("操作人标识"), max_length=150)
     request_id = models.CharField(_("请求编号"), max_length=64, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
     action = models.CharField(_("操作"), max_length=10, choices=ChangeAction.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.CharField(_("对象编号"), max_length=64)

@@ -37,10 +37,12 @@ class PolicyPermission(BasePermission):
     def has_permission(self, request: Request, view: APIView) -> bool:
         policy: Policy = view.policy  # type: ignore[attr-defined]
         action = getattr(view, "action", None)
-        if action == "list":
-            return policy.can_list(request.user)
         if action == "create":
             return policy.can_create(request.user)
+        if action == "list" or getattr(view, "detail", None) is False:
+            # The list and every other collection route (export, counts, templates, bulk):
+            # they answer about the whole collection, so they need whatever the list needs.
+            return policy.can_list(request.user)
         return True
 
     def has_object_permission(self, request: Request, view: APIView, obj: Model) -> bool:

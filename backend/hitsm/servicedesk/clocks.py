@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from hitsm.accounts.models import User
+from hitsm.accounts.models import AssignmentGroup, User
 from hitsm.accounts.roles import Role
 from hitsm.accounts.selectors import department_ancestor_ids
 from hitsm.core.changelog import changelog_record, snapshot
@@ -37,7 +37,7 @@ from hitsm.servicedesk.events import event_add
 from hitsm.servicedesk.models import SlaNotice, Ticket, TicketClock, TicketEvent
 from hitsm.sla.calendar import business_add
 from hitsm.sla.clocks import ClockState, clock_compute
-from hitsm.sla.selectors import AppliedSla, calendar_spec, sla_for
+from hitsm.sla.selectors import AppliedSla, Escalation, calendar_spec, sla_for
 
 logger = logging.getLogger(__name__)
 METRICS = ("response", "resolution")
@@ -340,6 +340,9 @@ def _fire(
                 Ticket.objects.filter(pk=ticket.pk).update(escalation_level=level)
             if rule.raise_priority and ticket.priority > 1:
                 _raise_priority(ticket, title)
+            if rule.reassign:
+                moved_to = _reassign(ticket, rule, title)
+                recipients = list({u.pk: u for u in [*recipients, *moved_to]}.values())
         notify(
             recipients=recipients,
             kind=NOTICE_KINDS[kind],
@@ -350,6 +353,29 @@ def _fire(
             dedupe_key=f"sla:{ticket.pk}:{metric}:{kind}:{level}",
         )
     return fired
+
+
+def _reassign(ticket: Ticket, rule: Escalation, reason: str) -> list[User]:
+    """An escalation level moves the ticket to the second line (its group's escalation group) or
+    a named group; the new group's members hear of it with the escalation. Nothing happens when
+    the ticket is already there or no such group is set."""
+    from hitsm.servicedesk.services import ticket_assign, ticket_transfer
+
+    ticket.refresh_from_db()
+    current = ticket.assignment_group
+    if rule.reassign == "escalation_group":
+        target = current.escalation_group if current is not None else None
+    elif rule.reassign_group_id is not None:
+        target = AssignmentGroup.objects.filter(pk=rule.reassign_group_id).first()
+    else:
+        target = None
+    if target is None or not target.is_active or target.pk == ticket.assignment_group_id:
+        return []
+    if ticket.status == TicketStatus.NEW:
+        ticket_assign(ticket=ticket, actor=None, group=target, note=reason)
+    else:
+        ticket_transfer(ticket=ticket, actor=None, group=target, reason=reason)
+    return list(target.members.filter(is_active=True))
 
 
 def _raise_priority(ticket: Ticket, reason: str) -> None:

@@ -844,8 +844,12 @@ def ticket_cancel(*, ticket: Ticket, actor: User, reason: str) -> Ticket:
 
 
 @transaction.atomic
-def ticket_transfer(*, ticket: Ticket, actor: User, group: AssignmentGroup, reason: str) -> Ticket:
-    _require(actor, "transfer", ticket)
+def ticket_transfer(
+    *, ticket: Ticket, actor: User | None, group: AssignmentGroup, reason: str
+) -> Ticket:
+    """Move the ticket to another group's queue; ``actor`` None is an SLA escalation."""
+    if actor is not None:
+        _require(actor, "transfer", ticket)
     if not reason.strip():
         raise ValidationFailed(fields={"reason": [_("请填写转组原因")]})
     if group.pk == ticket.assignment_group_id:

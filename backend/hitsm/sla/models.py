@@ -197,10 +197,16 @@ class EscalationAudience(models.TextChoices):
     ADMINS = "admins", _("信息处负责人")
 
 
+class EscalationReassign(models.TextChoices):
+    NONE = "", _("不转派")
+    ESCALATION_GROUP = "escalation_group", _("转上级支持组（二线）")
+    GROUP = "group", _("转指定支持组")
+
+
 class EscalationRule(ChangeLoggedModel):
     """A level of escalation: when a clock reaches a share of its target (or a number of
-    business minutes), notify people and optionally raise the priority. Each level fires once
-    per ticket and metric."""
+    business minutes), notify people and optionally raise the priority and reassign the ticket.
+    Each level fires once per ticket and metric."""
 
     policy = models.ForeignKey(
         SlaPolicy, on_delete=models.CASCADE, related_name="escalations", verbose_name=_("策略")
@@ -212,6 +218,17 @@ class EscalationRule(ChangeLoggedModel):
     after_minutes = models.PositiveIntegerField(_("或经过工作分钟数"), null=True, blank=True)
     notify = models.JSONField(_("通知对象"), default=list)
     raise_priority = models.BooleanField(_("提升一级优先级"), default=False)
+    reassign = models.CharField(
+        _("转派"), max_length=20, choices=EscalationReassign.choices, blank=True, default=""
+    )
+    reassign_group = models.ForeignKey(
+        "accounts.AssignmentGroup",
+        verbose_name=_("转派到支持组"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("升级规则")
@@ -225,6 +242,10 @@ class EscalationRule(ChangeLoggedModel):
                 condition=models.Q(at_percent__isnull=False)
                 | models.Q(after_minutes__isnull=False),
                 name="sla_escalation_has_threshold",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reassign="group") | models.Q(reassign_group__isnull=False),
+                name="sla_escalation_reassign_has_group",
             ),
         ]
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 
 from hitsm.accounts.roles import IT_STAFF, Role, has_role
 from hitsm.accounts.selectors import department_ancestor_ids
@@ -77,6 +77,48 @@ def priority_for(*, impact: int, urgency: int) -> int:
     return DEFAULT_MATRIX.get((impact, urgency), int(Priority.P3))
 
 
+@dataclass(frozen=True)
+class MatrixCell:
+    """One cell of the priority matrix as ``priority_for`` answers it, beside the default."""
+
+    impact: int
+    urgency: int
+    priority: int
+    default_priority: int
+
+    @property
+    def is_default(self) -> bool:
+        return self.priority == self.default_priority
+
+
+def priority_matrix() -> list[MatrixCell]:
+    """Every impact × urgency cell (impact first, then urgency), cached like ``priority_for``."""
+    return [
+        MatrixCell(
+            impact=impact,
+            urgency=urgency,
+            priority=priority_for(impact=impact, urgency=urgency),
+            default_priority=DEFAULT_MATRIX[(impact, urgency)],
+        )
+        for impact, urgency in sorted(DEFAULT_MATRIX)
+    ]
+
+
+def priority_matrix_updated_at() -> dt.datetime | None:
+    """When a cell was last changed (None when no cell is stored)."""
+    return PriorityMatrixCell.objects.aggregate(last=Max("updated_at"))["last"]
+
+
+def priority_matrix_can_read(user: Any) -> bool:
+    return has_role(user, *IT_STAFF)
+
+
+def priority_matrix_can_change(user: Any) -> bool:
+    """Only platform admins: the matrix sets the priority of every new ticket. IT staff read it
+    (the IT manager too, as with the service desk configuration)."""
+    return has_role(user, Role.ADMIN)
+
+
 def targets_for(priority: int) -> tuple[timedelta, timedelta]:
     """(response, resolution) wall-clock targets for a priority."""
     response, resolution = _targets().get(
@@ -125,6 +167,8 @@ class Escalation:
     after_minutes: int | None
     notify: tuple[str, ...]
     raise_priority: bool
+    reassign: str = ""  # "", escalation_group, group
+    reassign_group_id: int | None = None
 
     def threshold_minutes(self, target_minutes: int) -> float:
         """Business minutes after the start at which this level fires (the earlier of the two
@@ -202,6 +246,8 @@ def _policies() -> list[_Policy]:
                             after_minutes=e.after_minutes,
                             notify=tuple(e.notify),
                             raise_priority=e.raise_priority,
+                            reassign=e.reassign,
+                            reassign_group_id=e.reassign_group_id,
                         )
                         for e in policy.escalations.all()
                     ),

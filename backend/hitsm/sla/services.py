@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -9,7 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from hitsm.core.errors import ValidationFailed
-from hitsm.sla.models import SlaPolicy, SlaTarget
+from hitsm.sla.models import Priority, PriorityMatrixCell, SlaPolicy, SlaTarget
+from hitsm.sla.selectors import DEFAULT_MATRIX
 
 
 @transaction.atomic
@@ -53,3 +55,39 @@ def policy_save(
         for stale in SlaTarget.objects.filter(policy=policy).exclude(pk__in=keep):
             stale.delete()  # one by one, so that the change log records each
     return policy
+
+
+@transaction.atomic
+def priority_matrix_set(*, cells: Mapping[tuple[int, int], int]) -> int:
+    """Replace the whole priority matrix: ``cells`` maps every (impact, urgency) to a priority.
+
+    Each changed cell is saved on its own row, so the change log records it (with the actor of
+    the request) and the reference cache forgets the old matrix: ``priority_for`` answers the
+    new priority at once here and within a second in the other processes. Tickets keep the
+    priority they have; new tickets, and later impact/urgency edits, use the new matrix.
+    Returns how many cells changed.
+    """
+    if set(cells) != set(DEFAULT_MATRIX):
+        raise ValidationFailed(fields={"cells": [_("优先级矩阵须包含全部 9 个格子")]})
+    if any(priority not in Priority.values for priority in cells.values()):
+        raise ValidationFailed(fields={"cells": [_("优先级须为 P1 到 P5（1–5 的整数）")]})
+    rows = {
+        (row.impact, row.urgency): row for row in PriorityMatrixCell.objects.select_for_update()
+    }
+    changed = 0
+    for (impact, urgency), priority in sorted(cells.items()):
+        row = rows.get((impact, urgency))
+        if row is None:
+            PriorityMatrixCell.objects.create(impact=impact, urgency=urgency, priority=priority)
+        elif row.priority != priority:
+            row.priority = priority
+            row.save(update_fields=["priority", "updated_at"])
+        else:
+            continue
+        changed += 1
+    return changed
+
+
+def priority_matrix_reset() -> int:
+    """Put every cell back to the default matrix (see ``priority_matrix_set``)."""
+    return priority_matrix_set(cells=DEFAULT_MATRIX)

@@ -207,6 +207,15 @@ def _inspect(
                 expression_check(element.text or "")
             except UnsafeExpression as unsafe:
                 problems.append({"element": _label(element), "message": str(unsafe)})
+    message_names = {
+        m.get("id", ""): (m.get("name") or "").strip() for m in root.iter(f"{{{BPMN}}}message")
+    }
+    for event in root.iter():
+        if not isinstance(event.tag, str):
+            continue
+        definition = event.find(f"{{{BPMN}}}messageEventDefinition")
+        if definition is not None and not message_names.get(definition.get("messageRef") or ""):
+            problems.append({"element": _label(event), "message": "消息事件须选择有名称的消息"})
     processes = list(root.findall(f"{{{BPMN}}}process"))
     executable = [p for p in processes if p.get("isExecutable") != "false"]
     if len(executable) != 1:

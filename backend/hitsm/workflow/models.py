@@ -350,6 +350,7 @@ class WebhookCall(models.Model):
     next_at = models.DateTimeField()
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
+    note = models.CharField(_("处理说明"), max_length=500, blank=True)  # why a person skipped it
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     finished_by = models.ForeignKey(

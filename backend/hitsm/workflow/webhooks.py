@@ -299,10 +299,16 @@ def webhook_skip(*, call: WebhookCall, actor: User, note: str = "") -> WebhookCa
     call.status = WebhookStatus.SKIPPED
     call.finished_at = timezone.now()
     call.finished_by = actor
-    call.last_error = (note or call.last_error)[:500]
+    call.note = note[:500]
     call.save()
     _finish_task(
         call,
-        {"ok": False, "skipped": True, "status": call.response_status, "error": call.last_error},
+        {
+            "ok": False,
+            "skipped": True,
+            "status": call.response_status,
+            "error": call.last_error,
+            "note": call.note,
+        },
     )
     return call

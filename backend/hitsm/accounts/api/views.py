@@ -63,6 +63,7 @@ from hitsm.accounts.services import (
     locked_usernames,
     login_event_record,
     user_change_own_password,
+    user_roles_check_api_change,
     user_set_roles,
     user_unlock,
     user_update,
@@ -395,6 +396,8 @@ class UserViewSet(
             raise ValidationFailed(
                 _("不能停用自己或移除自己的管理员角色"), code="accounts.self_lockout"
             )
+        if roles is not None:
+            user_roles_check_api_change(user=user, roles=roles)
         user_update(user=user, **data)
         if roles is not None:
             user_set_roles(user=user, roles=roles)

@@ -14,6 +14,7 @@ __all__ = [
     "admin_user",
     "agent_chen",
     "api",
+    "auditor_sun",
     "campus",
     "client_for",
     "department_lab",
@@ -22,6 +23,7 @@ __all__ = [
     "manager_zhao",
     "nurse_li",
     "outsider",
+    "security_qian",
 ]
 
 
@@ -79,6 +81,20 @@ def manager_zhao(campus) -> User:
 @pytest.fixture
 def admin_user(campus) -> User:
     return UserFactory(username="admin_sys", display_name="管理员", roles=[Role.ADMIN])
+
+
+@pytest.fixture
+def auditor_sun(campus) -> User:
+    """The auditor (审计管理员) of 三员分立: reads the audit log, changes nothing."""
+    return UserFactory(username="auditor_sun", display_name="孙审计", roles=[Role.AUDITOR])
+
+
+@pytest.fixture
+def security_qian(campus) -> User:
+    """The security officer (安全管理员): lifts account lockouts."""
+    return UserFactory(
+        username="security_qian", display_name="钱安全", roles=[Role.SECURITY_OFFICER]
+    )
 
 
 @pytest.fixture

@@ -41,6 +41,7 @@ def test_a_nurse_logs_in_and_sees_her_own_navigation(nurse_li):
         "catalog",
         "new_ticket",
         "my_tickets",
+        "knowledge",
         "workflow_tasks",
         "notifications",
         "security",
@@ -65,6 +66,7 @@ def test_each_role_gets_its_own_navigation(nurse_li, agent_chen, admin_user, man
         "catalog",
         "new_ticket",
         "my_tickets",
+        "knowledge",
         "workflow_tasks",
         "notifications",
         "security",
@@ -136,7 +138,7 @@ def test_the_kpi_board_is_in_the_menu_of_it_staff_only(
         assert menu(user)["kpi_board"] == ("/kpi", "DataAnalysis"), user.username
 
 
-SLA_KEYS = ["sla_policies", "sla_calendars", "sla_holidays"]
+SLA_KEYS = ["sla_policies", "sla_calendars", "sla_holidays", "sla_priority_matrix"]
 
 
 def test_sla_configuration_is_in_the_menu_of_admins_and_it_managers_only(
@@ -153,6 +155,7 @@ def test_sla_configuration_is_in_the_menu_of_admins_and_it_managers_only(
             "sla_policies": ("/admin/sla/policies", "Stopwatch"),
             "sla_calendars": ("/admin/sla/calendars", "Calendar"),
             "sla_holidays": ("/admin/sla/holidays", "Sunrise"),
+            "sla_priority_matrix": ("/admin/sla/priority-matrix", "Sort"),
         }, user.username
 
 

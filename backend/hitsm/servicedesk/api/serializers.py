@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
@@ -32,6 +33,7 @@ from hitsm.servicedesk.models import (
     Ticket,
     TicketEvent,
 )
+from hitsm.servicedesk.selectors import ticket_visibility
 from hitsm.sla.models import Impact, Priority, Urgency
 
 
@@ -288,18 +290,23 @@ class TicketDetailSerializer(TicketListSerializer):
         """The answers as text in form order (ids resolved to names), for agents and the H5."""
         return form_answers(obj.form_version, obj.form_data or {})
 
+    def _visible(self, tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+        """Linked tickets the viewer may not open are left out: their titles are theirs."""
+        rule = ticket_visibility(self.context["request"].user)
+        return tickets if rule is None else tickets.filter(rule)
+
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_children(self, obj: Ticket) -> list[dict[str, Any]]:
         return [
             {"id": t.pk, "number": t.number, "title": t.title, "status": t.status}
-            for t in obj.children.all()[:200]
+            for t in self._visible(obj.children.all())[:200]
         ]
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_related(self, obj: Ticket) -> list[dict[str, Any]]:
         return [
             {"id": t.pk, "number": t.number, "title": t.title, "status": t.status}
-            for t in obj.related.all()[:50]
+            for t in self._visible(obj.related.all())[:50]
         ]
 
     @extend_schema_field(serializers.DictField(allow_null=True))
@@ -310,7 +317,9 @@ class TicketDetailSerializer(TicketListSerializer):
     @extend_schema_field(serializers.DictField(allow_null=True))
     def get_parent_ticket(self, obj: Ticket) -> dict[str, Any] | None:
         parent = obj.parent
-        return {"id": parent.pk, "number": parent.number, "title": parent.title} if parent else None
+        if parent is None or not self._visible(Ticket.objects.filter(pk=parent.pk)).exists():
+            return None
+        return {"id": parent.pk, "number": parent.number, "title": parent.title}
 
     @extend_schema_field(serializers.DictField(child=serializers.CharField()))
     def get_location(self, obj: Ticket) -> dict[str, str]:

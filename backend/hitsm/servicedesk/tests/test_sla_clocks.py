@@ -208,6 +208,61 @@ def test_an_escalation_level_may_raise_the_priority(make_ticket, ladder):
     assert clock.target_minutes == 480 and clock.state == "breached"
 
 
+def test_an_escalation_level_may_reassign_to_the_second_line(
+    make_ticket, ladder, agent_chen, engineer_wang
+):
+    second = AssignmentGroup.objects.create(name="二线应用组", code="apps2")
+    second.members.add(engineer_wang)
+    first = AssignmentGroup.objects.create(name="一线桌面组", code="desk1", escalation_group=second)
+    first.members.add(agent_chen)
+    standard = SlaPolicy.objects.get(code="standard")
+    EscalationRule.objects.create(
+        policy=standard,
+        metric="resolution",
+        level=3,
+        at_percent=50,
+        notify=["group"],
+        reassign="escalation_group",
+    )
+    with time_machine.travel(at(23, 9, 0), tick=False):
+        ticket = make_ticket(kind="request", impact=2, urgency=2)  # P3: 960 business minutes
+        ticket = ticket_accept(ticket=ticket, actor=agent_chen)
+        ticket = ticket_assign(ticket=ticket, actor=agent_chen, group=first, assignee=agent_chen)
+        clocks_refresh(ticket)
+    with time_machine.travel(at(24, 9, 1), tick=False):  # over half: level 3
+        sla_scan()
+        sla_scan()  # a second pass (or scanner) does not move it again
+    ticket.refresh_from_db()
+    assert (ticket.assignment_group, ticket.assignee, ticket.status) == (second, None, "accepted")
+    transfers = ticket.events.filter(kind="transferred")
+    assert transfers.count() == 1 and "升级至第 3 级" in transfers.get().body
+    # the second line hears of it with the escalation
+    assert Notification.objects.filter(
+        recipient=engineer_wang, ticket_id=ticket.pk, title__contains="升级至第 3 级"
+    ).exists()
+
+
+def test_reassigning_to_a_named_group_needs_the_group(sla_reference, client_for, admin_user):
+    standard = SlaPolicy.objects.get(code="standard")
+    payload = {
+        "policy": standard.pk,
+        "metric": "resolution",
+        "level": 7,
+        "at_percent": 80,
+        "notify": ["group"],
+        "reassign": "group",
+    }
+    refused = client_for(admin_user).post("/api/v1/sla/escalations/", payload, format="json")
+    assert refused.status_code == 400
+    assert "reassign_group" in refused.json()["error"]["fields"]
+    group = AssignmentGroup.objects.create(name="二线", code="l2")
+    made = client_for(admin_user).post(
+        "/api/v1/sla/escalations/", {**payload, "reassign_group": group.pk}, format="json"
+    )
+    assert made.status_code == 201, made.content
+    assert EscalationRule.objects.get(pk=made.json()["id"]).reassign_group == group
+
+
 def test_the_sla_endpoint_shows_clocks_notices_and_pauses(
     make_ticket, ladder, client_for, nurse_li, outsider, agent_chen, engineer_wang
 ):

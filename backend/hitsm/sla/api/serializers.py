@@ -104,6 +104,8 @@ class EscalationRuleSerializer(serializers.ModelSerializer[EscalationRule]):
             "after_minutes",
             "notify",
             "raise_priority",
+            "reassign",
+            "reassign_group",
         )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -113,6 +115,12 @@ class EscalationRuleSerializer(serializers.ModelSerializer[EscalationRule]):
             raise serializers.ValidationError(
                 {"at_percent": [_("请填写百分比或工作分钟数（至少一项）")]}
             )
+        reassign = attrs.get("reassign", getattr(self.instance, "reassign", ""))
+        group = attrs.get("reassign_group", getattr(self.instance, "reassign_group", None))
+        if reassign == "group" and group is None:
+            raise serializers.ValidationError({"reassign_group": [_("请选择转派到的支持组")]})
+        if reassign != "group":
+            attrs["reassign_group"] = None
         return attrs
 
 

@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -18,12 +19,29 @@ from hitsm.api.serializers import ERROR_RESPONSES
 from hitsm.api.viewsets import PolicyMixin
 from hitsm.catalog.models import CatalogItem
 from hitsm.catalog.selectors import CatalogItemPolicy
-from hitsm.core.errors import NotFound, ValidationFailed
+from hitsm.core.errors import Forbidden, NotFound, ValidationFailed
 from hitsm.sla import services
 from hitsm.sla.api import serializers as s
 from hitsm.sla.calendar import CalendarClosed, business_add
-from hitsm.sla.models import BusinessCalendar, CalendarDay, EscalationRule, PublicHoliday, SlaPolicy
-from hitsm.sla.selectors import SlaConfigPolicy, calendar_spec, expected_times
+from hitsm.sla.models import (
+    BusinessCalendar,
+    CalendarDay,
+    EscalationRule,
+    Impact,
+    Priority,
+    PublicHoliday,
+    SlaPolicy,
+    Urgency,
+)
+from hitsm.sla.selectors import (
+    SlaConfigPolicy,
+    calendar_spec,
+    expected_times,
+    priority_matrix,
+    priority_matrix_can_change,
+    priority_matrix_can_read,
+    priority_matrix_updated_at,
+)
 
 
 class PreviewSerializer(serializers.Serializer):
@@ -190,3 +208,136 @@ class CatalogExpectationsView(APIView):
             now=timezone.now(),
         )
         return Response(ExpectationsSerializer(expected).data)
+
+
+# --- priority matrix (影响度 × 紧急度 → 优先级) ---------------------------------------------------
+
+
+class MatrixCellSerializer(serializers.Serializer):
+    impact = serializers.ChoiceField(choices=Impact.choices)
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    priority = serializers.ChoiceField(choices=Priority.choices)
+    default_priority = serializers.ChoiceField(
+        choices=Priority.choices, help_text="the shipped default (ServiceNow's 3×3)"
+    )
+    is_default = serializers.BooleanField(help_text="priority equals the default")
+    impact_label = serializers.SerializerMethodField()
+    urgency_label = serializers.SerializerMethodField()
+    priority_label = serializers.SerializerMethodField()
+
+    def get_impact_label(self, cell: Any) -> str:
+        return str(Impact(cell.impact).label)
+
+    def get_urgency_label(self, cell: Any) -> str:
+        return str(Urgency(cell.urgency).label)
+
+    def get_priority_label(self, cell: Any) -> str:
+        return str(Priority(cell.priority).label)
+
+
+class PriorityMatrixSerializer(serializers.Serializer):
+    cells = MatrixCellSerializer(many=True, help_text="9 cells: impact 1–3, then urgency 1–3")
+    is_default = serializers.BooleanField(help_text="every cell equals the default")
+    updated_at = serializers.DateTimeField(allow_null=True, help_text="last change of a cell")
+    can_change = serializers.BooleanField(help_text="the signed-in user may save and reset")
+
+
+_PRIORITY_CHOICE = gettext_lazy("优先级须为 P1 到 P5（1–5 的整数）")
+
+
+class MatrixCellInputSerializer(serializers.Serializer):
+    impact = serializers.ChoiceField(
+        choices=Impact.choices,
+        error_messages={"invalid_choice": gettext_lazy("影响度须为 1、2 或 3")},
+    )
+    urgency = serializers.ChoiceField(
+        choices=Urgency.choices,
+        error_messages={"invalid_choice": gettext_lazy("紧急度须为 1、2 或 3")},
+    )
+    priority = serializers.ChoiceField(
+        choices=Priority.choices, error_messages={"invalid_choice": _PRIORITY_CHOICE}
+    )
+
+
+class PriorityMatrixInputSerializer(serializers.Serializer):
+    cells = MatrixCellInputSerializer(
+        many=True, help_text="every impact × urgency cell exactly once (9 cells)"
+    )
+
+    def validate_cells(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        seen: set[tuple[int, int]] = set()
+        errors: list[str] = []
+
+        def name(impact: int, urgency: int) -> dict[str, str]:
+            return {"impact": str(Impact(impact).label), "urgency": str(Urgency(urgency).label)}
+
+        for cell in value:
+            key = (cell["impact"], cell["urgency"])
+            if key in seen:
+                errors.append(_("影响度“%(impact)s”× 紧急度“%(urgency)s”重复出现") % name(*key))
+            seen.add(key)
+        for impact in Impact.values:
+            for urgency in Urgency.values:
+                if (impact, urgency) not in seen:
+                    errors.append(
+                        _("缺少影响度“%(impact)s”× 紧急度“%(urgency)s”的优先级")
+                        % name(impact, urgency)
+                    )
+        if errors:
+            raise serializers.ValidationError(errors)
+        return value
+
+
+def _matrix_body(user: Any) -> dict[str, Any]:
+    cells = priority_matrix()
+    return PriorityMatrixSerializer(
+        {
+            "cells": cells,
+            "is_default": all(cell.is_default for cell in cells),
+            "updated_at": priority_matrix_updated_at(),
+            "can_change": priority_matrix_can_change(user),
+        }
+    ).data
+
+
+def _matrix_guard(request: Request, *, change: bool) -> Any:
+    user = signed_in_user(request)
+    if not priority_matrix_can_read(user):
+        raise Forbidden()
+    if change and not priority_matrix_can_change(user):
+        raise Forbidden(_("只有平台管理员可以修改优先级矩阵"))
+    return user
+
+
+class PriorityMatrixView(APIView):
+    """The priority matrix: a new ticket's impact (影响度) and urgency (紧急度) give its priority.
+    IT staff read it; platform admins replace it. Tickets keep the priority they have; new
+    tickets, and impact/urgency edits of open tickets, use the matrix as it is then."""
+
+    @extend_schema(responses={200: PriorityMatrixSerializer, **ERROR_RESPONSES})
+    def get(self, request: Request) -> Response:
+        """Every cell with its priority, its default and the labels."""
+        return Response(_matrix_body(_matrix_guard(request, change=False)))
+
+    @extend_schema(
+        request=PriorityMatrixInputSerializer,
+        responses={200: PriorityMatrixSerializer, **ERROR_RESPONSES},
+    )
+    def put(self, request: Request) -> Response:
+        """Replace the whole matrix (all 9 cells); each changed cell goes to the change log."""
+        user = _matrix_guard(request, change=True)
+        data = PriorityMatrixInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.priority_matrix_set(
+            cells={(c["impact"], c["urgency"]): c["priority"] for c in data.validated_data["cells"]}
+        )
+        return Response(_matrix_body(user))
+
+
+class PriorityMatrixResetView(APIView):
+    @extend_schema(request=None, responses={200: PriorityMatrixSerializer, **ERROR_RESPONSES})
+    def post(self, request: Request) -> Response:
+        """Put every cell back to the default matrix (ServiceNow's 3×3 → P1–P5)."""
+        user = _matrix_guard(request, change=True)
+        services.priority_matrix_reset()
+        return Response(_matrix_body(user))

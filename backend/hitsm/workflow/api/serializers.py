@@ -178,6 +178,17 @@ class CompleteSerializer(serializers.Serializer):
     comment = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
+def _peer(message: ProcessMessage, instance: ProcessInstance) -> str:
+    """The other side: who sent a received message, who received a sent one."""
+    from hitsm.workflow.services import subject_label
+
+    if message.receiver_id == instance.pk:
+        return str(message.payload.get("from", ""))
+    if message.receiver is not None:
+        return subject_label(message.receiver.subject_type, message.receiver.subject_id)
+    return ""
+
+
 class MessageSerializer(serializers.Serializer):
     name = serializers.CharField()
     direction = serializers.ChoiceField(choices=[("sent", "发出"), ("received", "收到")])
@@ -191,12 +202,14 @@ class WebhookCallSerializer(serializers.ModelSerializer[WebhookCall]):
     subject_type = serializers.CharField(source="instance.subject_type", read_only=True)
     subject_id = serializers.IntegerField(source="instance.subject_id", read_only=True)
     node_name = serializers.SerializerMethodField()
+    finished_by_name = serializers.CharField(source="finished_by.name", read_only=True, default="")
 
     class Meta:
         model = WebhookCall
         fields = (
             "id",
             "key",
+            "instance",
             "process_name",
             "subject_type",
             "subject_id",
@@ -210,6 +223,8 @@ class WebhookCallSerializer(serializers.ModelSerializer[WebhookCall]):
             "next_at",
             "response_status",
             "last_error",
+            "note",
+            "finished_by_name",
             "created_at",
             "finished_at",
         )
@@ -226,6 +241,9 @@ class WebhookSkipSerializer(serializers.Serializer):
 
 class InstanceSerializer(serializers.ModelSerializer[ProcessInstance]):
     process_name = serializers.CharField(source="version.definition.name", read_only=True)
+    holds_ticket = serializers.BooleanField(
+        source="version.definition.holds_ticket", read_only=True
+    )
     version_number = serializers.IntegerField(source="version.version", read_only=True)
     xml = serializers.CharField(source="version.xml", read_only=True)
     nodes = serializers.JSONField(source="version.nodes", read_only=True)
@@ -240,6 +258,7 @@ class InstanceSerializer(serializers.ModelSerializer[ProcessInstance]):
             "subject_type",
             "subject_id",
             "process_name",
+            "holds_ticket",
             "version_number",
             "status",
             "started_at",
@@ -255,13 +274,17 @@ class InstanceSerializer(serializers.ModelSerializer[ProcessInstance]):
     @extend_schema_field(MessageSerializer(many=True))
     def get_messages(self, obj: ProcessInstance) -> list[dict[str, Any]]:
         """Messages this process sent or received (e.g. 问题已解决 from the linked problem)."""
-        rows = ProcessMessage.objects.filter(Q(sender=obj) | Q(receiver=obj)).order_by("id")
+        rows = (
+            ProcessMessage.objects.filter(Q(sender=obj) | Q(receiver=obj))
+            .select_related("receiver")
+            .order_by("id")
+        )
         return [
             {
                 "name": m.name,
                 "direction": "sent" if m.sender_id == obj.pk else "received",
                 "status": m.status,
-                "peer": str(m.payload.get("from", "")) if m.receiver_id == obj.pk else "",
+                "peer": _peer(m, obj),
                 "created_at": m.created_at,
             }
             for m in rows

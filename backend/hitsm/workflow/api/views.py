@@ -329,6 +329,7 @@ class WebhookPolicy(Policy):
     parameters=[
         OpenApiParameter("status", str, description="pending, manual, failed …"),
         OpenApiParameter("subject_id", int, description="the ticket's id"),
+        OpenApiParameter("subject_type", str, description="default ticket"),
     ]
 )
 class WebhookViewSet(PolicyMixin, viewsets.ReadOnlyModelViewSet):
@@ -338,13 +339,16 @@ class WebhookViewSet(PolicyMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = s.WebhookCallSerializer
 
     def get_base_queryset(self) -> QuerySet[WebhookCall]:
-        rows = WebhookCall.objects.select_related("instance__version__definition")
+        rows = WebhookCall.objects.select_related("instance__version__definition", "finished_by")
         status_filter = self.request.query_params.get("status", "")
         if status_filter:
             rows = rows.filter(status=status_filter)
         subject_id = self.request.query_params.get("subject_id", "")
         if subject_id.isdigit():
-            rows = rows.filter(instance__subject_id=int(subject_id))
+            subject_type = self.request.query_params.get("subject_type", "ticket")
+            rows = rows.filter(
+                instance__subject_type=subject_type, instance__subject_id=int(subject_id)
+            )
         return rows.order_by("-created_at", "-id")
 
     @extend_schema(request=None, responses={200: s.WebhookCallSerializer, **ERROR_RESPONSES})

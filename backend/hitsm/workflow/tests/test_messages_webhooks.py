@@ -146,6 +146,58 @@ def test_a_message_reaches_only_linked_tickets_and_is_recorded_when_nobody_waits
     assert ProcessMessage.objects.get(sender=instance_of(lonely)).status == MessageStatus.UNMATCHED
 
 
+def test_a_message_event_must_name_its_message(db):
+    unnamed = INCIDENT_PROCESS.replace(
+        '<bpmn:message id="msg_problem_resolved" name="problem_resolved"/>', ""
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        services.definition_check(unnamed)
+    assert refused.value.extra["problems"] == [
+        {"element": "problem_resolved（wait_problem）", "message": "消息事件须选择有名称的消息"}
+    ]
+
+
+def test_the_viewer_shows_messages_both_ways_and_whether_the_process_holds_the_ticket(
+    item, nurse_li, agent_chen, engineer_wang, client_for
+):
+    waiter = bpmn.document(
+        '<bpmn:startEvent id="start"/>'
+        + bpmn.flow("f1", "start", "wait")
+        + bpmn.message_event("wait", "problem_resolved", throw=False)
+        + bpmn.flow("f2", "wait", "end")
+        + '<bpmn:endEvent id="end"/>',
+        messages=("problem_resolved",),
+    )
+    definition = publish("waiter", waiter, item=item)
+    ProcessDefinition.objects.filter(pk=definition.pk).update(holds_ticket=True)
+    problem_by_default(publish("problem-test", PROBLEM_PROCESS))
+    incident = ticket_create(
+        requester=nurse_li, submitted_by=nurse_li, kind="incident", title="x", catalog_item=item
+    )
+    problem = ticket_create(
+        requester=agent_chen, submitted_by=agent_chen, kind="problem", title="HIS 反复登录失败"
+    )
+    ticket_link(ticket=problem, actor=agent_chen, other=incident)
+    services.task_complete(task=open_task(instance_of(problem), "investigate"), actor=engineer_wang)
+    viewer = (
+        client_for(agent_chen)
+        .get("/api/v1/workflow/instances/", {"subject_type": "ticket", "subject_id": incident.pk})
+        .json()[0]
+    )
+    assert viewer["holds_ticket"] is True
+    assert [(m["direction"], m["name"]) for m in viewer["messages"]] == [
+        ("received", "problem_resolved")
+    ]
+    assert viewer["messages"][0]["peer"].startswith(problem.number)
+    sent = (
+        client_for(agent_chen)
+        .get("/api/v1/workflow/instances/", {"subject_type": "ticket", "subject_id": problem.pk})
+        .json()[0]
+    )
+    assert sent["messages"][0]["direction"] == "sent"
+    assert sent["messages"][0]["peer"].startswith(incident.number)
+
+
 def test_simulation_passes_a_step_that_waits_for_a_message(admin_user):
     definition = ProcessDefinition.objects.create(
         code="sim", name="sim", draft_xml=INCIDENT_PROCESS
@@ -325,6 +377,7 @@ def test_retry_exhausted_goes_to_a_person_who_retries_or_skips(
     webhooks.webhook_skip(call=call, actor=manager_zhao, note="HR 系统维护，已人工开通")
     call.refresh_from_db()
     assert (call.status, call.finished_by) == (WebhookStatus.SKIPPED, manager_zhao)
+    assert (call.note, call.last_error) == ("HR 系统维护，已人工开通", "HTTP 500")
     assert open_task(instance_of(ticket), "by_hand")
     with pytest.raises(Conflict):
         webhooks.webhook_skip(call=call, actor=manager_zhao)

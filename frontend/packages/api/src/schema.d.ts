@@ -99,6 +99,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/changes/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The change log: every change with actor, time and address */
+        get: operations["audit_changes_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/changes/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One change log row */
+        get: operations["audit_changes_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/changes/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The filtered change log as Excel */
+        get: operations["audit_changes_export_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/logins/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The login log: sign-ins, failures, lockouts, password changes */
+        get: operations["audit_logins_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/logins/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One login log row */
+        get: operations["audit_logins_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/logins/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The filtered login log as Excel */
+        get: operations["audit_logins_export_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/seals/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The seals of the audit log's hash chain, newest first (note a hash to verify against later: manage.py audit_verify --anchor SEQUENCE:HASH) */
+        get: operations["audit_seals_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/csrf/": {
         parameters: {
             query?: never;
@@ -1846,6 +1965,41 @@ export interface paths {
         patch: operations["sla_policies_partial_update"];
         trace?: never;
     };
+    "/api/v1/sla/priority-matrix/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every cell with its priority, its default and the labels. */
+        get: operations["sla_priority_matrix_retrieve"];
+        /** @description Replace the whole matrix (all 9 cells); each changed cell goes to the change log. */
+        put: operations["sla_priority_matrix_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sla/priority-matrix/reset/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Put every cell back to the default matrix (ServiceNow's 3×3 → P1–P5). */
+        post: operations["sla_priority_matrix_reset_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sla/public-holidays/": {
         parameters: {
             query?: never;
@@ -3161,6 +3315,88 @@ export interface components {
          * @enum {string}
          */
         AudienceEnum: "all" | "it";
+        AuditChange: {
+            readonly id: number;
+            /**
+             * 时间
+             * Format: date-time
+             */
+            readonly time: string;
+            /** 操作人 */
+            readonly actor: number | null;
+            /** 操作人标识 */
+            readonly actor_label: string;
+            /** IP 地址 */
+            readonly ip_address: string | null;
+            /** 请求编号 */
+            readonly request_id: string;
+            /** 操作 */
+            readonly action: components["schemas"]["ChangeLogActionEnum"];
+            /** @description every recorded change was committed, so always success */
+            readonly result: components["schemas"]["AuditResultEnum"];
+            /** @description app_label.model */
+            readonly object_type: string;
+            /** 对象编号 */
+            readonly object_id: string;
+            /** 对象 */
+            readonly object_repr: string;
+            changed_fields: string[];
+            before: unknown;
+            after: unknown;
+        };
+        AuditLogin: {
+            readonly id: number;
+            /**
+             * 时间
+             * Format: date-time
+             */
+            readonly time: string;
+            /** 事件 */
+            readonly kind: components["schemas"]["LoginEventKindEnum"];
+            readonly result: components["schemas"]["AuditResultEnum"];
+            /** 用户 */
+            readonly user: number | null;
+            /** 用户名 */
+            readonly username: string;
+            /** IP 地址 */
+            readonly ip_address: string | null;
+            /** 客户端 */
+            readonly user_agent: string;
+            /** 说明 */
+            readonly detail: string;
+        };
+        /** @enum {string} */
+        AuditResultEnum: "success" | "failure";
+        AuditSeal: {
+            /** 序号 */
+            readonly sequence: number;
+            /**
+             * 封存时间
+             * Format: date-time
+             */
+            readonly created_at: string;
+            /** 变更记录截至编号 */
+            readonly changelog_last_id: number;
+            /** 变更记录条数 */
+            readonly changelog_count: number;
+            /** 登录审计截至编号 */
+            readonly loginevent_last_id: number;
+            /** 登录审计条数 */
+            readonly loginevent_count: number;
+            /**
+             * 最新记录时间
+             * Format: date-time
+             */
+            readonly latest_row_time: string | null;
+            /** 已清理至序号 */
+            readonly purged_through: number;
+            /** 记录摘要 */
+            readonly rows_digest: string;
+            /** 上一封存哈希 */
+            readonly prev_hash: string;
+            /** 哈希 */
+            readonly hash: string;
+        };
         /** @enum {unknown} */
         BlankEnum: "";
         Brief: {
@@ -4007,6 +4243,10 @@ export interface components {
             notify: components["schemas"]["NotifyEnum"][];
             /** 提升一级优先级 */
             raise_priority?: boolean;
+            /** 转派 */
+            reassign?: components["schemas"]["ReassignEnum"] | components["schemas"]["BlankEnum"];
+            /** 转派到支持组 */
+            reassign_group?: number | null;
         };
         EscalationRuleRequest: {
             /** 策略 */
@@ -4032,6 +4272,10 @@ export interface components {
             notify: components["schemas"]["NotifyEnum"][];
             /** 提升一级优先级 */
             raise_priority?: boolean;
+            /** 转派 */
+            reassign?: components["schemas"]["ReassignEnum"] | components["schemas"]["BlankEnum"];
+            /** 转派到支持组 */
+            reassign_group?: number | null;
         };
         /**
          * @description * `created` - 提交
@@ -4431,6 +4675,18 @@ export interface components {
             room?: string;
             bed?: string;
         };
+        /**
+         * @description * `login` - 登录成功
+         *     * `logout` - 退出
+         *     * `failed` - 登录失败
+         *     * `locked` - 账号锁定
+         *     * `unlocked` - 解除锁定
+         *     * `password_changed` - 修改密码
+         *     * `otp_enabled` - 启用双因素认证
+         *     * `otp_disabled` - 停用双因素认证
+         * @enum {string}
+         */
+        LoginEventKindEnum: "login" | "logout" | "failed" | "locked" | "unlocked" | "password_changed" | "otp_enabled" | "otp_disabled";
         LoginRequest: {
             username: string;
             password: string;
@@ -4438,6 +4694,31 @@ export interface components {
         };
         MarkReadRequest: {
             ids?: number[];
+        };
+        MatrixCell: {
+            impact: components["schemas"]["ImpactEnum"];
+            urgency: components["schemas"]["UrgencyEnum"];
+            priority: components["schemas"]["PriorityEnum"];
+            /**
+             * @description the shipped default (ServiceNow's 3×3)
+             *
+             *     * `1` - P1 紧急
+             *     * `2` - P2 高
+             *     * `3` - P3 中
+             *     * `4` - P4 低
+             *     * `5` - P5 计划
+             */
+            default_priority: components["schemas"]["PriorityEnum"];
+            /** @description priority equals the default */
+            is_default: boolean;
+            readonly impact_label: string;
+            readonly urgency_label: string;
+            readonly priority_label: string;
+        };
+        MatrixCellInputRequest: {
+            impact: components["schemas"]["ImpactEnum"];
+            urgency: components["schemas"]["UrgencyEnum"];
+            priority: components["schemas"]["PriorityEnum"];
         };
         Me: {
             readonly id: number;
@@ -4773,6 +5054,55 @@ export interface components {
             results: components["schemas"]["Attachment"][];
             /** @description true when there are more rows than `count` (counting stops at 10,000) */
             count_capped?: boolean;
+        };
+        PaginatedAuditChangeList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AuditChange"][];
+            /** @description true when there are more rows than `count` (counting stops at 10,000) */
+            count_capped?: boolean;
+        };
+        PaginatedAuditLoginList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AuditLogin"][];
+            /** @description true when there are more rows than `count` (counting stops at 10,000) */
+            count_capped?: boolean;
+        };
+        PaginatedAuditSealList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AuditSeal"][];
         };
         PaginatedCIBriefList: {
             /** @example 123 */
@@ -5255,6 +5585,10 @@ export interface components {
             notify?: components["schemas"]["NotifyEnum"][];
             /** 提升一级优先级 */
             raise_priority?: boolean;
+            /** 转派 */
+            reassign?: components["schemas"]["ReassignEnum"] | components["schemas"]["BlankEnum"];
+            /** 转派到支持组 */
+            reassign_group?: number | null;
         };
         PatchedFormRequest: {
             /** 编码 */
@@ -5544,6 +5878,23 @@ export interface components {
          * @enum {integer}
          */
         PriorityEnum: 1 | 2 | 3 | 4 | 5;
+        PriorityMatrix: {
+            /** @description 9 cells: impact 1–3, then urgency 1–3 */
+            cells: components["schemas"]["MatrixCell"][];
+            /** @description every cell equals the default */
+            is_default: boolean;
+            /**
+             * Format: date-time
+             * @description last change of a cell
+             */
+            updated_at: string | null;
+            /** @description the signed-in user may save and reset */
+            can_change: boolean;
+        };
+        PriorityMatrixInputRequest: {
+            /** @description every impact × urgency cell exactly once (9 cells) */
+            cells: components["schemas"]["MatrixCellInputRequest"][];
+        };
         Problem: {
             element: string;
             message: string;
@@ -5654,6 +6005,13 @@ export interface components {
         ReasonRequest: {
             reason: string;
         };
+        /**
+         * @description * `` - 不转派
+         *     * `escalation_group` - 转上级支持组（二线）
+         *     * `group` - 转指定支持组
+         * @enum {string}
+         */
+        ReassignEnum: "escalation_group" | "group";
         Relation: {
             readonly id: number;
             readonly source: components["schemas"]["CIRef"];
@@ -5768,9 +6126,11 @@ export interface components {
          *     * `sysadmin` - 系统管理员
          *     * `manager` - IT 主管
          *     * `admin` - 平台管理员
+         *     * `auditor` - 审计管理员
+         *     * `security_officer` - 安全管理员
          * @enum {string}
          */
-        RolesEnum: "requester" | "agent" | "engineer" | "sysadmin" | "manager" | "admin";
+        RolesEnum: "requester" | "agent" | "engineer" | "sysadmin" | "manager" | "admin" | "auditor" | "security_officer";
         RoutingRule: {
             readonly id: number;
             /** 名称 */
@@ -6808,6 +7168,226 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    audit_changes_list: {
+        parameters: {
+            query?: {
+                /**
+                 * @description * `create` - 创建
+                 *     * `update` - 修改
+                 *     * `delete` - 删除
+                 */
+                action?: "create" | "delete" | "update";
+                /** @description username (or system actor) */
+                actor?: string;
+                ip?: string | null;
+                object_id?: string;
+                /** @description app_label.model */
+                object_type?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                request_id?: string;
+                time_after?: string;
+                time_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAuditChangeList"];
+                };
+            };
+        };
+    };
+    audit_changes_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 变更记录 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditChange"];
+                };
+            };
+        };
+    };
+    audit_changes_export_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description xlsx */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    audit_logins_list: {
+        parameters: {
+            query?: {
+                /** @description username */
+                actor?: string;
+                ip?: string | null;
+                /**
+                 * @description * `login` - 登录成功
+                 *     * `logout` - 退出
+                 *     * `failed` - 登录失败
+                 *     * `locked` - 账号锁定
+                 *     * `unlocked` - 解除锁定
+                 *     * `password_changed` - 修改密码
+                 *     * `otp_enabled` - 启用双因素认证
+                 *     * `otp_disabled` - 停用双因素认证
+                 */
+                kind?: "failed" | "locked" | "login" | "logout" | "otp_disabled" | "otp_enabled" | "password_changed" | "unlocked";
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /**
+                 * @description * `success` - 成功
+                 *     * `failure` - 失败
+                 */
+                result?: "failure" | "success";
+                time_after?: string;
+                time_before?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAuditLoginList"];
+                };
+            };
+        };
+    };
+    audit_logins_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 登录审计 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditLogin"];
+                };
+            };
+        };
+    };
+    audit_logins_export_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description xlsx */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    audit_seals_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAuditSealList"];
                 };
             };
         };
@@ -12584,6 +13164,165 @@ export interface operations {
             };
         };
     };
+    sla_priority_matrix_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriorityMatrix"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    sla_priority_matrix_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriorityMatrixInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PriorityMatrixInputRequest"];
+                "multipart/form-data": components["schemas"]["PriorityMatrixInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriorityMatrix"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    sla_priority_matrix_reset_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriorityMatrix"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     sla_public_holidays_list: {
         parameters: {
             query?: {
@@ -14384,8 +15123,10 @@ export interface operations {
                  *     * `sysadmin` - 系统管理员
                  *     * `manager` - IT 主管
                  *     * `admin` - 平台管理员
+                 *     * `auditor` - 审计管理员
+                 *     * `security_officer` - 安全管理员
                  */
-                role?: "admin" | "agent" | "engineer" | "manager" | "requester" | "sysadmin";
+                role?: "admin" | "agent" | "auditor" | "engineer" | "manager" | "requester" | "security_officer" | "sysadmin";
                 /** @description 搜索关键词。 */
                 search?: string;
                 /**

@@ -3,14 +3,17 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from hitsm.accounts.models import Department, User
-from hitsm.accounts.roles import Role
+from hitsm.accounts.roles import COMMAND_LINE_ROLES, Role, user_roles
 from hitsm.accounts.services import user_create, user_set_password, user_set_roles, user_update
 from hitsm.core.context import acting_as
 from hitsm.core.errors import ValidationFailed
 
 
 class Command(BaseCommand):
-    help = "Create or update a user from the command line (first admin, scripted set-ups)."
+    help = (
+        "Create or update a user from the command line (first admin, scripted set-ups). The "
+        "auditor and security-officer roles (三员分立) are appointed only here."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
@@ -53,6 +56,10 @@ class Command(BaseCommand):
                     verb = "updated"
                 if options["role"]:
                     user_set_roles(user=user, roles=options["role"])
+                if options["superuser"] and user_roles(user) & COMMAND_LINE_ROLES:
+                    raise CommandError(
+                        "an auditor or security officer cannot be a superuser (三员分立)"
+                    )
                 if options["superuser"] and not user.is_superuser:
                     user.is_superuser = user.is_staff = True
                     user.save(update_fields=["is_superuser", "is_staff"])
