@@ -50,10 +50,6 @@ REFERENCE_MODELS = frozenset(
         "accounts.Department",
         "workflow.ProcessDefinition",
         "workflow.ProcessBinding",
-        # the knowledge search index (view and helpful counts are UPDATEs: no signal)
-        "knowledge.Article",
-        "knowledge.Synonym",
-        "knowledge.KnowledgeCategory",
     }
 )
 GENERATION_KEY = "refcache:generation"

@@ -1,19 +1,25 @@
 """Reading the knowledge base: who sees which articles, and the search index (one per process,
-rebuilt when an article or synonym changes — ``hitsm.core.refcache``)."""
+rebuilt when a published article, a synonym or a category changes)."""
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from hitsm.accounts.roles import IT_STAFF, Role, has_role
 from hitsm.core.permissions import Policy
-from hitsm.core.refcache import cached
 from hitsm.knowledge.content import doc_of, field_texts
 from hitsm.knowledge.engine import Doc, Index
-from hitsm.knowledge.models import Article, ArticleStatus, Audience, Synonym
+from hitsm.knowledge.models import (
+    Article,
+    ArticleStatus,
+    Audience,
+    KnowledgeCategory,
+    Synonym,
+)
 from hitsm.knowledge.text import Synonyms
 
 REVIEWERS = (Role.MANAGER, Role.ADMIN)
@@ -49,10 +55,7 @@ class ArticlePolicy(Policy):
 
 
 def synonyms_current() -> Synonyms:
-    def load() -> Synonyms:
-        return Synonyms.of(Synonym.objects.filter(is_active=True).values_list("terms", flat=True))
-
-    return cached("knowledge.synonyms", load)
+    return _current()[1].synonyms
 
 
 def article_doc(article: Article) -> Doc:
@@ -87,14 +90,43 @@ def _doc_from_row(row: Article) -> Doc:
     )
 
 
-def article_index() -> Index:
-    """The search index over published articles."""
+_built: tuple[tuple[Any, ...], Index] | None = None
+_building = threading.Lock()
 
-    def load() -> Index:
+
+def _freshness() -> tuple[Any, ...]:
+    """Changes when a published article, a synonym group or a category changes (three small
+    aggregate queries; view and helpful counts are UPDATEs that leave ``updated_at`` alone)."""
+    published = Article.objects.filter(status=ArticleStatus.PUBLISHED).aggregate(
+        n=Count("id"), t=Max("updated_at")
+    )
+    synonyms = Synonym.objects.aggregate(n=Count("id"), t=Max("updated_at"))
+    categories = KnowledgeCategory.objects.aggregate(n=Count("id"), t=Max("updated_at"))
+    return tuple(d[k] for d in (published, synonyms, categories) for k in ("n", "t"))
+
+
+def _current() -> tuple[tuple[Any, ...], Index]:
+    global _built
+    token = _freshness()
+    built = _built
+    if built is not None and built[0] == token:
+        return built
+    with _building:
+        if _built is not None and _built[0] == token:
+            return _built
+        synonyms = Synonyms.of(
+            Synonym.objects.filter(is_active=True).values_list("terms", flat=True)
+        )
         rows = Article.objects.filter(status=ArticleStatus.PUBLISHED).select_related("category")
-        return Index((_doc_from_row(row) for row in rows.order_by("id")), synonyms_current())
+        index = Index((_doc_from_row(row) for row in rows.order_by("id")), synonyms)
+        _built = (token, index)
+        return _built
 
-    return cached("knowledge.index", load)
+
+def article_index() -> Index:
+    """The search index over published articles, kept in each process and rebuilt only when
+    what it is built from changed (not on a timer, not when other reference data changes)."""
+    return _current()[1]
 
 
 def articles_search(
@@ -156,38 +188,50 @@ STOP = frozenset({"无法", "不能", "问题", "故障", "申请", "报修", "�
 def ticket_assistant(ticket: Any, user: Any) -> dict[str, Any]:
     """For the engineer on a ticket: how often this happened (30/90/365 days), who handled it
     best, how it was resolved, the articles and the known errors that explain it."""
-    from django.db.models import Count
     from django.utils import timezone
 
+    from hitsm.accounts.models import User
     from hitsm.servicedesk.models import Ticket
 
     now = timezone.now()
-    year = similar_tickets(ticket, since=now - timedelta(days=365))
-    counts = year.aggregate(
-        d30=Count("id", filter=Q(created_at__gte=now - timedelta(days=30))),
-        d90=Count("id", filter=Q(created_at__gte=now - timedelta(days=90))),
-        d365=Count("id"),
+    # One pass over the matching tickets (the full-text match is the costly part on a million
+    # tickets); counts and handlers are computed from these rows.
+    rows = list(
+        similar_tickets(ticket, since=now - timedelta(days=365)).values_list(
+            "pk", "created_at", "resolved_at", "assignee_id"
+        )
     )
-    resolved = year.filter(resolved_at__isnull=False)
-    handlers = (
-        resolved.filter(assignee__isnull=False)
-        .values("assignee", "assignee__display_name", "assignee__username")
-        .annotate(count=Count("id"))
-        .order_by("-count", "assignee")[:5]
-    )
+    counts = {
+        "d30": sum(1 for r in rows if r[1] >= now - timedelta(days=30)),
+        "d90": sum(1 for r in rows if r[1] >= now - timedelta(days=90)),
+        "d365": len(rows),
+    }
+    resolved = [r for r in rows if r[2] is not None]
+    tally: dict[int, int] = {}
+    for r in resolved:
+        if r[3] is not None:
+            tally[r[3]] = tally.get(r[3], 0) + 1
+    top = sorted(tally.items(), key=lambda item: (-item[1], item[0]))[:5]
+    people = User.objects.in_bulk([user_id for user_id, _n in top])
+    handlers = [
+        {"assignee": user_id, "name": people[user_id].name, "count": n}
+        for user_id, n in top
+        if user_id in people
+    ]
+    latest = [r[0] for r in sorted(resolved, key=lambda r: r[2], reverse=True)[:50]]
     resolutions = (
-        resolved.exclude(resolution_notes="")
+        Ticket.objects.filter(pk__in=latest)
+        .exclude(resolution_notes="")
         .select_related("assignee")
         .order_by("-resolved_at")[:5]
     )
+    recent_ids = [r[0] for r in sorted(rows, key=lambda r: r[1], reverse=True)[:1000]]
     question = f"{ticket.title} {ticket.description[:200]}"
     found = articles_search(user, question, limit=5)
     known_errors = (
         Ticket.objects.filter(kind="problem")
         .filter(
-            Q(related__in=year.values("pk"))
-            | Q(related=ticket)
-            | Q(articles__in=[a.pk for a, _ in found])
+            Q(related__in=recent_ids) | Q(related=ticket) | Q(articles__in=[a.pk for a, _ in found])
         )
         .distinct()[:5]
     )
@@ -198,12 +242,7 @@ def ticket_assistant(ticket: Any, user: Any) -> dict[str, Any]:
             "last_365_days": counts["d365"],
         },
         "handlers": [
-            {
-                "user_id": row["assignee"],
-                "name": row["assignee__display_name"] or row["assignee__username"],
-                "count": row["count"],
-            }
-            for row in handlers
+            {"user_id": h["assignee"], "name": h["name"], "count": h["count"]} for h in handlers
         ],
         "resolutions": [
             {
