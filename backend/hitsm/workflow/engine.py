@@ -222,13 +222,16 @@ def _inspect(
         problems.append({"element": "definitions", "message": "须有且只有一个可执行流程"})
         raise BpmnRejected(problems)
     process = executable[0]
-    lanes: dict[str, str] = {}
-    lane_of: dict[str, str] = {}
+    lanes: dict[str, str] = {}  # lane name → role code (for display)
+    lane_of: dict[str, str] = {}  # node id → lane name
+    role_of: dict[str, str] = {}  # node id → its own lane's role (two lanes may share a name)
     for lane in process.iter(f"{{{BPMN}}}lane"):
         role = next((r.get("code") or "" for r in _hitsm(lane, "role")), "")
         lanes[lane.get("name") or lane.get("id") or ""] = role
         for ref in lane.findall(f"{{{BPMN}}}flowNodeRef"):
-            lane_of[(ref.text or "").strip()] = lane.get("name") or lane.get("id") or ""
+            node_id = (ref.text or "").strip()
+            lane_of[node_id] = lane.get("name") or lane.get("id") or ""
+            role_of[node_id] = role
     nodes: dict[str, NodeConfig] = {}
     for element in process:
         if _local(element.tag) in FLOW_NODES:
@@ -253,7 +256,7 @@ def _inspect(
             continue
         config = nodes[ident]
         if local == "userTask":
-            lane_role = lanes.get(config.lane, "")
+            lane_role = role_of.get(ident, "")
             if not config.raci.get("responsible"):
                 if lane_role:
                     config.raci["responsible"] = [f"role:{lane_role}"]

@@ -392,3 +392,32 @@ def test_a_call_activity_runs_the_published_process_it_names(item, submit, agent
     with pytest.raises(ValidationFailed) as failed:
         services.definition_publish(definition=missing, actor=None)
     assert "调用的流程不存在或未发布：nowhere" in failed.value.fields["draft_xml"][0]
+
+
+def test_a_task_takes_its_own_lanes_role_even_when_lanes_share_a_name():
+    from hitsm.workflow.actions import action_names
+    from hitsm.workflow.engine import process_compile
+
+    def lane(ident: str, role: str, node: str) -> str:
+        return (
+            f'<bpmn:lane id="{ident}" name="审批"><bpmn:extensionElements>'
+            f'<hitsm:role code="{role}"/></bpmn:extensionElements>'
+            f"<bpmn:flowNodeRef>{node}</bpmn:flowNodeRef></bpmn:lane>"
+        )
+
+    xml = bpmn.document(
+        '<bpmn:laneSet id="ls">'
+        + lane("l1", "manager", "a")
+        + lane("l2", "engineer", "b")
+        + "</bpmn:laneSet>"
+        + '<bpmn:startEvent id="start"/>'
+        + bpmn.flow("f1", "start", "a")
+        + '<bpmn:userTask id="a" name="A"/>'
+        + bpmn.flow("f2", "a", "b")
+        + '<bpmn:userTask id="b" name="B"/>'
+        + bpmn.flow("f3", "b", "end")
+        + '<bpmn:endEvent id="end"/>'
+    )
+    compiled = process_compile(xml, known_actions=action_names())
+    assert compiled.nodes["a"]["raci"]["responsible"] == ["role:manager"]
+    assert compiled.nodes["b"]["raci"]["responsible"] == ["role:engineer"]
