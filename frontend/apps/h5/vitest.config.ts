@@ -6,5 +6,5 @@ import { defineProject } from 'vitest/config';
 export default defineProject({
   plugins: [vue()],
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
-  test: { name: 'h5', environment: 'jsdom', include: ['tests/**/*.test.ts'] },
+  test: { name: 'h5', environment: 'jsdom', include: ['tests/**/*.test.ts'], setupFiles: ['tests/setup.ts'] },
 });

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 
-import { expect, test, type APIRequestContext, type APIResponse, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type APIResponse, type BrowserContext, type Page } from '@playwright/test';
 
 export const USERS = {
   admin: { username: 'admin', password: 'Admin@Hitsm2026' },
@@ -36,6 +36,23 @@ export async function submitWebLogin(page: Page, username: string, password: str
   ]);
   const body = (await response.json().catch(() => null)) as { error?: { code?: string } } | null;
   return { status: response.status(), code: body?.error?.code ?? null };
+}
+
+/**
+ * Turn CSS transitions and animations off in a browser context. Element Plus animates every
+ * dropdown and dialog, and Playwright waits for each to settle: in a long story on a busy machine
+ * that adds up to many seconds. Nothing a story checks depends on them.
+ */
+export async function withoutTransitions(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const add = () => {
+      const style = document.createElement('style');
+      style.textContent = '*, *::before, *::after { transition-duration: 0s !important; transition-delay: 0s !important; animation-duration: 0s !important; animation-delay: 0s !important; }';
+      document.head.append(style);
+    };
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', add);
+    else add();
+  });
 }
 
 export async function webLogin(page: Page, user: { username: string; password: string }): Promise<void> {
@@ -136,16 +153,9 @@ export interface ApiSession {
   dispose: () => Promise<void>;
 }
 
-/** A signed-in API session (session cookie + CSRF), for preparing data without the UI. */
-export async function apiSession(
-  playwright: { request: { newContext: (options: { baseURL: string }) => Promise<APIRequestContext> } },
-  user: { username: string; password: string },
-): Promise<ApiSession> {
-  const context = await playwright.request.newContext({ baseURL: serverURL() });
-  await context.get('/api/v1/auth/csrf/');
+/** API calls over a request context that holds a session (its cookies and CSRF token). */
+function sessionOver(context: APIRequestContext, dispose: () => Promise<void>): ApiSession {
   const token = async () => (await context.storageState()).cookies.find((c) => c.name === 'csrftoken')?.value ?? '';
-  const login = await context.post('/api/v1/auth/login/', { data: user, headers: { 'X-CSRFToken': await token() } });
-  expect(login.status(), `login of ${user.username}`).toBe(200);
   const check = async (what: string, response: APIResponse) => {
     expect(response.ok(), `${what}: ${response.status()} ${await response.text()}`).toBe(true);
     return response.status() === 204 ? null : response.json();
@@ -164,8 +174,26 @@ export async function apiSession(
           headers: { 'X-CSRFToken': await token() },
         }),
       ),
-    dispose: () => context.dispose(),
+    dispose,
   };
+}
+
+/** A signed-in API session (session cookie + CSRF), for preparing data without the UI. */
+export async function apiSession(
+  playwright: { request: { newContext: (options: { baseURL: string }) => Promise<APIRequestContext> } },
+  user: { username: string; password: string },
+): Promise<ApiSession> {
+  const context = await playwright.request.newContext({ baseURL: serverURL() });
+  await context.get('/api/v1/auth/csrf/');
+  const token = async () => (await context.storageState()).cookies.find((c) => c.name === 'csrftoken')?.value ?? '';
+  const login = await context.post('/api/v1/auth/login/', { data: user, headers: { 'X-CSRFToken': await token() } });
+  expect(login.status(), `login of ${user.username}`).toBe(200);
+  return sessionOver(context, () => context.dispose());
+}
+
+/** The API in the session of a page's signed-in user (no second sign-in; it ends with the page's context). */
+export function pageApi(page: Page): ApiSession {
+  return sessionOver(page.request, async () => undefined);
 }
 
 export interface ImportedUser {

@@ -1,5 +1,6 @@
-import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
 
+import { centre, pick, select } from './bpmn';
 import { USERS, pageScreenshot, screenshotPath, webLogin } from './helpers';
 
 /**
@@ -41,56 +42,6 @@ async function apiAs(
     multipart: async (path, fields) => check(await context.post(path, { multipart: fields, headers: { 'X-CSRFToken': await token() } }), `POST ${path}`),
     dispose: () => context.dispose(),
   };
-}
-
-/** The centre of a diagram element on the page, once the view stopped moving (fit, scroll). */
-async function centre(page: Page, elementId: string): Promise<{ x: number; y: number }> {
-  const element = page.locator(`[data-testid="bpmn-canvas"] .djs-element[data-element-id="${elementId}"]`).first();
-  let last = '';
-  let box: Awaited<ReturnType<Locator['boundingBox']>> = null;
-  await expect
-    .poll(async () => {
-      box = await element.boundingBox();
-      const now = JSON.stringify(box);
-      const stable = box !== null && now === last;
-      last = now;
-      return stable;
-    }, { intervals: [100] })
-    .toBe(true);
-  const { x, y, width, height } = box!;
-  // A connection is clicked halfway along its line, not in the middle of its bounding box.
-  const half = await element.evaluate((node) => {
-    const path = node.classList.contains('djs-connection') ? node.querySelector<SVGPathElement>(':scope > .djs-visual > path') : null;
-    const matrix = path?.getScreenCTM();
-    if (!path || !matrix) return null;
-    const point = path.getPointAtLength(path.getTotalLength() / 2);
-    return { x: point.x * matrix.a + point.y * matrix.c + matrix.e, y: point.x * matrix.b + point.y * matrix.d + matrix.f };
-  });
-  return half ?? { x: x + width / 2, y: y + height / 2 };
-}
-
-/** Select a diagram element by clicking it at its centre (a click on a selected one would deselect it). */
-async function select(page: Page, elementId: string): Promise<void> {
-  const selected = page.locator(`[data-testid="bpmn-canvas"] .djs-element.selected[data-element-id="${elementId}"]`);
-  if (!(await selected.count())) {
-    const { x, y } = await centre(page, elementId);
-    await page.mouse.click(x, y);
-  }
-  await expect(selected).toHaveCount(1); // a straight connection has no height, so not "visible"
-}
-
-/** Choose an option of an Element Plus select, typing to search first (its own dropdown only). */
-async function pick(page: Page, select: Locator, search: string, option: string): Promise<void> {
-  const input = select.locator('input');
-  await select.click();
-  await input.fill(search);
-  const list = page.locator(`[id="${await input.getAttribute('aria-controls')}"]`);
-  await list.locator('.el-select-dropdown__item').filter({ hasText: option }).first().click();
-  // Escape first clears a kept search word, then closes.
-  await expect(async () => {
-    await page.keyboard.press('Escape');
-    await expect(list).toBeHidden({ timeout: 500 });
-  }).toPass();
 }
 
 test('an admin draws, validates and publishes a process; its first step reaches the agent, the ticket shows where it is', async ({

@@ -24,6 +24,7 @@ from hitsm.knowledge.api import serializers as s
 from hitsm.knowledge.models import (
     Article,
     ArticleStatus,
+    Audience,
     KnowledgeCategory,
     Outcome,
     Question,
@@ -67,9 +68,10 @@ class CategoryViewSet(PolicyMixin, viewsets.ModelViewSet):
     pagination_class = None
 
     def get_base_queryset(self) -> QuerySet[KnowledgeCategory]:
-        return KnowledgeCategory.objects.annotate(
-            article_count=Count("articles", filter=Q(articles__status=ArticleStatus.PUBLISHED))
-        )
+        counted = Q(articles__status=ArticleStatus.PUBLISHED)
+        if not has_role(self.request.user, *IT_STAFF):
+            counted &= Q(articles__audience=Audience.ALL)  # what staff can open
+        return KnowledgeCategory.objects.annotate(article_count=Count("articles", filter=counted))
 
 
 @extend_schema(

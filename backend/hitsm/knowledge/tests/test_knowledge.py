@@ -323,3 +323,17 @@ def test_the_catalog_assistant_lists_the_items_articles(articles, client_for, nu
     articles["server"].catalog_items.add(item)  # IT only: not for the nurse
     data = client_for(nurse_li).get(f"/api/v1/catalog/items/{item.pk}/assistant/").json()
     assert [a["id"] for a in data["knowledge"]] == [articles["printer"].pk]
+
+
+def test_category_counts_are_what_the_reader_can_open(articles, client_for, nurse_li, agent_chen):
+    from hitsm.knowledge.models import KnowledgeCategory
+
+    ops = KnowledgeCategory.objects.create(code="ops", name="运维")
+    Article.objects.filter(pk=articles["server"].pk).update(category=ops)
+    Article.objects.filter(pk=articles["his"].pk).update(category=ops)
+
+    def count(user):
+        rows = client_for(user).get("/api/v1/knowledge/categories/").json()
+        return next(c["article_count"] for c in rows if c["code"] == "ops")
+
+    assert (count(nurse_li), count(agent_chen)) == (1, 2)

@@ -192,7 +192,15 @@ describe('restricted modeling', () => {
     );
     const entries = (provider as unknown as HitsmPalette).getPaletteEntries()(defaults);
     expect(Object.keys(entries).sort()).toEqual(
-      [...PALETTE_KEPT, 'create.user-task', 'create.service-task', 'create.parallel-gateway', 'create.call-activity'].sort(),
+      [
+        ...PALETTE_KEPT,
+        'create.user-task',
+        'create.service-task',
+        'create.parallel-gateway',
+        'create.call-activity',
+        'create.message-catch-event',
+        'create.message-throw-event',
+      ].sort(),
     );
   });
 

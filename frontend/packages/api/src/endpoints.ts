@@ -270,6 +270,9 @@ export const {
   patchSlaEscalation,
   deleteSlaEscalation,
   getTicketSla,
+  getPriorityMatrix,
+  savePriorityMatrix,
+  resetPriorityMatrix,
 } = api;
 
 // --- Service menu -------------------------------------------------------------------------------

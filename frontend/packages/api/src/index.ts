@@ -9,6 +9,8 @@ export * from './endpoints';
 export * from './kpis';
 export { filenameFromDisposition, replyForm, ticketCreateForm, ticketQueryString } from './tickets';
 export * from './ticket-rules';
+// SLA clocks as both apps show them (sla-rules.ts): levels, thresholds, the requester's view.
+export * from './sla-rules';
 export { EventSocket, backoffDelay, eventsUrl, parseFrame, UNAUTHORIZED_CLOSE_CODE } from './events';
 export type {
   EventFrame,
@@ -30,3 +32,7 @@ export * from './forms/logic';
 export * from './catalog-admin';
 // Processes (workflow.ts): BPMN definitions, versions, actions, the task inbox, instances.
 export * from './workflow';
+// Knowledge (knowledge.ts): articles, categories, synonyms, the auto-answer service, the assistant;
+// the ask-before-a-ticket flow and the category tree both apps share (knowledge-rules.ts).
+export * from './knowledge';
+export * from './knowledge-rules';

@@ -52,6 +52,11 @@ export type SlaNotice = TicketSla['notices'][number];
 export type SlaNoticeKind = SlaNotice['kind'];
 export type SlaSegment = TicketSla['segments'][number];
 
+/** Impact × urgency → the priority of every new ticket (hitsm/sla/api/views.py `PriorityMatrixView`). */
+export type PriorityMatrix = ResponseData<'/api/v1/sla/priority-matrix/', 'get'>;
+export type PriorityMatrixCell = PriorityMatrix['cells'][number];
+export type PriorityMatrixInput = RequestBody<'/api/v1/sla/priority-matrix/', 'put'>;
+
 export function createSlaEndpoints(client: HitsmClient) {
   const path = (id: number) => ({ params: { path: { id } } });
   return {
@@ -135,6 +140,18 @@ export function createSlaEndpoints(client: HitsmClient) {
     /** The ticket's clocks as of now, the notices that fired and the running/paused stretches. */
     async getTicketSla(id: number): Promise<TicketSla> {
       return unwrap(await client.GET('/api/v1/tickets/{id}/sla/', path(id)));
+    },
+
+    /** Every cell with its default; `can_change` says whether the signed-in user may save. */
+    async getPriorityMatrix(): Promise<PriorityMatrix> {
+      return unwrap(await client.GET('/api/v1/sla/priority-matrix/'));
+    },
+    /** Replaces the whole matrix (all 9 cells); admins only. Tickets keep their priority. */
+    async savePriorityMatrix(body: PriorityMatrixInput): Promise<PriorityMatrix> {
+      return unwrap(await client.PUT('/api/v1/sla/priority-matrix/', { body }));
+    },
+    async resetPriorityMatrix(): Promise<PriorityMatrix> {
+      return unwrap(await client.POST('/api/v1/sla/priority-matrix/reset/'));
     },
   };
 }

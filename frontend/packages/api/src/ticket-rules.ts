@@ -157,6 +157,15 @@ export function isConflict(error: unknown): boolean {
   );
 }
 
+/**
+ * 409 `ticket.process_running`: a process that holds the ticket (`holds_ticket`) still has open
+ * steps, so nobody may resolve or close it yet; the message names the steps. Not a race:
+ * reloading changes nothing, the message is what the person needs to read.
+ */
+export function isProcessRunning(error: unknown): boolean {
+  return isApiError(error) && error.code === 'ticket.process_running';
+}
+
 export function isNotFound(error: unknown): boolean {
   return isApiError(error) && (error.status === 404 || error.code === 'not_found');
 }

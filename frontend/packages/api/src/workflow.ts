@@ -1,7 +1,8 @@
 /**
  * Processes (hitsm/workflow/api): BPMN definitions the designer saves, validates and publishes
  * as immutable versions, the service-task actions it may call, the RACI task inbox, and a
- * subject's (ticket's) running processes for the instance viewer.
+ * subject's (ticket's) running processes for the instance viewer with the messages they
+ * exchanged, and the HTTP webhook calls processes make (retried or skipped by a person).
  *
  * Types are derived from the generated schema by path; where drf-spectacular only says "object"
  * (node settings, the trail, task history, votes) or misses a null, the shape is fixed here from
@@ -102,13 +103,28 @@ export interface WorkflowTrail {
 }
 type RawInstance = ResponseData<'/api/v1/workflow/instances/', 'get'>[number];
 export type WorkflowInstanceStatus = NonNullable<RawInstance['status']>;
+/**
+ * A message this process threw for others or received from another process (`peer`: the
+ * sender's ticket number, on received ones); `unmatched` when no process waited for it.
+ */
+export type WorkflowMessage = Schemas['Message'];
 /** One process run for a subject, with its version's BPMN, the trail and the task history. */
-export type WorkflowInstance = Omit<RawInstance, 'nodes' | 'trail' | 'tasks' | 'status'> & {
+export type WorkflowInstance = Omit<RawInstance, 'nodes' | 'trail' | 'tasks' | 'status' | 'waiting_for' | 'messages'> & {
   status: WorkflowInstanceStatus;
   nodes: Record<string, WorkflowNodeConfig>;
   trail: WorkflowTrail;
   tasks: WorkflowTask[];
+  /** Names of the messages the process waits for now (at a message catch event). */
+  waiting_for: string[];
+  messages: WorkflowMessage[];
 };
+
+/** An HTTP call a process's service task makes (`http_webhook`), with its attempts and last error. */
+export type WorkflowWebhook = ResponseData<'/api/v1/workflow/webhooks/{id}/', 'get'>;
+export type WorkflowWebhookStatus = WorkflowWebhook['status'];
+export type WorkflowWebhookPolicy = WorkflowWebhook['policy'];
+export type WorkflowWebhookQuery = QueryParams<'/api/v1/workflow/webhooks/', 'get'>;
+export type WorkflowWebhookPage = ResponseData<'/api/v1/workflow/webhooks/', 'get'>;
 
 export function createWorkflowEndpoints(client: HitsmClient) {
   const path = (id: number) => ({ params: { path: { id } } });
@@ -162,6 +178,18 @@ export function createWorkflowEndpoints(client: HitsmClient) {
       const query = { subject_type: subjectType, subject_id: subjectId };
       return unwrap(await client.GET('/api/v1/workflow/instances/', { params: { query } })) as unknown as WorkflowInstance[];
     },
+    /** IT staff only (403 for others): the process webhook calls, newest first; `subject_id` = a ticket's id. */
+    async listWorkflowWebhooks(query: WorkflowWebhookQuery = {}): Promise<WorkflowWebhookPage> {
+      return unwrap(await client.GET('/api/v1/workflow/webhooks/', { params: { query } }));
+    },
+    /** IT managers and admins: send a call left to a person again (as many attempts again). */
+    async retryWorkflowWebhook(id: number): Promise<WorkflowWebhook> {
+      return unwrap(await client.POST('/api/v1/workflow/webhooks/{id}/retry/', path(id)));
+    },
+    /** IT managers and admins: give a call up; the process goes on with `{ok: false, skipped: true}`. */
+    async skipWorkflowWebhook(id: number, note = ''): Promise<WorkflowWebhook> {
+      return unwrap(await client.POST('/api/v1/workflow/webhooks/{id}/skip/', { ...path(id), body: { note } }));
+    },
   };
 }
 
@@ -183,4 +211,7 @@ export const {
   getWorkflowTask,
   completeWorkflowTask,
   listWorkflowInstances,
+  listWorkflowWebhooks,
+  retryWorkflowWebhook,
+  skipWorkflowWebhook,
 } = workflowApi;

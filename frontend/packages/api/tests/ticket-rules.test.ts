@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { ApiError, actionButtons, isConflict, isNotFound, isUnaccepted, slaState, ticketProgress } from '../src';
+import { ApiError, actionButtons, isConflict, isNotFound, isProcessRunning, isUnaccepted, slaState, ticketProgress } from '../src';
 
 describe('ticketProgress (已提交 → 已受理 → 处理中 → 已解决)', () => {
   it('maps every status to the step the requester has reached', () => {
@@ -107,6 +107,14 @@ describe('error kinds', () => {
     expect(isConflict(new ApiError(409, 'ticket.invalid_transition', '不能执行'))).toBe(true);
     expect(isConflict(new ApiError(400, 'validation_error', 'x'))).toBe(false);
     expect(isConflict(new Error('x'))).toBe(false);
+  });
+
+  it('tells a process holding the ticket apart from someone acting first', () => {
+    const held = new ApiError(409, 'ticket.process_running', '工单的流程尚未完成，请先完成流程环节：根因分析');
+    expect(isProcessRunning(held)).toBe(true);
+    expect(isConflict(held)).toBe(true);
+    expect(isProcessRunning(new ApiError(409, 'conflict', 'x'))).toBe(false);
+    expect(isProcessRunning(new Error('x'))).toBe(false);
   });
 
   it('recognises a ticket the user may not see', () => {

@@ -73,6 +73,8 @@ describe('locale files', () => {
       'roles.sysadmin': '系统管理员',
       'roles.manager': 'IT 主管',
       'roles.admin': '平台管理员',
+      'roles.auditor': '审计管理员',
+      'roles.security_officer': '安全管理员',
     });
     for (const status of ['queued', 'running', 'succeeded', 'failed']) expect(zh.has(`job_status.${status}`)).toBe(true);
   });

@@ -56,6 +56,18 @@ const routes: RouteRecordRaw[] = [
     meta: { title: 'h5Catalog.item_title' },
   },
   {
+    path: '/knowledge',
+    name: 'knowledge',
+    component: () => import('@/views/knowledge/home/index.vue'),
+    meta: { title: 'knowledge.title' },
+  },
+  {
+    path: '/knowledge/articles/:id(\\d+)',
+    name: 'knowledge-article',
+    component: () => import('@/views/knowledge/article/index.vue'),
+    meta: { title: 'h5Knowledge.article_title' },
+  },
+  {
     path: '/tickets/:id(\\d+)',
     name: 'ticket',
     component: () => import('@/views/servicedesk/ticket/index.vue'),

@@ -9,49 +9,10 @@
  * - business minutes are written in hours and minutes (never days: a business day is not 24 h);
  * - the running/paused stretches are laid out on a wall-clock bar from the ticket's creation.
  */
-import type { SlaClock, SlaMetric, SlaNotice, SlaSegment } from '@hitsm/api';
+import type { SlaMetric, SlaNotice, SlaSegment } from '@hitsm/api';
 
-export type ClockLevel = 'ok' | 'warning' | 'breached' | 'paused' | 'met' | 'cancelled';
-
-/** Amber from this share when the policy's own thresholds are not known (or it has none). */
-export const DEFAULT_WARN_PERCENT = 75;
-
-/**
- * The first warning threshold (percent) of the policy behind a clock: the policy's own (the
- * `warn_percents` that come with the ticket's clocks) when it has any, otherwise the lowest
- * warning that already fired, otherwise the default.
- */
-export function warnThreshold(
-  warnPercents: readonly number[] | null | undefined,
-  notices: readonly SlaNotice[] = [],
-  metric?: SlaMetric,
-): number {
-  const own = (warnPercents ?? []).filter((p) => p > 0 && p < 100);
-  if (own.length) return Math.min(...own);
-  const fired = notices.filter((n) => n.kind === 'warning' && (!metric || n.metric === metric) && (n.level ?? 0) > 0);
-  if (fired.length) return Math.min(...fired.map((n) => n.level ?? DEFAULT_WARN_PERCENT));
-  return DEFAULT_WARN_PERCENT;
-}
-
-export function clockLevel(
-  clock: Pick<SlaClock, 'state' | 'percent' | 'breached_at'>,
-  warnAt: number = DEFAULT_WARN_PERCENT,
-  notices: readonly SlaNotice[] = [],
-  metric?: SlaMetric,
-): ClockLevel {
-  if (clock.state === 'cancelled') return 'cancelled';
-  if (clock.state === 'breached' || clock.breached_at || clock.percent > 100) return 'breached';
-  if (clock.state === 'met') return 'met';
-  if (clock.state === 'paused') return 'paused';
-  const warned = notices.some((n) => n.kind === 'warning' && (!metric || n.metric === metric));
-  return clock.percent >= warnAt || warned ? 'warning' : 'ok';
-}
-
-/** The bar never draws past its track; a breached clock fills it. */
-export function barPercent(percent: number): number {
-  if (!Number.isFinite(percent) || percent < 0) return 0;
-  return Math.min(100, Math.round(percent * 10) / 10);
-}
+// Levels and thresholds are shared with the H5 app (packages/api/src/sla-rules.ts).
+export { DEFAULT_WARN_PERCENT, barPercent, clockLevel, warnThreshold, type ClockLevel } from '@hitsm/api';
 
 export interface Duration {
   /** Locale key under `sla.duration`. */

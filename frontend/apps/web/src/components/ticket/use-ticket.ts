@@ -3,6 +3,7 @@ import {
   isApiError,
   isConflict,
   isNotFound,
+  isProcessRunning,
   listTicketEvents,
   type TicketDetail,
   type TicketEvent,
@@ -20,7 +21,9 @@ export type Execute = (task: () => Promise<TicketDetail | unknown>, doneMessage?
 
 /**
  * One ticket and its timeline, kept current: live frames for this ticket reload it, and a
- * conflict (someone else acted first) shows the server's message and reloads.
+ * conflict (someone else acted first) shows the server's message and reloads. A process that
+ * holds the ticket (409 `ticket.process_running`) is no race: that error goes on to the
+ * caller, so the dialog keeps what was typed and shows the server's message naming the steps.
  */
 export function useTicket(id: Ref<number | null>) {
   const ticket = ref<TicketDetail | null>(null);
@@ -79,7 +82,7 @@ export function useTicket(id: Ref<number | null>) {
       if (doneMessage) ElMessage.success(doneMessage);
       return true;
     } catch (error) {
-      if (isConflict(error) && isApiError(error)) {
+      if (isConflict(error) && isApiError(error) && !isProcessRunning(error)) {
         ElMessage.warning({ message: error.message || i18n.global.t('ticket.reloaded'), showClose: true });
         await load();
         return false;

@@ -1,8 +1,8 @@
 /**
  * What the designer writes into BPMN, as pure functions (no bpmn-js here, so they are unit
  * tested): RACI references, ISO durations for timers, the condition builder's safe expressions
- * (hitsm/workflow/expressions.py), problem labels back to element ids, and the minimal valid
- * process a new definition starts from.
+ * (hitsm/workflow/expressions.py), the messages a document sends and waits for, problem labels
+ * back to element ids, and the minimal valid process a new definition starts from.
  */
 import type { ApprovalMode, FieldAccess, RaciRole } from '@hitsm/api';
 
@@ -263,6 +263,91 @@ export function expressionToCondition(text: string | null | undefined): Conditio
     if (i >= tokens.length) return null;
   }
   return { join: join ?? 'and', rules };
+}
+
+// --- messages --------------------------------------------------------------------------------------
+
+const BPMN_NS = 'http://www.omg.org/spec/BPMN/20100524/MODEL';
+const THROWING = new Set(['intermediateThrowEvent', 'endEvent']);
+
+/** How a process uses one message: it sends it (throw, end event), waits for it (catch), or both. */
+export interface MessageUse {
+  name: string;
+  throws: boolean;
+  catches: boolean;
+}
+
+/**
+ * The messages a BPMN document sends and waits for, by name (the engine matches messages
+ * between processes by name); unparsable documents and events naming no message give nothing.
+ */
+export function messageUses(xml: string): MessageUse[] {
+  let doc: Document;
+  try {
+    doc = new DOMParser().parseFromString(xml, 'application/xml');
+  } catch {
+    return [];
+  }
+  if (doc.getElementsByTagName('parsererror').length) return [];
+  const names = new Map<string, string>();
+  for (const message of Array.from(doc.getElementsByTagNameNS(BPMN_NS, 'message'))) {
+    const id = message.getAttribute('id');
+    const name = (message.getAttribute('name') ?? '').trim();
+    if (id && name) names.set(id, name);
+  }
+  const uses = new Map<string, MessageUse>();
+  for (const definition of Array.from(doc.getElementsByTagNameNS(BPMN_NS, 'messageEventDefinition'))) {
+    const name = names.get(definition.getAttribute('messageRef') ?? '');
+    if (!name) continue;
+    const use = uses.get(name) ?? { name, throws: false, catches: false };
+    if (THROWING.has(definition.parentElement?.localName ?? '')) use.throws = true;
+    else use.catches = true;
+    uses.set(name, use);
+  }
+  return [...uses.values()];
+}
+
+/** A message another process uses (`MessageUse` with the process's name). */
+export interface ProcessMessageUse extends MessageUse {
+  process: string;
+}
+
+/** A name the message picker offers, with who else sends and waits for it. */
+export interface MessageChoice {
+  name: string;
+  /** Declared in the document being edited. */
+  local: boolean;
+  senders: string[];
+  receivers: string[];
+}
+
+/**
+ * The names a message event may pick: this document's and the other processes', the ones
+ * that fit first (for a catch event the names others send, for a throw event the names others
+ * wait for), then by name.
+ */
+export function messageChoices(local: readonly string[], others: readonly ProcessMessageUse[], throwing: boolean): MessageChoice[] {
+  const choices = new Map<string, MessageChoice>();
+  const choice = (name: string) => {
+    const found = choices.get(name) ?? { name, local: false, senders: [], receivers: [] };
+    choices.set(name, found);
+    return found;
+  };
+  for (const name of local) choice(name).local = true;
+  for (const use of others) {
+    const found = choice(use.name);
+    if (use.throws && !found.senders.includes(use.process)) found.senders.push(use.process);
+    if (use.catches && !found.receivers.includes(use.process)) found.receivers.push(use.process);
+  }
+  const fits = (item: MessageChoice) => (throwing ? item.receivers.length : item.senders.length) > 0;
+  return [...choices.values()].sort((a, b) => Number(fits(b)) - Number(fits(a)) || a.name.localeCompare(b.name, 'zh-CN'));
+}
+
+/** The other processes on the far side of a message: waiting for it (when this sends) or sending it. */
+export function messagePartners(name: string, others: readonly ProcessMessageUse[], throwing: boolean): string[] {
+  if (!name) return [];
+  const partners = others.filter((use) => use.name === name && (throwing ? use.catches : use.throws)).map((use) => use.process);
+  return [...new Set(partners)];
 }
 
 // --- problems --------------------------------------------------------------------------------------

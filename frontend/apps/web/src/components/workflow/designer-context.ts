@@ -6,6 +6,7 @@
 import type { WorkflowAction } from '@hitsm/api';
 import { onBeforeUnmount, ref, type Ref } from 'vue';
 
+import type { ProcessMessageUse } from './bpmn-model';
 import type { BpmnWriter } from './modeler/writer';
 
 export interface RefOption {
@@ -35,6 +36,8 @@ export interface DesignerData {
   formFields: FormFieldOption[];
   /** Published processes; null until first needed. */
   processes: ProcessOption[] | null;
+  /** Messages the other published processes send or wait for; null until first needed. */
+  messages: ProcessMessageUse[] | null;
   readOnly: boolean;
 }
 
@@ -46,6 +49,8 @@ export interface DesignerContext {
   /** Active users by name, user name or staff number, as `user:<username>` references. */
   searchUsers(query: string): Promise<RefOption[]>;
   loadProcesses(): Promise<void>;
+  /** Fills `data.messages` (once). */
+  loadMessages(): Promise<void>;
 }
 
 /** A counter that moves on every diagram change; read it in a computed to re-read the element. */

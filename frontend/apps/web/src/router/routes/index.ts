@@ -9,6 +9,7 @@ import { cmdbRoutes } from './modules/cmdb';
 import { dashboardRoutes } from './modules/dashboard';
 import { dashboardsRoutes } from './modules/dashboards';
 import { directoryRoutes } from './modules/directory';
+import { knowledgeRoutes } from './modules/knowledge';
 import { notificationRoutes } from './modules/notifications';
 import { servicedeskRoutes } from './modules/servicedesk';
 import { slaRoutes } from './modules/sla';
@@ -29,6 +30,7 @@ export const routes: RouteRecordRaw[] = [
       ...dashboardRoutes,
       ...servicedeskRoutes,
       ...catalogRoutes,
+      ...knowledgeRoutes,
       ...notificationRoutes,
       ...dashboardsRoutes,
       ...cmdbRoutes,

@@ -2,7 +2,8 @@
  * The designer offers only what the engine runs (hitsm/workflow/engine.py `FLOW_NODES`/`ALLOWED`):
  * the palette, the context pad and the replace menu are filtered here, after bpmn-js's own
  * providers (a lower priority runs later and sees their entries). No script task, no data
- * objects, no sub-processes, no message/signal/conditional/… events, no multi-instance markers.
+ * objects, no sub-processes, no signal/conditional/… events, no multi-instance markers; message
+ * events only as intermediate catch/throw and end events (processes of related tickets talk).
  */
 import type Create from 'diagram-js/lib/features/create/Create';
 import type AutoPlace from 'diagram-js/lib/features/auto-place/AutoPlace';
@@ -61,6 +62,9 @@ export const REPLACE_KEPT = [
   'replace-with-none-intermediate-throw',
   'replace-with-none-intermediate-throwing',
   'replace-with-timer-intermediate-catch',
+  'replace-with-message-intermediate-catch',
+  'replace-with-message-intermediate-throw',
+  'replace-with-message-end',
   'replace-with-timer-boundary',
   'replace-with-non-interrupting-timer-boundary',
   'replace-with-sequence-flow',
@@ -88,8 +92,8 @@ export class HitsmPalette {
     palette.registerProvider(AFTER_DEFAULTS, this);
   }
 
-  private createEntry(type: string, group: string, className: string, title: string): PaletteEntry {
-    const start = (event: Event) => this.create.start(event, this.elementFactory.createShape({ type }));
+  private createEntry(type: string, group: string, className: string, title: string, eventDefinitionType?: string): PaletteEntry {
+    const start = (event: Event) => this.create.start(event, this.elementFactory.createShape({ type, ...(eventDefinitionType ? { eventDefinitionType } : {}) }));
     return { group, className, title: this.translate(title), action: { dragstart: start, click: start } };
   }
 
@@ -100,6 +104,20 @@ export class HitsmPalette {
       'create.user-task': this.createEntry('bpmn:UserTask', 'activity', 'bpmn-icon-user-task', 'Create user task'),
       'create.service-task': this.createEntry('bpmn:ServiceTask', 'activity', 'bpmn-icon-service-task', 'Create service task'),
       'create.call-activity': this.createEntry('bpmn:CallActivity', 'activity', 'bpmn-icon-call-activity', 'Create call activity'),
+      'create.message-catch-event': this.createEntry(
+        'bpmn:IntermediateCatchEvent',
+        'event',
+        'bpmn-icon-intermediate-event-catch-message',
+        'Create message catch event',
+        'bpmn:MessageEventDefinition',
+      ),
+      'create.message-throw-event': this.createEntry(
+        'bpmn:IntermediateThrowEvent',
+        'event',
+        'bpmn-icon-intermediate-event-throw-message',
+        'Create message throw event',
+        'bpmn:MessageEventDefinition',
+      ),
     });
   }
 }

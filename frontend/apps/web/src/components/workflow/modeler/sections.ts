@@ -4,9 +4,9 @@
  */
 import type { Element } from 'bpmn-js/lib/model/Types';
 
-import { isGatewayFlow, isType, timerDefinition } from './writer';
+import { isGatewayFlow, isType, messageDefinition, timerDefinition } from './writer';
 
-export type SettingsSection = 'raci' | 'task' | 'fields' | 'action' | 'condition' | 'timer' | 'lane' | 'call';
+export type SettingsSection = 'raci' | 'task' | 'fields' | 'action' | 'condition' | 'timer' | 'lane' | 'call' | 'message';
 
 /** What the designer provides: mounts a section's Vue form, returns how to unmount it. */
 export interface SettingsHost {
@@ -25,5 +25,6 @@ export function sectionsFor(element: Element): SettingsSection[] {
   if (isType(element, 'bpmn:Lane')) return ['lane'];
   if (isGatewayFlow(element)) return ['condition'];
   if ((isType(element, 'bpmn:BoundaryEvent') || isType(element, 'bpmn:IntermediateCatchEvent')) && timerDefinition(element)) return ['timer'];
+  if (isType(element, 'bpmn:Event') && messageDefinition(element)) return ['message'];
   return [];
 }

@@ -41,6 +41,17 @@ export function timerDefinition(element: Element): ModdleElement | undefined {
   return definitions.find((definition) => definition.$instanceOf('bpmn:TimerEventDefinition'));
 }
 
+/** The message definition of an event (a message catch/throw/end event), when it has one. */
+export function messageDefinition(element: Element): ModdleElement | undefined {
+  const definitions: ModdleElement[] = element.businessObject?.eventDefinitions ?? [];
+  return definitions.find((definition) => definition.$instanceOf('bpmn:MessageEventDefinition'));
+}
+
+/** Whether a message event sends (throw, end) rather than waits (catch, boundary, start). */
+export function isMessageThrow(element: Element): boolean {
+  return isType(element, 'bpmn:IntermediateThrowEvent') || isType(element, 'bpmn:EndEvent');
+}
+
 /** A sequence flow leaving an exclusive gateway: the condition builder's element. */
 export function isGatewayFlow(element: Element): boolean {
   return isType(element, 'bpmn:SequenceFlow') && Boolean(element.businessObject.sourceRef?.$instanceOf('bpmn:ExclusiveGateway'));
@@ -214,6 +225,60 @@ export class BpmnWriter {
 
   setCalledElement(element: Element, processId: string): void {
     this.modeling.updateProperties(element, { calledElement: processId || undefined });
+  }
+
+  // --- messages --------------------------------------------------------------------------------
+
+  private get definitions(): ModdleElement {
+    return this.modeler.getDefinitions() as ModdleElement;
+  }
+
+  /** The name of the message an event sends or waits for ('' when it names none). */
+  messageName(element: Element): string {
+    return String(messageDefinition(element)?.messageRef?.name ?? '');
+  }
+
+  /** Names of the messages declared in this document (`<bpmn:message name="…"/>`), sorted. */
+  messageNames(): string[] {
+    const roots: ModdleElement[] = this.definitions?.rootElements ?? [];
+    const names = roots.filter((root) => root.$instanceOf('bpmn:Message') && root.name).map((root) => String(root.name));
+    return [...new Set(names)].sort((a, b) => a.localeCompare(b, 'zh-CN'));
+  }
+
+  /**
+   * Points the event at the message with this name (the engine matches messages by name),
+   * declaring `<bpmn:message>` at the definitions level when the document has none yet, and
+   * dropping the old one when no other event uses it; '' clears the reference.
+   */
+  setMessageName(element: Element, name: string): void {
+    const definition = messageDefinition(element);
+    if (!definition) return;
+    const wanted = name.trim();
+    const current: ModdleElement | undefined = definition.messageRef;
+    if (wanted === String(current?.name ?? '') && (wanted || !current)) return;
+    const definitions = this.definitions;
+    const before: ModdleElement[] = definitions.rootElements ?? [];
+    let roots = [...before];
+    let message = wanted ? roots.find((root) => root.$instanceOf('bpmn:Message') && root.name === wanted) : undefined;
+    if (wanted && !message) {
+      message = this.create('bpmn:Message', { name: wanted }, definitions);
+      roots.push(message);
+    }
+    if (current && current !== message && !this.messageUsedElsewhere(current, definition)) roots = roots.filter((root) => root !== current);
+    const commands: Command[] = [];
+    if (roots.length !== before.length || roots.some((root, index) => root !== before[index])) {
+      commands.push(this.update(element, definitions, { rootElements: roots }));
+    }
+    commands.push(this.update(element, definition, { messageRef: message }));
+    this.run(commands);
+  }
+
+  private messageUsedElsewhere(message: ModdleElement, except: ModdleElement): boolean {
+    const registry = this.modeler.get<{ getAll(): Element[] }>('elementRegistry');
+    return registry.getAll().some((other) => {
+      const definitions: ModdleElement[] = other.businessObject?.eventDefinitions ?? [];
+      return definitions.some((definition) => definition !== except && definition.messageRef === message);
+    });
   }
 
   // --- sequence flows ---------------------------------------------------------------------------

@@ -2,7 +2,8 @@ import type { RouteRecordRaw } from 'vue-router';
 
 // SLA configuration. Paths and keys follow the server's `me.navigation`
 // (hitsm/accounts/navigation.py): admins and IT managers keep the policies, the working calendars
-// and the public holidays. A policy's or calendar's own page belongs to its list's key.
+// and the public holidays; both see the priority matrix, which only admins change. A policy's or
+// calendar's own page belongs to its list's key.
 
 export const slaRoutes: RouteRecordRaw[] = [
   {
@@ -46,5 +47,11 @@ export const slaRoutes: RouteRecordRaw[] = [
     name: 'sla_holidays',
     component: () => import('@/views/sla/holidays/index.vue'),
     meta: { navKey: 'sla_holidays', title: 'nav.sla_holidays' },
+  },
+  {
+    path: 'admin/sla/priority-matrix',
+    name: 'sla_priority_matrix',
+    component: () => import('@/views/sla/priority-matrix/index.vue'),
+    meta: { navKey: 'sla_priority_matrix', title: 'nav.sla_priority_matrix' },
   },
 ];
