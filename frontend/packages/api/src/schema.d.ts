@@ -4497,6 +4497,7 @@ export interface components {
             /** Format: int64 */
             subject_id: number;
             readonly process_name: string;
+            readonly holds_ticket: boolean;
             readonly version_number: number;
             /** 状态 */
             status?: components["schemas"]["InstanceStatusEnum"];
@@ -6897,6 +6898,7 @@ export interface components {
             readonly id: number;
             /** Format: uuid */
             readonly key: string;
+            readonly instance: number;
             readonly process_name: string;
             readonly subject_type: string;
             readonly subject_id: number;
@@ -6913,6 +6915,10 @@ export interface components {
             readonly next_at: string;
             readonly response_status: number | null;
             readonly last_error: string;
+            /** 处理说明 */
+            readonly note: string;
+            /** @default  */
+            readonly finished_by_name: string;
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date-time */
@@ -15908,6 +15914,8 @@ export interface operations {
                 status?: string;
                 /** @description the ticket's id */
                 subject_id?: number;
+                /** @description default ticket */
+                subject_type?: string;
             };
             header?: never;
             path?: never;
@@ -15932,6 +15940,8 @@ export interface operations {
                 status?: string;
                 /** @description the ticket's id */
                 subject_id?: number;
+                /** @description default ticket */
+                subject_type?: string;
             };
             header?: never;
             path: {
@@ -15959,6 +15969,8 @@ export interface operations {
                 status?: string;
                 /** @description the ticket's id */
                 subject_id?: number;
+                /** @description default ticket */
+                subject_type?: string;
             };
             header?: never;
             path: {
@@ -16018,6 +16030,8 @@ export interface operations {
                 status?: string;
                 /** @description the ticket's id */
                 subject_id?: number;
+                /** @description default ticket */
+                subject_type?: string;
             };
             header?: never;
             path: {
