@@ -11,7 +11,7 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from hitsm.accounts.roles import IT_STAFF, Role, has_role
 from hitsm.core.permissions import Policy
-from hitsm.knowledge.content import doc_of, field_texts
+from hitsm.knowledge.content import field_texts
 from hitsm.knowledge.engine import Doc, Index
 from hitsm.knowledge.models import (
     Article,
@@ -52,22 +52,6 @@ class ArticlePolicy(Policy):
         if action in ("publish", "retire", "destroy"):
             return is_reviewer(user)
         return has_role(user, *IT_STAFF)
-
-
-def synonyms_current() -> Synonyms:
-    return _current()[1].synonyms
-
-
-def article_doc(article: Article) -> Doc:
-    texts = field_texts(
-        title=article.title,
-        summary=article.summary,
-        body_html=article.body,
-        keywords=list(article.keywords),
-        tags=list(article.tags),
-        category=article.category.name if article.category_id and article.category else "",
-    )
-    return doc_of(article.pk, texts, it_only=article.audience == Audience.IT)
 
 
 def _doc_from_row(row: Article) -> Doc:
@@ -192,6 +176,7 @@ def ticket_assistant(ticket: Any, user: Any) -> dict[str, Any]:
 
     from hitsm.accounts.models import User
     from hitsm.servicedesk.models import Ticket
+    from hitsm.servicedesk.selectors import recent_resolutions
 
     now = timezone.now()
     # One pass over the matching tickets (the full-text match is the costly part on a million
@@ -219,12 +204,6 @@ def ticket_assistant(ticket: Any, user: Any) -> dict[str, Any]:
         if user_id in people
     ]
     latest = [r[0] for r in sorted(resolved, key=lambda r: r[2], reverse=True)[:50]]
-    resolutions = (
-        Ticket.objects.filter(pk__in=latest)
-        .exclude(resolution_notes="")
-        .select_related("assignee")
-        .order_by("-resolved_at")[:5]
-    )
     recent_ids = [r[0] for r in sorted(rows, key=lambda r: r[1], reverse=True)[:1000]]
     question = f"{ticket.title} {ticket.description[:200]}"
     found = articles_search(user, question, limit=5)
@@ -244,18 +223,7 @@ def ticket_assistant(ticket: Any, user: Any) -> dict[str, Any]:
         "handlers": [
             {"user_id": h["assignee"], "name": h["name"], "count": h["count"]} for h in handlers
         ],
-        "resolutions": [
-            {
-                "ticket_id": t.pk,
-                "number": t.number,
-                "title": t.title,
-                "resolution_code": t.resolution_code,
-                "resolution_notes": t.resolution_notes[:500],
-                "resolved_by": t.assignee.name if t.assignee else "",
-                "resolved_at": t.resolved_at,
-            }
-            for t in resolutions
-        ],
+        "resolutions": recent_resolutions(Ticket.objects.filter(pk__in=latest)),
         "articles": [
             {"id": a.pk, "title": a.title, "summary": a.summary, "score": round(score, 3)}
             for a, score in found

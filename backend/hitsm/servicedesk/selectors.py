@@ -250,21 +250,25 @@ def catalog_assistant(
         }
         for row in handlers
     ]
-    answer["recent_resolutions"] = [
+    answer["recent_resolutions"] = recent_resolutions(resolved)
+    return answer
+
+
+def recent_resolutions(resolved: QuerySet[Ticket], limit: int = 5) -> list[dict[str, Any]]:
+    """The latest resolutions with notes among ``resolved`` tickets: what the 信息助手 shows."""
+    rows = resolved.exclude(resolution_notes="").select_related("assignee").order_by("-resolved_at")
+    return [
         {
             "ticket_id": t.pk,
             "number": t.number,
             "title": t.title,
             "resolution_code": t.resolution_code,
             "resolution_notes": t.resolution_notes[:500],
-            "resolved_by": (t.assignee.display_name or t.assignee.username) if t.assignee else "",
+            "resolved_by": t.assignee.name if t.assignee else "",
             "resolved_at": t.resolved_at,
         }
-        for t in resolved.exclude(resolution_notes="")
-        .select_related("assignee")
-        .order_by("-resolved_at")[:5]
+        for t in rows[:limit]
     ]
-    return answer
 
 
 OBASHI_STAT_LAYERS = ("business", "data", "application")

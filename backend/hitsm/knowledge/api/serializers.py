@@ -15,6 +15,7 @@ from hitsm.knowledge.models import (
     Question,
     Synonym,
 )
+from hitsm.servicedesk.api.catalog_views import HandlerSerializer, ResolutionSerializer
 from hitsm.servicedesk.models import Ticket
 
 
@@ -228,22 +229,6 @@ class SimilarCountsSerializer(serializers.Serializer):
     last_365_days = serializers.IntegerField()
 
 
-class AssistantHandlerSerializer(serializers.Serializer):
-    user_id = serializers.IntegerField()
-    name = serializers.CharField()
-    count = serializers.IntegerField()
-
-
-class AssistantResolutionSerializer(serializers.Serializer):
-    ticket_id = serializers.IntegerField()
-    number = serializers.CharField()
-    title = serializers.CharField()
-    resolution_code = serializers.CharField()
-    resolution_notes = serializers.CharField()
-    resolved_by = serializers.CharField()
-    resolved_at = serializers.DateTimeField()
-
-
 class AssistantArticleSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
@@ -260,7 +245,7 @@ class KnownErrorSerializer(serializers.Serializer):
 
 class TicketAssistantSerializer(serializers.Serializer):
     similar = SimilarCountsSerializer()
-    handlers = AssistantHandlerSerializer(many=True)
-    resolutions = AssistantResolutionSerializer(many=True)
+    handlers = HandlerSerializer(many=True)
+    resolutions = ResolutionSerializer(many=True)
     articles = AssistantArticleSerializer(many=True)
     known_errors = KnownErrorSerializer(many=True)

@@ -3207,21 +3207,6 @@ export interface components {
             /** Format: double */
             score: number;
         };
-        AssistantHandler: {
-            user_id: number;
-            name: string;
-            count: number;
-        };
-        AssistantResolution: {
-            ticket_id: number;
-            number: string;
-            title: string;
-            resolution_code: string;
-            resolution_notes: string;
-            resolved_by: string;
-            /** Format: date-time */
-            resolved_at: string;
-        };
         AttachRequest: {
             files: string[];
             /** @default false */
@@ -6454,8 +6439,8 @@ export interface components {
         };
         TicketAssistant: {
             similar: components["schemas"]["SimilarCounts"];
-            handlers: components["schemas"]["AssistantHandler"][];
-            resolutions: components["schemas"]["AssistantResolution"][];
+            handlers: components["schemas"]["Handler"][];
+            resolutions: components["schemas"]["Resolution"][];
             articles: components["schemas"]["AssistantArticle"][];
             known_errors: components["schemas"]["KnownError"][];
         };
