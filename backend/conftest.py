@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 
 import pytest
@@ -19,6 +20,31 @@ def _guarded_connect(self: socket.socket, address: object) -> None:
 
 
 socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _is_local_name(host: object) -> bool:
+    if host is None or host in ("", b""):
+        return True  # a wildcard bind, not a lookup
+    name = (host.decode() if isinstance(host, bytes) else str(host)).lower().rstrip(".")
+    if name == "localhost":
+        return True
+    try:
+        address = ipaddress.ip_address(name.split("%")[0])
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
+
+
+def _guarded_getaddrinfo(host, *args, **kwargs):
+    """No DNS either: a lookup of a real host (qyapi.weixin.qq.com ...) fails the test at once."""
+    if not _is_local_name(host):
+        raise RuntimeError(f"test tried to resolve a non-loopback name: {host!r}")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+socket.getaddrinfo = _guarded_getaddrinfo
 
 
 @pytest.fixture(autouse=True)

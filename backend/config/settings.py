@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "hitsm.servicedesk",
     "hitsm.knowledge",
     "hitsm.notifications",
+    "hitsm.wecom",
     "hitsm.dashboards",
 ]
 
@@ -203,6 +204,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "realtime-purge": {"task": "hitsm.core.tasks.realtime_purge", "schedule": 600.0},
     "notifications-dispatch": {"task": "hitsm.notifications.tasks.dispatch", "schedule": 15.0},
+    "wecom-dispatch": {"task": "hitsm.wecom.tasks.dispatch", "schedule": 10.0},
     "tickets-autoclose": {"task": "hitsm.servicedesk.tasks.autoclose", "schedule": 300.0},
     "attachments-sweep": {"task": "hitsm.servicedesk.tasks.sweep_orphans", "schedule": 3600.0},
     "kpis-warm": {"task": "hitsm.dashboards.tasks.warm_kpis", "schedule": 300.0},
@@ -502,3 +504,23 @@ LOGGING = {
         "spiff": {"level": "WARNING"},
     },
 }
+
+# --- WeCom (企业微信) ------------------------------------------------------------------------
+# Administrators enter the connection on the 企业微信 page (secrets stored sealed); a value set
+# here wins over the page (and the page shows it as coming from the environment).
+WECOM_ENV = {
+    "enabled": env_bool("HITSM_WECOM_ENABLED", False),
+    "corp_id": env_str("HITSM_WECOM_CORP_ID"),
+    "agent_id": env_str("HITSM_WECOM_AGENT_ID"),
+    "secret": env_str("HITSM_WECOM_SECRET"),
+    "token": env_str("HITSM_WECOM_TOKEN"),
+    "aes_key": env_str("HITSM_WECOM_AES_KEY"),
+    "base_url": env_str("HITSM_WECOM_BASE_URL"),
+    "oauth_base_url": env_str("HITSM_WECOM_OAUTH_BASE_URL"),
+    "proxy": env_str("HITSM_WECOM_PROXY"),
+}
+WECOM_TIMEOUT = env_int("HITSM_WECOM_TIMEOUT", 5, minimum=1, maximum=30)
+# Callbacks older or newer than this many seconds are refused (replays).
+WECOM_MAX_CLOCK_SKEW = env_int("HITSM_WECOM_MAX_CLOCK_SKEW", 300, minimum=30, maximum=3600)
+# Messages from one person within this many minutes join the same draft ticket.
+WECOM_DRAFT_MINUTES = env_int("HITSM_WECOM_DRAFT_MINUTES", 10, minimum=1, maximum=120)

@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from hitsm.core.views import h5_app, web_app
+from hitsm.wecom.views import callback as wecom_callback
 
 admin.site.site_header = "HITSM 医院IT服务管理平台"
 admin.site.site_title = "HITSM"
@@ -12,6 +13,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("admin/django/", admin.site.urls),
+    re_path(r"^wecom/callback/?$", wecom_callback, name="wecom-callback"),
     re_path(r"^h5(?:/(?P<path>.*))?$", h5_app, name="h5"),
-    re_path(r"^(?!api/|static/|media/|ws/)(?P<path>.*)$", web_app, name="web"),
+    re_path(r"^(?!api/|static/|media/|ws/|wecom/)(?P<path>.*)$", web_app, name="web"),
 ]

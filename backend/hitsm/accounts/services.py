@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -323,3 +324,21 @@ def api_token_revoke(*, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at", "updated_at"])
+
+
+# Set by WeCom login (hitsm.wecom) when a WeCom account is not bound yet; the next password
+# login in that browser within ten minutes binds it.
+WECOM_PENDING_BIND = "wecom_pending_userid"
+WECOM_BIND_SECONDS = 600
+
+
+def wecom_account_bind(*, user: User, userid: str, at: object = None) -> bool:
+    """Bind a WeCom account to the user who just proved who they are with their password.
+    Refused when it is stale, the user has one already, or another user holds it."""
+    if not userid or not isinstance(at, int | float) or time.time() - at > WECOM_BIND_SECONDS:
+        return False
+    if user.wecom_userid or User.objects.filter(wecom_userid=userid).exists():
+        return False
+    user.wecom_userid = userid[:64]
+    user.save(update_fields=["wecom_userid"])
+    return True

@@ -18,6 +18,7 @@ from hitsm.sla.api.views import (
     PriorityMatrixResetView,
     PriorityMatrixView,
 )
+from hitsm.wecom.api import views as wecom
 from hitsm.workflow.api import views as workflow
 
 router = DefaultRouter()
@@ -56,6 +57,9 @@ router.register("knowledge/categories", knowledge.CategoryViewSet, basename="kno
 router.register("knowledge/articles", knowledge.ArticleViewSet, basename="knowledge-article")
 router.register("knowledge/questions", knowledge.QuestionViewSet, basename="knowledge-question")
 router.register("knowledge/synonyms", knowledge.SynonymViewSet, basename="knowledge-synonym")
+router.register("wecom/inbound", wecom.InboundViewSet, basename="wecom-inbound")
+router.register("wecom/outbound", wecom.OutboundViewSet, basename="wecom-outbound")
+router.register("wecom/chats", wecom.ChatViewSet, basename="wecom-chat")
 router.register("sla/calendars", sla.CalendarViewSet, basename="sla-calendar")
 router.register("sla/calendar-days", sla.CalendarDayViewSet, basename="sla-calendar-day")
 router.register("sla/public-holidays", sla.PublicHolidayViewSet, basename="sla-public-holiday")
@@ -71,6 +75,18 @@ urlpatterns = [
     path("auth/password/", accounts.PasswordView.as_view(), name="auth-password"),
     path("auth/totp/", accounts.TotpView.as_view(), name="auth-totp"),
     path("auth/totp/confirm/", accounts.TotpConfirmView.as_view(), name="auth-totp-confirm"),
+    path("wecom/config/", wecom.SettingsView.as_view(), name="wecom-config"),
+    path("wecom/config/test/", wecom.ConnectionTestView.as_view(), name="wecom-config-test"),
+    path(
+        "wecom/config/generate-callback-keys/",
+        wecom.CallbackKeysView.as_view(),
+        name="wecom-config-keys",
+    ),
+    path("wecom/status/", wecom.StatusView.as_view(), name="wecom-status"),
+    path("wecom/jssdk/", wecom.JsSdkView.as_view(), name="wecom-jssdk"),
+    path("wecom/media/", wecom.MediaAttachView.as_view(), name="wecom-media"),
+    path("wecom/oauth/start/", wecom.OAuthStartView.as_view(), name="wecom-oauth-start"),
+    path("wecom/oauth/callback/", wecom.OAuthCallbackView.as_view(), name="wecom-oauth-callback"),
     path("user-imports/", accounts.UserImportView.as_view(), name="user-import"),
     path(
         "user-imports/template/",

@@ -50,6 +50,7 @@ REFERENCE_MODELS = frozenset(
         "accounts.Department",
         "workflow.ProcessDefinition",
         "workflow.ProcessBinding",
+        "wecom.WeComSettings",
     }
 )
 GENERATION_KEY = "refcache:generation"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 class NotificationChannel(models.TextChoices):
     INAPP = "inapp", _("站内通知")
     EMAIL = "email", _("邮件")
+    WECOM = "wecom", _("企业微信")
 
 
 class DeliveryStatus(models.TextChoices):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Protocol
 
@@ -36,6 +37,23 @@ class Transport(Protocol):
     def send(self, notification: Notification) -> None: ...
 
 
+@dataclass(frozen=True)
+class PluggedChannel:
+    """A channel an app above this one provides (WeCom): notifications never import it."""
+
+    transport: Callable[[], Transport]
+    enabled: Callable[[], bool]  # switched on (configured) now
+    reaches: Callable[[User], bool]  # this person can be reached on it
+
+
+_plugged: dict[str, PluggedChannel] = {}
+
+
+def channel_plug(name: str, channel: PluggedChannel) -> None:
+    """Called from the providing app's ``ready()``."""
+    _plugged[name] = channel
+
+
 def transport_for(channel: str) -> Transport:
     if channel == NotificationChannel.INAPP:
         from hitsm.notifications.channels.inapp.transport import Transport as InApp
@@ -45,6 +63,8 @@ def transport_for(channel: str) -> Transport:
         from hitsm.notifications.channels.email.transport import Transport as Email
 
         return Email()
+    if channel in _plugged:
+        return _plugged[channel].transport()
     raise ValueError(f"unknown channel {channel!r}")
 
 
@@ -52,6 +72,7 @@ def channels_enabled() -> list[str]:
     channels = [str(NotificationChannel.INAPP)]
     if settings.EMAIL_ENABLED:
         channels.append(str(NotificationChannel.EMAIL))
+    channels.extend(name for name, plug in _plugged.items() if plug.enabled())
     return channels
 
 
@@ -66,6 +87,8 @@ def _wanted(
     if as_requester and kind in REQUESTER_ALWAYS and channel == NotificationChannel.INAPP:
         return True
     if channel == NotificationChannel.EMAIL and not user.email:
+        return False
+    if channel in _plugged and not _plugged[channel].reaches(user):
         return False
     return preferences().get((user.pk, kind, channel), True)
 

@@ -57,6 +57,7 @@ from hitsm.accounts.selectors import (
     user_list,
 )
 from hitsm.accounts.services import (
+    WECOM_PENDING_BIND,
     api_token_create,
     api_token_revoke,
     department_would_cycle,
@@ -67,6 +68,7 @@ from hitsm.accounts.services import (
     user_set_roles,
     user_unlock,
     user_update,
+    wecom_account_bind,
 )
 from hitsm.api.serializers import ErrorEnvelopeSerializer
 from hitsm.api.viewsets import PolicyMixin
@@ -154,6 +156,11 @@ class LoginView(APIView):
         login(http_request, user)
         if device is not None:
             otp_login(http_request, device)
+        pending = http_request.session.pop(WECOM_PENDING_BIND, None)
+        if isinstance(pending, dict):
+            wecom_account_bind(
+                user=user, userid=str(pending.get("userid", "")), at=pending.get("at")
+            )
         return Response(MeSerializer(user).data)
 
 

@@ -120,6 +120,10 @@ VISIBLE: dict[str, Who] = {
     "holiday": IT,
     "sla_policy": IT,
     "escalation": IT,
+    # WeCom: message logs for administrators; an incident's chat for the IT staff who see it
+    "wecom_in": ADMIN,
+    "wecom_out": ADMIN,
+    "chat_mz": SEES_MZ & IT,
 }
 TICKETS = ("ticket_mz", "ticket_fs")
 WORKERS = {"ticket_mz": DESK | who("engineer_wang"), "ticket_fs": DESK | who("engineer_zhang")}
@@ -416,12 +420,42 @@ RULES: dict[str, Rule] = {
     "kpi": Rule(read=IT, kwargs={"code": "incidents_without_ci"}),
     "kpi-trend": Rule(read=IT, kwargs={"code": "incidents_without_ci"}, query="?months=2"),
     "kpi-tickets": Rule(read=IT, kwargs={"code": "incidents_without_ci"}),
+    # --- WeCom ----------------------------------------------------------------------------------
+    "wecom-config": Rule(read=ADMIN, write=ADMIN, body=_const({})),
+    "wecom-config-test": Rule(write=ADMIN),
+    "wecom-config-keys": Rule(write=ADMIN),
+    "wecom-inbound-list": Rule(read=ADMIN, shows=("wecom_in",)),
+    "wecom-inbound-detail": Rule(read=SCOPE, on=("wecom_in",)),
+    "wecom-outbound-list": Rule(read=ADMIN, shows=("wecom_out",)),
+    "wecom-outbound-detail": Rule(read=SCOPE, on=("wecom_out",)),
+    "wecom-outbound-retry": Rule(write=ADMIN, on=("wecom_out",)),
+    # Creating is refused (WeCom is off in the world) after the checks, for those who see the ticket.
+    "wecom-chat-list": Rule(
+        read=IT,
+        write=SEES_MZ & IT,
+        shows=("chat_mz",),
+        body=lambda pk, obj: {"ticket": pk["ticket_mz"]},
+    ),
+    "wecom-chat-detail": Rule(read=SCOPE, on=("chat_mz",)),
+    # Refused (WeCom is off in the world) after the checks, for those who may attach to ticket_mz.
+    "wecom-media": Rule(
+        write=REQUESTER_OR_WORKERS["ticket_mz"] | SEES_MZ,
+        body=lambda pk, obj: {"ticket": pk["ticket_mz"], "media_ids": ["m1"]},
+    ),
 }
 
 # Routes outside the matrix, each with the reason.
 EXEMPT: dict[str, str] = {
     "auth-csrf": "open to anonymous callers by design: sets the CSRF cookie, answers 204",
     "auth-login": "open to anonymous callers by design: the login form (test_auth.py)",
+    "wecom-status": "open to anonymous callers by design: tells the H5 login page whether to "
+    "offer WeCom login (no data)",
+    "wecom-oauth-start": "open to anonymous callers by design: a browser navigation that "
+    "redirects to WeCom's login (test_login_chats.py)",
+    "wecom-oauth-callback": "open to anonymous callers by design: WeCom's login comes back here; "
+    "signs in only with a valid state, nonce and single-use code (test_login_chats.py)",
+    "wecom-jssdk": "signatures for any signed-in user's H5 page, no object data; answers 400 "
+    "while WeCom is off (test_login_chats.py)",
     "system-health": "open to load balancers by design; the full report only for admins and "
     "system administrators (core/tests/test_health.py)",
 }

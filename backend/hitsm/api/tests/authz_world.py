@@ -47,6 +47,7 @@ from hitsm.sla.models import (
     SlaTarget,
 )
 from hitsm.sla.reference import calendars_load, holidays_load, policies_load
+from hitsm.wecom.models import GroupChat, InboundMessage, OutboundMessage, OutboundStatus
 from hitsm.workflow.models import (
     HumanTask,
     ProcessBinding,
@@ -301,6 +302,23 @@ def world_build() -> World:
         policy=WebhookPolicy.MANUAL,
         status=WebhookStatus.SUCCEEDED,  # done: retry and skip answer 409, nothing runs
         next_at=timezone.now(),
+    ).pk
+
+    # WeCom: the message logs (administrators) and the incident chat of ticket_mz (its IT staff)
+    pk["wecom_in"] = InboundMessage.objects.create(
+        dedupe_key="msg:authz",
+        from_user="nurse_li",
+        msg_type="text",
+        payload={"Content": marker("wecom_in")},
+    ).pk
+    pk["wecom_out"] = OutboundMessage.objects.create(
+        kind="text",
+        dedupe_key="authz",
+        summary=marker("wecom_out"),
+        status=OutboundStatus.SENT,  # sent: a retry answers 409, nothing is sent
+    ).pk
+    pk["chat_mz"] = GroupChat.objects.create(
+        ticket=ticket_mz, chat_id="authzchat", name=marker("chat_mz"), members=[]
     ).pk
 
     # Per-person rows: notifications, jobs, API tokens, saved filters

@@ -2567,6 +2567,266 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/wecom/chats/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Incident group chats in WeCom (appchat). */
+        get: operations["wecom_chats_list"];
+        put?: never;
+        /**
+         * @description Create the incident's group chat with the assignee, the group's first and second
+         *     responsible and the requester's department head.
+         */
+        post: operations["wecom_chats_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wecom/chats/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Incident group chats in WeCom (appchat). */
+        get: operations["wecom_chats_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wecom/config/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The WeCom connection (platform administrators). */
+        get: operations["wecom_config_retrieve"];
+        /** @description Save the settings; an empty secret, token or key keeps the stored one. */
+        put: operations["wecom_config_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wecom/config/generate-callback-keys/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description New random callback Token and EncodingAESKey, saved and shown this once. */
+        post: operations["wecom_config_generate_callback_keys_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wecom/config/test/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Fetch an access token with the saved settings and say how it went. */
+        post: operations["wecom_config_test_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wecom/inbound/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Callbacks received from WeCom and what became of them (the message log). */
+        get: operations["wecom_inbound_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wecom/inbound/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Callbacks received from WeCom and what became of them (the message log). */
+        get: operations["wecom_inbound_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wecom/jssdk/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Signatures for the WeCom JS-SDK on the H5 page at ``url``. */
+        get: operations["wecom_jssdk_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wecom/media/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Attach photos and voice taken with the WeCom JS-SDK (by their WeCom media ids). */
+        post: operations["wecom_media_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wecom/oauth/callback/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** WeCom login comes back here (a browser navigation) */
+        get: operations["wecom_oauth_callback_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wecom/oauth/start/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Start WeCom login (a browser navigation; redirects to WeCom) */
+        get: operations["wecom_oauth_start_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wecom/outbound/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Calls made (or to be made) to WeCom, with delivery status (the message log). */
+        get: operations["wecom_outbound_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wecom/outbound/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Calls made (or to be made) to WeCom, with delivery status (the message log). */
+        get: operations["wecom_outbound_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wecom/outbound/{id}/retry/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Send a failed message again. */
+        post: operations["wecom_outbound_retry_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wecom/status/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Whether WeCom is on (the H5 login page offers 企业微信登录 when it is). */
+        get: operations["wecom_status_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflow/actions/": {
         parameters: {
             query?: never;
@@ -3563,6 +3823,10 @@ export interface components {
             /** 名称 */
             name?: string;
         };
+        CallbackKeys: {
+            token: string;
+            encoding_aes_key: string;
+        };
         CatalogCI: {
             readonly id: number;
             /** 编码 */
@@ -3925,6 +4189,12 @@ export interface components {
             attributes?: {
                 [key: string]: unknown;
             };
+        };
+        ConnectionTest: {
+            ok: boolean;
+            message: string;
+            errcode: number | null;
+            elapsed_ms: number;
         };
         DataFlow: {
             id: number;
@@ -4409,6 +4679,23 @@ export interface components {
             /** 启用 */
             is_active?: boolean;
         };
+        GroupChat: {
+            readonly id: number;
+            readonly ticket: number;
+            readonly chat_id: string;
+            /** 群名 */
+            readonly name: string;
+            readonly members: {
+                [key: string]: string;
+            }[];
+            /** @description Whether WeCom has created the chat: the status of the create call in the outbox. */
+            readonly status: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        GroupChatCreateRequest: {
+            ticket: number;
+        };
         GroupRef: {
             readonly id: number;
             /** 编码 */
@@ -4476,6 +4763,40 @@ export interface components {
          * @enum {integer}
          */
         ImpactEnum: 1 | 2 | 3;
+        InboundMessage: {
+            readonly id: number;
+            /**
+             * 收到时间
+             * Format: date-time
+             */
+            readonly received_at: string;
+            /** 发送人 */
+            from_user: string;
+            readonly user: components["schemas"]["_UserRef"] | null;
+            /** 消息类型 */
+            msg_type: string;
+            /** 事件 */
+            event?: string;
+            readonly summary: string;
+            /** 状态 */
+            status?: components["schemas"]["InboundMessageStatusEnum"];
+            /** Format: int64 */
+            attempts?: number;
+            /** 错误 */
+            error?: string;
+            /** Format: date-time */
+            processed_at?: string | null;
+            readonly ticket: components["schemas"]["_TicketRef"] | null;
+        };
+        /**
+         * @description * `received` - 待处理
+         *     * `processing` - 处理中
+         *     * `done` - 已处理
+         *     * `ignored` - 已忽略
+         *     * `failed` - 处理失败
+         * @enum {string}
+         */
+        InboundMessageStatusEnum: "received" | "processing" | "done" | "ignored" | "failed";
         Instance: {
             readonly id: number;
             subject_type?: string;
@@ -4560,6 +4881,23 @@ export interface components {
          * @enum {string}
          */
         JobStatusEnum: "queued" | "running" | "succeeded" | "failed";
+        JsSdk: {
+            corp: components["schemas"]["JsSdkCorp"];
+            agent: components["schemas"]["JsSdkAgent"];
+        };
+        JsSdkAgent: {
+            corpid: string;
+            agentid: number;
+            timestamp: number;
+            nonceStr: string;
+            signature: string;
+        };
+        JsSdkCorp: {
+            appId: string;
+            timestamp: number;
+            nonceStr: string;
+            signature: string;
+        };
         KnowledgeCategory: {
             readonly id: number;
             /** 编码 */
@@ -4736,6 +5074,10 @@ export interface components {
             password_expires_at: string | null;
             readonly must_change_password: boolean;
             readonly otp_enabled: boolean;
+        };
+        MediaAttachRequest: {
+            ticket: number;
+            media_ids: string[];
         };
         Menu: {
             favourites: components["schemas"]["MenuItem"][];
@@ -4930,9 +5272,10 @@ export interface components {
         /**
          * @description * `inapp` - 站内通知
          *     * `email` - 邮件
+         *     * `wecom` - 企业微信
          * @enum {string}
          */
-        NotificationChannelEnum: "inapp" | "email";
+        NotificationChannelEnum: "inapp" | "email" | "wecom";
         /**
          * @description * `ticket.created` - 新工单
          *     * `ticket.submitted` - 我的工单已提交
@@ -4982,6 +5325,60 @@ export interface components {
         OtpTokenRequest: {
             otp_token: string;
         };
+        OutboundMessage: {
+            readonly id: number;
+            /**
+             * 创建时间
+             * Format: date-time
+             */
+            readonly created_at: string;
+            /** 类型 */
+            readonly kind: components["schemas"]["OutboundMessageKindEnum"];
+            /** 接收人 */
+            readonly to_users: unknown;
+            /** 群聊 */
+            readonly chat_id: string;
+            /** 摘要 */
+            readonly summary: string;
+            /** 状态 */
+            readonly status: components["schemas"]["OutboundMessageStatusEnum"];
+            /** 尝试次数 */
+            readonly attempts: number;
+            /** Format: date-time */
+            readonly next_attempt_at: string | null;
+            /** 错误码 */
+            readonly errcode: number | null;
+            /** 错误 */
+            readonly last_error: string;
+            /** 无效接收人 */
+            readonly invalid_users: unknown;
+            /**
+             * 发送时间
+             * Format: date-time
+             */
+            readonly sent_at: string | null;
+            readonly ticket: components["schemas"]["_TicketRef"] | null;
+        };
+        /**
+         * @description * `text` - 文本消息
+         *     * `markdown` - Markdown 消息
+         *     * `template_card` - 模板卡片
+         *     * `update_card` - 更新卡片
+         *     * `appchat_create` - 创建群聊
+         *     * `appchat_update` - 修改群成员
+         *     * `appchat_send` - 群聊消息
+         * @enum {string}
+         */
+        OutboundMessageKindEnum: "text" | "markdown" | "template_card" | "update_card" | "appchat_create" | "appchat_update" | "appchat_send";
+        /**
+         * @description * `pending` - 待发送
+         *     * `sending` - 发送中
+         *     * `sent` - 已发送
+         *     * `partial` - 部分发送
+         *     * `failed` - 发送失败
+         * @enum {string}
+         */
+        OutboundMessageStatusEnum: "pending" | "sending" | "sent" | "partial" | "failed";
         /**
          * @description * `solved` - 已解决
          *     * `unsolved` - 未解决
@@ -5137,6 +5534,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Department"][];
         };
+        PaginatedGroupChatList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["GroupChat"][];
+        };
         PaginatedGroupList: {
             /** @example 123 */
             count: number;
@@ -5151,6 +5563,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Group"][];
+        };
+        PaginatedInboundMessageList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["InboundMessage"][];
         };
         PaginatedJobList: {
             /** @example 123 */
@@ -5181,6 +5608,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Notification"][];
+        };
+        PaginatedOutboundMessageList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["OutboundMessage"][];
         };
         PaginatedQuestionList: {
             /** @example 123 */
@@ -6879,6 +7321,72 @@ export interface components {
             readonly published_at: string;
             readonly published_by_name: string;
         };
+        WeComSettings: {
+            /** 启用 */
+            enabled?: boolean;
+            /** 企业ID (CorpID) */
+            corp_id?: string;
+            /**
+             * 应用 AgentId
+             * Format: int64
+             */
+            agent_id?: number | null;
+            /**
+             * 接口地址
+             * Format: uri
+             */
+            base_url?: string;
+            /**
+             * 网页授权地址
+             * Format: uri
+             */
+            oauth_base_url?: string;
+            /** 代理 */
+            proxy?: string;
+            readonly secret_set: boolean;
+            readonly token_set: boolean;
+            readonly encoding_aes_key_set: boolean;
+            readonly secret_source: string;
+            /** @description Settings given in the server's environment (they win over this page). */
+            readonly from_env: string[];
+            readonly callback_url: string;
+            readonly h5_url: string;
+            /**
+             * 更新时间
+             * Format: date-time
+             */
+            readonly updated_at: string;
+        };
+        WeComSettingsRequest: {
+            /** 启用 */
+            enabled?: boolean;
+            /** 企业ID (CorpID) */
+            corp_id?: string;
+            /**
+             * 应用 AgentId
+             * Format: int64
+             */
+            agent_id?: number | null;
+            /**
+             * 接口地址
+             * Format: uri
+             */
+            base_url?: string;
+            /**
+             * 网页授权地址
+             * Format: uri
+             */
+            oauth_base_url?: string;
+            /** 代理 */
+            proxy?: string;
+            secret?: string;
+            token?: string;
+            encoding_aes_key?: string;
+        };
+        WeComStatus: {
+            enabled: boolean;
+            oauth: boolean;
+        };
         WebhookCall: {
             readonly id: number;
             /** Format: uuid */
@@ -6922,6 +7430,14 @@ export interface components {
         WebhookSkipRequest: {
             /** @default  */
             note: string;
+        };
+        _TicketRef: {
+            id: number;
+            number: string;
+        };
+        _UserRef: {
+            id: number;
+            display_name: string;
         };
     };
     responses: never;
@@ -15218,6 +15734,667 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    wecom_chats_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                ticket?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedGroupChatList"];
+                };
+            };
+        };
+    };
+    wecom_chats_create: {
+        parameters: {
+            query?: {
+                ticket?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GroupChatCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["GroupChatCreateRequest"];
+                "multipart/form-data": components["schemas"]["GroupChatCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupChat"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    wecom_chats_retrieve: {
+        parameters: {
+            query?: {
+                ticket?: number;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 企业微信工单群 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GroupChat"];
+                };
+            };
+        };
+    };
+    wecom_config_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeComSettings"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    wecom_config_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["WeComSettingsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["WeComSettingsRequest"];
+                "multipart/form-data": components["schemas"]["WeComSettingsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeComSettings"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    wecom_config_generate_callback_keys_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackKeys"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    wecom_config_test_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionTest"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    wecom_inbound_list: {
+        parameters: {
+            query?: {
+                msg_type?: string;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 发送人或文字内容 */
+                search?: string;
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedInboundMessageList"];
+                };
+            };
+        };
+    };
+    wecom_inbound_retrieve: {
+        parameters: {
+            query?: {
+                msg_type?: string;
+                /** @description 发送人或文字内容 */
+                search?: string;
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 企业微信收到的消息 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundMessage"];
+                };
+            };
+        };
+    };
+    wecom_jssdk_retrieve: {
+        parameters: {
+            query: {
+                url: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsSdk"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    wecom_media_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MediaAttachRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MediaAttachRequest"];
+                "multipart/form-data": components["schemas"]["MediaAttachRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"][];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    wecom_oauth_callback_retrieve: {
+        parameters: {
+            query?: {
+                code?: string;
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    wecom_oauth_start_retrieve: {
+        parameters: {
+            query?: {
+                next?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    wecom_outbound_list: {
+        parameters: {
+            query?: {
+                kind?: string;
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedOutboundMessageList"];
+                };
+            };
+        };
+    };
+    wecom_outbound_retrieve: {
+        parameters: {
+            query?: {
+                kind?: string;
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 企业微信发出的消息 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboundMessage"];
+                };
+            };
+        };
+    };
+    wecom_outbound_retry_create: {
+        parameters: {
+            query?: {
+                kind?: string;
+                status?: string;
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 企业微信发出的消息 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboundMessage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    wecom_status_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeComStatus"];
                 };
             };
         };
