@@ -5,6 +5,7 @@ PORT="${HITSM_E2E_PORT:-8765}"
 export HITSM_DATA_DIR="$(mktemp -d /tmp/hitsm-e2e-XXXXXX)"
 export HITSM_SECRET_KEY="e2e-$(python3 -c 'import secrets; print(secrets.token_urlsafe(40))')"
 export HITSM_CELERY_EAGER=true  # jobs run inside the request: no worker process to manage
+export HITSM_SITE_URL="http://127.0.0.1:$PORT"  # links in WeCom messages and the OAuth return address
 # Every browser and API session of the suite signs in from 127.0.0.1: the per-address login
 # throttle (30/min in production) would answer 429 to a busy minute of tests. Lockout per
 # account (web-lockout.spec.ts) is separate and stays on.
@@ -118,6 +119,18 @@ uv run --directory "$BACKEND" --frozen python manage.py sla_scan --loop 2 >>"$HI
 SLA_SCAN_PID=$!
 uv run --directory "$BACKEND" --frozen python manage.py workflow_timers --loop 2 >>"$HITSM_DATA_DIR/workflow-timers.log" 2>&1 &
 TIMERS_PID=$!
-( while kill -0 $$ 2>/dev/null; do sleep 2; done; kill "$SLA_SCAN_PID" "$TIMERS_PID" 2>/dev/null ) >/dev/null 2>&1 &
+# WeCom (web-wecom.spec.ts): a fake WeCom on 127.0.0.1 whose members include nurse_li; the spec
+# enters its credentials on the 企业微信 page (nothing comes from the environment here).
+manage shell -c "
+from hitsm.accounts.models import User
+User.objects.filter(username='nurse_li').update(wecom_userid='nurse_li')
+User.objects.filter(username='engineer_wang').update(wecom_userid='engineer_wang')
+"
+WECOM_FAKE_PORT="${HITSM_E2E_WECOM_PORT:-8791}"
+uv run --directory "$BACKEND" --frozen python manage.py wecom_fake --no-console --members-from-db \
+  --port "$WECOM_FAKE_PORT" --callback "http://127.0.0.1:$PORT/wecom/callback" \
+  >>"$HITSM_DATA_DIR/wecom-fake.log" 2>&1 &
+WECOM_PID=$!
+( while kill -0 $$ 2>/dev/null; do sleep 2; done; kill "$SLA_SCAN_PID" "$TIMERS_PID" "$WECOM_PID" 2>/dev/null ) >/dev/null 2>&1 &
 cd "$BACKEND"
 exec uv run --frozen uvicorn config.asgi:application --host 127.0.0.1 --port "$PORT" --log-level warning

@@ -486,6 +486,10 @@ KNOWLEDGE_ANSWER_THRESHOLD = (
     env_int("HITSM_KNOWLEDGE_THRESHOLD_PERCENT", 60, minimum=10, maximum=100) / 100
 )
 
+# Speech-to-text for voice messages (hitsm/servicedesk/transcribe.py): off unless a hospital
+# names its own transcriber class; nothing is downloaded at run time.
+SPEECH_TRANSCRIBER = env_str("HITSM_SPEECH_TRANSCRIBER")
+
 TICKET_AUTOCLOSE_DAYS = env_int("HITSM_TICKET_AUTOCLOSE_DAYS", 3, minimum=1, maximum=60)
 TICKET_REOPEN_DAYS = env_int("HITSM_TICKET_REOPEN_DAYS", 7, minimum=0, maximum=90)
 TICKET_UNACCEPTED_MINUTES = env_int("HITSM_UNACCEPTED_MINUTES", 30, minimum=1, maximum=1440)

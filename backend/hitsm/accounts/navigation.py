@@ -81,6 +81,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("tokens", "/tokens", "Key", frozenset(IT_STAFF)),
     NavItem("security", "/security", "Lock", EVERYONE),
     NavItem("system", "/admin/system", "Monitor", frozenset({Role.ADMIN, Role.SYSADMIN})),
+    # WeCom (企业微信): connection settings, callback keys and the message logs (hitsm/wecom).
+    NavItem("wecom", "/system/wecom", "ChatDotSquare", frozenset({Role.ADMIN})),
     NavItem("api_docs", "/api/docs/", "Document", frozenset({Role.ADMIN, Role.SYSADMIN})),
 )
 

@@ -188,6 +188,11 @@ def attachment_transcode(*, attachment_id: int) -> bool:
         default_storage.delete(stored)  # the row went away (or was reset) meanwhile
         return False
     _announce(attachment)
+    if settings.SPEECH_TRANSCRIBER:
+        from hitsm.servicedesk.transcribe import attachment_transcribe
+
+        attachment.refresh_from_db()
+        attachment_transcribe(attachment)
     return True
 
 

@@ -8,5 +8,7 @@ declare module 'vue-router' {
     public?: boolean;
     /** Locale key of the page title. */
     title?: string;
+    /** IT staff only (agent mode: the task list). */
+    staff?: boolean;
   }
 }

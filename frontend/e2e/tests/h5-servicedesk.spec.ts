@@ -4,7 +4,9 @@ import { USERS, photoPng, screenshotPath } from './helpers';
 
 test.use({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, actionTimeout: 15_000 });
 
-test('on the phone, a nurse reports a problem with a photo in a few taps and follows it in her list', async ({ page }) => {
+test('on the phone, a nurse reports a problem with a photo and a voice note in a few taps and follows it in her list', async ({ page, context }) => {
+  // The launch flags (playwright.config.ts) give a fake microphone; the page still needs the permission.
+  await context.grantPermissions(['microphone']);
   await page.goto('/h5/login');
   await page.getByTestId('login-username').locator('input').fill(USERS.nurse.username);
   await page.getByTestId('login-password').locator('input').fill(USERS.nurse.password);
@@ -23,6 +25,16 @@ test('on the phone, a nurse reports a problem with a photo in a few taps and fol
   await camera.setInputFiles({ name: 'screen.png', mimeType: 'image/png', buffer: photoPng(320, 240) });
   await expect(page.locator('.van-uploader__preview')).toHaveCount(1);
   await expect(page.getByTestId('voice-notes')).toBeVisible();
+
+  // One tap starts a voice note, one more stops it; it can be played back before sending.
+  const record = page.getByTestId('voice-record');
+  await record.click();
+  await expect(record).toContainText('停止录音');
+  await page.waitForTimeout(1_500);
+  await record.click();
+  await expect(record).toContainText('按一下开始录音');
+  await expect(page.getByTestId('voice-notes').locator('li')).toHaveCount(1);
+  await expect(page.getByTestId('voice-notes').locator('li')).toContainText('语音 1');
   await page.screenshot({ path: screenshotPath('h5-new-ticket'), fullPage: true });
 
   await page.getByTestId('h5-submit').click();
@@ -32,6 +44,8 @@ test('on the phone, a nurse reports a problem with a photo in a few taps and fol
   await expect(page.getByTestId('h5-status')).toHaveText('待受理');
   await expect(page.getByTestId('h5-progress')).toContainText('已提交');
   await expect(page.getByTestId('h5-attachment-image')).toHaveCount(1);
+  // The voice note arrived with the ticket: a player once the server has its MP3 copy, the original before.
+  await expect(page.getByTestId('h5-attachment-audio').or(page.getByTestId('h5-attachment-audio-waiting'))).toHaveCount(1);
   await expect(page.getByTestId('h5-timeline-event')).toHaveCount(1);
   await expect(page.getByTestId('h5-cancel')).toBeVisible();
   await expect(page.locator('.van-toast')).toBeHidden({ timeout: 10_000 });

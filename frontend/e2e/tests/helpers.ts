@@ -148,6 +148,8 @@ export interface ApiSession {
   get: (path: string) => Promise<unknown>;
   post: (path: string, data: unknown) => Promise<unknown>;
   patch: (path: string, data: unknown) => Promise<unknown>;
+  put: (path: string, data: unknown) => Promise<unknown>;
+  delete: (path: string) => Promise<unknown>;
   /** A CSV file as the `file` part of a multipart POST (imports). */
   upload: (path: string, name: string, text: string) => Promise<unknown>;
   dispose: () => Promise<void>;
@@ -160,12 +162,14 @@ function sessionOver(context: APIRequestContext, dispose: () => Promise<void>): 
     expect(response.ok(), `${what}: ${response.status()} ${await response.text()}`).toBe(true);
     return response.status() === 204 ? null : response.json();
   };
-  const send = async (method: 'POST' | 'PATCH', path: string, data: unknown) =>
-    check(`${method} ${path}`, await context.fetch(path, { method, data: data as object, headers: { 'X-CSRFToken': await token() } }));
+  const send = async (method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, data?: unknown) =>
+    check(`${method} ${path}`, await context.fetch(path, { method, data: data as object | undefined, headers: { 'X-CSRFToken': await token() } }));
   return {
     get: async (path) => check(`GET ${path}`, await context.get(path)),
     post: (path, data) => send('POST', path, data),
     patch: (path, data) => send('PATCH', path, data),
+    put: (path, data) => send('PUT', path, data),
+    delete: (path) => send('DELETE', path),
     upload: async (path, name, text) =>
       check(
         `POST ${path}`,

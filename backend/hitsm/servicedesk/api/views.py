@@ -71,6 +71,9 @@ class TicketFilter(filters.FilterSet):
     created_before = filters.DateTimeFilter(field_name="created_at", lookup_expr="lt")
     configuration_item = filters.NumberFilter(field_name="configuration_items")
     q = filters.CharFilter(method="filter_q", label="单号或关键词")
+    unassigned = filters.BooleanFilter(
+        field_name="assignee", lookup_expr="isnull", label="无处理人（待领取）"
+    )
 
     class Meta:
         model = Ticket

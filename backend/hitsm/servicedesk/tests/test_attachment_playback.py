@@ -338,3 +338,37 @@ def _content(data: bytes):
     from django.core.files.base import ContentFile
 
     return ContentFile(data)
+
+
+class EchoTranscriber:
+    """A hospital's own speech-to-text service, as the pluggable interface sees it."""
+
+    calls: list[tuple[int, str]] = []
+
+    def transcribe(self, audio: bytes, content_type: str) -> str:
+        EchoTranscriber.calls.append((len(audio), content_type))
+        return "门诊三楼打印机卡纸了"
+
+
+def test_a_configured_transcriber_puts_the_words_on_the_timeline_for_it_staff(
+    ffmpeg, nurse_li, agent_chen, client_for, settings, django_capture_on_commit_callbacks
+):
+    settings.SPEECH_TRANSCRIBER = f"{__name__}.EchoTranscriber"
+    EchoTranscriber.calls.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        attachment = upload(client_for(nurse_li), "语音.amr", amr_nb(seconds=1.0))
+    assert EchoTranscriber.calls and EchoTranscriber.calls[0][1] == "audio/mpeg"
+    desk_events = client_for(agent_chen).get(f"{URL}{attachment.ticket_id}/events/").json()
+    assert any("门诊三楼打印机卡纸了" in e["body"] for e in desk_events)
+    own_events = client_for(nurse_li).get(f"{URL}{attachment.ticket_id}/events/").json()
+    assert not any("门诊三楼打印机卡纸了" in e["body"] for e in own_events)  # an internal note
+
+
+def test_without_a_transcriber_nothing_is_transcribed(
+    ffmpeg, nurse_li, client_for, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        attachment = upload(client_for(nurse_li), "语音.amr", amr_nb(seconds=1.0))
+    attachment.refresh_from_db()
+    assert attachment.transcode_status == TranscodeStatus.DONE
+    assert not attachment.ticket.events.filter(data__transcript=True).exists()

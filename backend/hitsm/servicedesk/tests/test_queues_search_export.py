@@ -121,3 +121,21 @@ def test_query_words_are_the_longest_ones():
     assert query_tokens("电子病历") == ["电子病历"]
     assert query_tokens("HIS 登不上") == ["his", "登不上"]
     assert "打印机" in query_tokens("打印机 卡纸")
+
+
+def test_my_groups_tickets_nobody_has_taken_yet(
+    agent_chen, engineer_wang, desktop_group, make_ticket, client_for
+):
+    from hitsm.servicedesk.services import ticket_accept, ticket_assign
+
+    waiting, taken = make_ticket(title="待领取"), make_ticket(title="已有人处理")
+    for ticket in (waiting, taken):
+        ticket_accept(ticket=ticket, actor=agent_chen)
+    ticket_assign(ticket=waiting, actor=agent_chen, group=desktop_group)
+    ticket_assign(ticket=taken, actor=agent_chen, group=desktop_group, assignee=engineer_wang)
+    rows = (
+        client_for(engineer_wang)
+        .get("/api/v1/tickets/", {"queue": "my_groups", "unassigned": "true"})
+        .json()["results"]
+    )
+    assert [r["title"] for r in rows] == ["待领取"]

@@ -17,6 +17,13 @@ describe('H5 route guard', () => {
     expect(decideH5Route({ name: 'login', fullPath: '/login', query: {}, meta: { public: true } }, false)).toBe(true);
   });
 
+  it('keeps agent mode (我的任务) to IT staff', () => {
+    const tasks = { name: 'my-tasks', fullPath: '/tasks', query: {}, meta: { staff: true } };
+    expect(decideH5Route(tasks, true, true)).toBe(true);
+    expect(decideH5Route(tasks, true, false)).toBe('/');
+    expect(decideH5Route(tasks, false, false)).toEqual({ name: 'login', query: { next: '/tasks' } });
+  });
+
   it('refuses unsafe next targets', () => {
     expect(safeNext('//evil.example')).toBe('/');
     expect(safeNext('https://evil.example')).toBe('/');

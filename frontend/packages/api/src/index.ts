@@ -36,3 +36,6 @@ export * from './workflow';
 // the ask-before-a-ticket flow and the category tree both apps share (knowledge-rules.ts).
 export * from './knowledge';
 export * from './knowledge-rules';
+// WeCom (wecom.ts): settings, callback keys, message logs, sign-in status, JS-SDK signatures,
+// photos and voice attached by WeCom media id, incident group chats.
+export * from './wecom';

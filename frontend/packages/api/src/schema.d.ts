@@ -14087,6 +14087,8 @@ export interface operations {
                  *     * `cancelled` - 已取消
                  */
                 status?: ("accepted" | "assigned" | "cancelled" | "closed" | "in_progress" | "new" | "pending" | "resolved")[];
+                /** @description 无处理人（待领取） */
+                unassigned?: boolean;
             };
             header?: never;
             path?: never;
@@ -14430,6 +14432,8 @@ export interface operations {
                  *     * `cancelled` - 已取消
                  */
                 status?: ("accepted" | "assigned" | "cancelled" | "closed" | "in_progress" | "new" | "pending" | "resolved")[];
+                /** @description 无处理人（待领取） */
+                unassigned?: boolean;
             };
             header?: never;
             path: {
@@ -14788,6 +14792,8 @@ export interface operations {
                  *     * `cancelled` - 已取消
                  */
                 status?: ("accepted" | "assigned" | "cancelled" | "closed" | "in_progress" | "new" | "pending" | "resolved")[];
+                /** @description 无处理人（待领取） */
+                unassigned?: boolean;
             };
             header?: never;
             path: {

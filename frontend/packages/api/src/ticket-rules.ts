@@ -4,7 +4,7 @@
  * and which errors mean "someone else acted first".
  */
 import { isApiError } from './errors';
-import type { TicketAction, TicketStatus, TicketTransition } from './types';
+import type { Me, Role, TicketAction, TicketStatus, TicketTransition } from './types';
 
 // --- progress tracker (submitted → accepted → in progress → resolved) -----------------------
 
@@ -168,4 +168,23 @@ export function isProcessRunning(error: unknown): boolean {
 
 export function isNotFound(error: unknown): boolean {
   return isApiError(error) && (error.status === 404 || error.code === 'not_found');
+}
+
+// --- who works tickets -----------------------------------------------------------------------
+
+/** IT staff (hitsm/accounts/roles.py `IT_STAFF`): they work tickets and write internal notes. */
+export const IT_STAFF_ROLES: readonly Role[] = ['agent', 'engineer', 'sysadmin', 'manager', 'admin'];
+/** The service desk (servicedesk/selectors.py `DESK_ROLES`): they accept new tickets. */
+export const DESK_ROLES: readonly Role[] = ['agent', 'manager', 'admin'];
+
+type RoleHolder = Pick<Me, 'roles' | 'is_superuser'> | null | undefined;
+
+/** Whether to offer the agent views at all; what each person may do is still the server's call. */
+export function isItStaff(me: RoleHolder): boolean {
+  return Boolean(me && (me.is_superuser || me.roles.some((role) => IT_STAFF_ROLES.includes(role))));
+}
+
+/** Whether the person sees (and may accept) every new ticket, not only their groups'. */
+export function isDeskStaff(me: RoleHolder): boolean {
+  return Boolean(me && (me.is_superuser || me.roles.some((role) => DESK_ROLES.includes(role))));
 }

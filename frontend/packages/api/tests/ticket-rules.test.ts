@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 
-import { ApiError, actionButtons, isConflict, isNotFound, isProcessRunning, isUnaccepted, slaState, ticketProgress } from '../src';
+import {
+  ApiError,
+  actionButtons,
+  isConflict,
+  isDeskStaff,
+  isItStaff,
+  isNotFound,
+  isProcessRunning,
+  isUnaccepted,
+  slaState,
+  ticketProgress,
+} from '../src';
 
 describe('ticketProgress (已提交 → 已受理 → 处理中 → 已解决)', () => {
   it('maps every status to the step the requester has reached', () => {
@@ -120,5 +131,26 @@ describe('error kinds', () => {
   it('recognises a ticket the user may not see', () => {
     expect(isNotFound(new ApiError(404, 'not_found', '未找到'))).toBe(true);
     expect(isNotFound(new ApiError(403, 'permission_denied', 'x'))).toBe(false);
+  });
+});
+
+describe('who works tickets', () => {
+  const as = (...roles: string[]) => ({ roles, is_superuser: false }) as Parameters<typeof isItStaff>[0];
+
+  it('offers the agent views to IT staff only', () => {
+    expect(isItStaff(as('engineer'))).toBe(true);
+    expect(isItStaff(as('agent'))).toBe(true);
+    expect(isItStaff(as('manager'))).toBe(true);
+    expect(isItStaff(as('requester'))).toBe(false);
+    expect(isItStaff(as('auditor'))).toBe(false);
+    expect(isItStaff(null)).toBe(false);
+    expect(isItStaff({ roles: [], is_superuser: true })).toBe(true);
+  });
+
+  it('counts agents and managers as the desk, engineers not', () => {
+    expect(isDeskStaff(as('agent'))).toBe(true);
+    expect(isDeskStaff(as('manager'))).toBe(true);
+    expect(isDeskStaff(as('engineer'))).toBe(false);
+    expect(isDeskStaff(as('requester'))).toBe(false);
   });
 });

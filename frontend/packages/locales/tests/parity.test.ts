@@ -63,6 +63,7 @@ describe('locale files', () => {
       'tokens',
       'security',
       'system',
+      'wecom',
       'api_docs',
     ];
     for (const key of nav) expect(zh.has(`nav.${key}`), key).toBe(true);

@@ -3,7 +3,8 @@ export interface H5GuardTarget {
   name?: string | symbol | null | undefined;
   fullPath: string;
   query: Record<string, unknown>;
-  meta: { public?: boolean };
+  /** `staff`: IT staff only (agent mode); others land on the home page. */
+  meta: { public?: boolean; staff?: boolean };
 }
 
 export type H5Decision = true | string | { name: 'login'; query?: { next: string } };
@@ -16,8 +17,8 @@ export function safeNext(next: unknown, fallback = '/'): string {
   return value;
 }
 
-export function decideH5Route(to: H5GuardTarget, signedIn: boolean): H5Decision {
+export function decideH5Route(to: H5GuardTarget, signedIn: boolean, staff = false): H5Decision {
   if (to.meta.public) return to.name === 'login' && signedIn ? safeNext(to.query.next) : true;
-  if (signedIn) return true;
+  if (signedIn) return to.meta.staff && !staff ? '/' : true;
   return to.fullPath === '/' ? { name: 'login' } : { name: 'login', query: { next: to.fullPath } };
 }

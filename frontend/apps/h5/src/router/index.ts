@@ -1,3 +1,4 @@
+import { isItStaff } from '@hitsm/api';
 import { createRouter, createWebHistory, type Router, type RouteRecordRaw } from 'vue-router';
 
 import { i18n } from '@/i18n';
@@ -27,6 +28,12 @@ const routes: RouteRecordRaw[] = [
         name: 'my-tickets',
         component: () => import('@/views/servicedesk/my-tickets/index.vue'),
         meta: { title: 'h5.tab_tickets' },
+      },
+      {
+        path: 'tasks',
+        name: 'my-tasks',
+        component: () => import('@/views/servicedesk/my-tasks/index.vue'),
+        meta: { title: 'h5Agent.title', staff: true },
       },
       {
         path: 'me',
@@ -81,7 +88,7 @@ export function createAppRouter(): Router {
   const router = createRouter({ history: createWebHistory('/h5/'), routes });
   router.beforeEach(async (to) => {
     const me = await useSessionStore().ensureLoaded();
-    return decideH5Route(to, me !== null);
+    return decideH5Route(to, me !== null, isItStaff(me));
   });
   router.afterEach((to) => {
     const product = i18n.global.t('app.short_name');

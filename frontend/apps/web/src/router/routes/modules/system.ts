@@ -13,4 +13,11 @@ export const systemRoutes: RouteRecordRaw[] = [
     component: () => import('@/views/system/health/index.vue'),
     meta: { navKey: 'system', title: 'nav.system' },
   },
+  {
+    // WeCom: admins only (`me.navigation`, hitsm/accounts/navigation.py).
+    path: 'system/wecom',
+    name: 'wecom',
+    component: () => import('@/views/system/wecom/index.vue'),
+    meta: { navKey: 'wecom', title: 'nav.wecom' },
+  },
 ];
