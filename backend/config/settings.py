@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "hitsm.sla",
     "hitsm.servicedesk",
     "hitsm.knowledge",
+    "hitsm.surveys",
     "hitsm.notifications",
     "hitsm.wecom",
     "hitsm.dashboards",
@@ -217,6 +218,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "hitsm.workflow.tasks.fire_timers",
         "schedule": float(env_int("HITSM_WORKFLOW_TIMER_SECONDS", 10, minimum=2, maximum=30)),
     },
+    # Satisfaction surveys: reminders once, expiry (docs/surveys.md); each claimed by an UPDATE
+    "surveys-scan": {"task": "hitsm.surveys.tasks.scan", "schedule": 900.0},
+    # The previous month's summary, stored at month start and again once it can no longer change
+    "surveys-monthly-summary": {"task": "hitsm.surveys.tasks.monthly_summary", "schedule": 3600.0},
     # Seals new audit log rows into the hash chain (hitsm.audit.services, docs/admin/security.md)
     "audit-seal": {
         "task": "hitsm.audit.tasks.seal",
@@ -493,6 +498,17 @@ SPEECH_TRANSCRIBER = env_str("HITSM_SPEECH_TRANSCRIBER")
 TICKET_AUTOCLOSE_DAYS = env_int("HITSM_TICKET_AUTOCLOSE_DAYS", 3, minimum=1, maximum=60)
 TICKET_REOPEN_DAYS = env_int("HITSM_TICKET_REOPEN_DAYS", 7, minimum=0, maximum=90)
 TICKET_UNACCEPTED_MINUTES = env_int("HITSM_UNACCEPTED_MINUTES", 30, minimum=1, maximum=1440)
+
+# Satisfaction surveys (docs/surveys.md): a survey may be answered until it expires, reminded
+# once after SURVEY_REMIND_HOURS, and an answer may be changed for SURVEY_EDIT_HOURS.
+SURVEY_EXPIRY_DAYS = env_int("HITSM_SURVEY_EXPIRY_DAYS", 7, minimum=1, maximum=60)
+SURVEY_REMIND_HOURS = env_int("HITSM_SURVEY_REMIND_HOURS", 24, minimum=1, maximum=1440)
+SURVEY_EDIT_HOURS = env_int("HITSM_SURVEY_EDIT_HOURS", 24, minimum=0, maximum=720)
+if SURVEY_REMIND_HOURS >= SURVEY_EXPIRY_DAYS * 24:
+    raise ImproperlyConfiguredEnv(
+        f"HITSM_SURVEY_REMIND_HOURS={SURVEY_REMIND_HOURS} must be shorter than the survey's life "
+        f"(HITSM_SURVEY_EXPIRY_DAYS={SURVEY_EXPIRY_DAYS} days)"
+    )
 
 LOG_LEVEL = env_choice("HITSM_LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR"])
 LOGGING = {

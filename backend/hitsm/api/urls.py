@@ -18,6 +18,7 @@ from hitsm.sla.api.views import (
     PriorityMatrixResetView,
     PriorityMatrixView,
 )
+from hitsm.surveys.api import views as surveys
 from hitsm.wecom.api import views as wecom
 from hitsm.workflow.api import views as workflow
 
@@ -66,6 +67,10 @@ router.register("sla/public-holidays", sla.PublicHolidayViewSet, basename="sla-p
 router.register("sla/policies", sla.SlaPolicyViewSet, basename="sla-policy")
 router.register("sla/escalations", sla.EscalationRuleViewSet, basename="sla-escalation")
 router.register("notifications", notifications.NotificationViewSet, basename="notification")
+# the sub-collections first: "surveys/{pk}" takes digits only, but the order keeps it obvious
+router.register("surveys/follow-ups", surveys.FollowUpViewSet, basename="survey-follow-up")
+router.register("surveys/configs", surveys.SurveyConfigViewSet, basename="survey-config")
+router.register("surveys", surveys.SurveyViewSet, basename="survey")
 
 urlpatterns = [
     path("auth/csrf/", accounts.CsrfView.as_view(), name="auth-csrf"),
@@ -120,6 +125,17 @@ urlpatterns = [
         "sla/priority-matrix/reset/",
         PriorityMatrixResetView.as_view(),
         name="sla-priority-matrix-reset",
+    ),
+    path("surveys/summaries/", surveys.SummaryView.as_view(), name="survey-summary"),
+    path(
+        "surveys/summaries/export/",
+        surveys.SummaryExportView.as_view(),
+        name="survey-summary-export",
+    ),
+    path(
+        "surveys/summaries/generate/",
+        surveys.SummaryGenerateView.as_view(),
+        name="survey-summary-generate",
     ),
     path("kpis/", dashboards.KpiSetView.as_view(), name="kpi-set"),
     path("kpis/jobs/", dashboards.KpiSetJobView.as_view(), name="kpi-set-job"),

@@ -43,6 +43,9 @@ class NotificationKind(models.TextChoices):
     SLA_ESCALATED = "sla.escalated", _("SLA 超时升级")
     PROCESS_TASK = "process.task", _("流程任务待我处理")
     PROCESS_INFORMED = "process.informed", _("流程进展知会")
+    SURVEY_REQUEST = "survey.request", _("请评价服务")
+    SURVEY_REMINDER = "survey.reminder", _("服务评价提醒")
+    SURVEY_FOLLOW_UP = "survey.follow_up", _("满意度低分待回访")
 
 
 # What a requester is always told about their own tickets, whatever their preferences.
@@ -54,6 +57,8 @@ REQUESTER_ALWAYS = frozenset(
         NotificationKind.TICKET_PENDING,
         NotificationKind.TICKET_RESOLVED,
         NotificationKind.TICKET_CLOSED,
+        # the one request to rate the service; its reminder can be turned off
+        NotificationKind.SURVEY_REQUEST,
     }
 )
 

@@ -75,6 +75,10 @@ class EventKind(models.TextChoices):
     LINKED = "linked", _("关联")
     MERGED = "merged", _("合并")
     ATTACHMENT = "attachment", _("附件")
+    # satisfaction surveys (hitsm.surveys): the requester's rating and the manager's follow-up
+    SURVEY_ANSWERED = "survey_answered", _("满意度评价")
+    FOLLOW_UP_OPENED = "follow_up_opened", _("低分回访")
+    FOLLOW_UP_CLOSED = "follow_up_closed", _("回访完成")
 
 
 class EscalationKind(models.TextChoices):

@@ -110,7 +110,14 @@ class IllegalTransition(Conflict):
 
 def _last_actor(ticket: Ticket) -> str:
     last = ticket.events.exclude(
-        kind__in=(EventKind.REPLY, EventKind.NOTE, EventKind.ATTACHMENT)
+        kind__in=(
+            EventKind.REPLY,
+            EventKind.NOTE,
+            EventKind.ATTACHMENT,
+            EventKind.SURVEY_ANSWERED,
+            EventKind.FOLLOW_UP_OPENED,
+            EventKind.FOLLOW_UP_CLOSED,
+        )
     ).last()
     if last is None:
         return ""

@@ -467,6 +467,8 @@ def _on_card(message: InboundMessage, conversation: Conversation, user: User, ke
             label = "已转人工"
     elif action == messages.TICKET_ACCEPT and ident.isdigit():
         label = _accept(message, user, int(ident))
+    elif action == messages.SURVEY_SUBMIT and ident.isdigit():
+        label = _rate(message, user, int(ident))
     else:
         _finish(message, InboundStatus.IGNORED, error="未知的卡片按钮")
         return
@@ -522,6 +524,50 @@ def _accept(message: InboundMessage, user: User, ticket_id: int) -> str:
         return "无法接单"
     _reply(message, messages.text(f"{label}：{ticket.number} {ticket.title}"), tag="accepted")
     return label
+
+
+def _selected(payload: dict[str, Any]) -> dict[str, int]:
+    """A card's drop-down answers: {question key: option id as a number}."""
+    items = (payload.get("SelectedItems") or {}).get("SelectedItem") or []
+    if isinstance(items, dict):
+        items = [items]
+    chosen: dict[str, int] = {}
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        options = (item.get("OptionIds") or {}).get("OptionId")
+        first = options[0] if isinstance(options, list) and options else options
+        if isinstance(first, str) and first.isdigit():
+            chosen[str(item.get("QuestionKey", ""))] = int(first)
+    return chosen
+
+
+def _rate(message: InboundMessage, user: User, survey_id: int) -> str:
+    """The survey card's submit: the same answer the H5 page gives, on the WeCom channel."""
+    from hitsm.surveys.models import Survey
+    from hitsm.surveys.services import survey_answer
+
+    survey = Survey.objects.filter(pk=survey_id).select_related("ticket").first()
+    if survey is None:
+        _finish(message, InboundStatus.IGNORED, error="调查不存在")
+        return "已失效"
+    message.ticket = survey.ticket
+    try:
+        survey = survey_answer(
+            survey=survey,
+            actor=user,
+            scores=_selected(message.payload),
+            comment="",
+            channel=Channel.WECOM,
+        )
+    except DomainError as exc:
+        _reply(message, messages.text(f"评价未能提交：{exc.message}"), tag="survey-refused")
+        _finish(message, InboundStatus.FAILED, ticket=survey.ticket, error=str(exc.message))
+        return "未能提交"
+    low = min((survey.scores() or {}).values(), default=5) <= survey.low_score_threshold
+    thanks = "感谢您的评价！" + ("服务经理会尽快与您联系，了解问题所在。" if low else "")
+    _reply(message, messages.text(thanks), tag="survey-thanks")
+    return "已评价"
 
 
 def dispatch_due(*, limit: int = 200) -> int:

@@ -14,6 +14,14 @@ from hitsm.wecom.models import OutboundKind
 KB_SOLVED = "kb_solved"
 KB_TICKET = "kb_ticket"
 TICKET_ACCEPT = "accept"
+SURVEY_SUBMIT = "survey"
+SCORE_OPTIONS = (
+    ("5", "5 非常满意"),
+    ("4", "4 满意"),
+    ("3", "3 一般"),
+    ("2", "2 不满意"),
+    ("1", "1 非常不满意"),
+)
 
 
 def h5_link(path: str) -> str:
@@ -89,6 +97,33 @@ def task_card(*, ticket: Any, title: str, body: str) -> tuple[str, dict[str, Any
                 "key": f"{TICKET_ACCEPT}:{ticket.pk}",
             }
         ],
+    }
+    return OutboundKind.TEMPLATE_CARD, {"msgtype": "template_card", "template_card": card}
+
+
+def survey_card(*, survey: Any, task_id: str) -> tuple[str, dict[str, Any]]:
+    """The satisfaction survey as an interactive card: the three fixed dimensions as drop-downs
+    (WeCom allows three) and a submit button; extra questions and the comment are on the H5
+    page the card links to."""
+    from hitsm.surveys.models import FIXED_KEYS
+
+    fixed = [q for q in survey.questions if q["key"] in FIXED_KEYS][:3]
+    ticket = survey.ticket
+    card: dict[str, Any] = {
+        "card_type": "multiple_interaction",
+        "source": _source(),
+        "main_title": {"title": "请评价本次服务", "desc": f"{ticket.number} {ticket.title}"[:44]},
+        "task_id": task_id,
+        "select_list": [
+            {
+                "question_key": q["key"],
+                "title": q["label"][:16],
+                "selected_id": "5",
+                "option_list": [{"id": value, "text": text} for value, text in SCORE_OPTIONS],
+            }
+            for q in fixed
+        ],
+        "submit_button": {"text": "提交评价", "key": f"{SURVEY_SUBMIT}:{survey.pk}"},
     }
     return OutboundKind.TEMPLATE_CARD, {"msgtype": "template_card", "template_card": card}
 

@@ -330,6 +330,22 @@ def media_attach(*, ticket: Ticket, actor: User, media_ids: list[str]) -> list[A
 # --- WeCom as a notification channel ---------------------------------------------------------
 
 TASK_KINDS = frozenset({"ticket.created", "ticket.assigned", "process.task"})
+SURVEY_KINDS = frozenset({"survey.request", "survey.reminder"})
+
+
+def _survey_card(notification: Any, ticket: Ticket | None) -> tuple[str, dict[str, Any]] | None:
+    from hitsm.surveys.models import Survey, SurveyStatus
+
+    survey = (
+        Survey.objects.filter(ticket=ticket, status=SurveyStatus.PENDING)
+        .select_related("ticket")
+        .first()
+        if ticket is not None
+        else None
+    )
+    if survey is None:
+        return None
+    return messages.survey_card(survey=survey, task_id=f"survey-{survey.pk}-{notification.pk}")
 
 
 def notification_send(notification: Any) -> None:
@@ -340,7 +356,10 @@ def notification_send(notification: Any) -> None:
     ticket = Ticket.objects.filter(pk=notification.ticket_id).select_related("requester").first()
     if ticket is not None and notification.kind == "ticket.submitted" and ticket.channel == "wecom":
         return  # the conversation has just said so, with the ticket's number and link
-    if (
+    card = _survey_card(notification, ticket) if notification.kind in SURVEY_KINDS else None
+    if card is not None:
+        kind, payload = card
+    elif (
         ticket is not None
         and notification.kind in TASK_KINDS
         and ticket.status in ("new", "accepted", "assigned")

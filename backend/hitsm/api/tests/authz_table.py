@@ -124,6 +124,12 @@ VISIBLE: dict[str, Who] = {
     "wecom_in": ADMIN,
     "wecom_out": ADMIN,
     "chat_mz": SEES_MZ & IT,
+    # satisfaction surveys: the requester, and IT staff who see the ticket (not the colleagues
+    # who see it as their department's); follow-ups for the desk; configuration for IT staff
+    "survey_mz": (SEES_MZ & IT) | who("nurse_li"),
+    "survey_fs": (SEES_FS & IT) | who("tech_wu"),
+    "follow_up": DESK,
+    "survey_config": IT,
 }
 TICKETS = ("ticket_mz", "ticket_fs")
 WORKERS = {"ticket_mz": DESK | who("engineer_wang"), "ticket_fs": DESK | who("engineer_zhang")}
@@ -134,6 +140,7 @@ REQUESTER_OR_WORKERS = {
 GROUP_OF = {"ticket_mz": "group_a", "ticket_fs": "group_b"}
 ARTICLES = ("article_public", "article_it", "article_draft")
 QUESTIONS = ("question_li", "question_wu")
+SURVEYS = ("survey_mz", "survey_fs")
 
 
 @dataclass(frozen=True)
@@ -413,6 +420,28 @@ RULES: dict[str, Rule] = {
     # marks one's own only: test_nobody_reads_or_marks_another_persons_notifications
     "notification-mark-read": Rule(write=SIGNED_IN, body=_const({})),
     "notification-preferences": Rule(read=SIGNED_IN, write=SIGNED_IN, body=_const([])),
+    # --- satisfaction surveys (docs/surveys.md) ------------------------------------------------
+    "survey-list": Rule(read=SIGNED_IN, shows=SURVEYS),
+    "survey-detail": Rule(read=SCOPE, on=SURVEYS, shows=SURVEYS),
+    # only the requester answers (409 here: the world's tickets are still open)
+    "survey-answer": Rule(
+        write={"survey_mz": who("nurse_li"), "survey_fs": who("tech_wu")},
+        on=SURVEYS,
+        body=_const({"scores": {"technical": 5, "response": 5, "attitude": 5}}),
+    ),
+    "survey-follow-up-list": Rule(read=DESK, shows=("follow_up",)),
+    "survey-follow-up-detail": Rule(read=SCOPE, on=("follow_up",), shows=("follow_up",)),
+    "survey-follow-up-take": Rule(write=MANAGERS, on=("follow_up",)),
+    "survey-follow-up-close": Rule(
+        write=MANAGERS, on=("follow_up",), body=_const({"outcome": "已电话回访"})
+    ),
+    "survey-config-list": Rule(read=IT, write=MANAGERS, shows=("survey_config",), body=_const({})),
+    "survey-config-detail": Rule(
+        read=SCOPE, write=MANAGERS, on=("survey_config",), body=_const({})
+    ),
+    "survey-summary": Rule(read=DESK, query="?month=2026-10"),
+    "survey-summary-export": Rule(read=DESK, query="?month=2026-10&format=xlsx"),
+    "survey-summary-generate": Rule(write=MANAGERS, body=_const({"month": "2026-10"})),
     # --- KPIs ----------------------------------------------------------------------------------
     "kpi-set": Rule(read=IT),
     "kpi-set-job": Rule(write=IT),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import uuid
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -47,6 +48,7 @@ from hitsm.sla.models import (
     SlaTarget,
 )
 from hitsm.sla.reference import calendars_load, holidays_load, policies_load
+from hitsm.surveys.models import FollowUp, Survey, SurveyConfig
 from hitsm.wecom.models import GroupChat, InboundMessage, OutboundMessage, OutboundStatus
 from hitsm.workflow.models import (
     HumanTask,
@@ -368,6 +370,31 @@ def world_build() -> World:
             text=f"打印机卡纸 {marker(key)}", channel="web", user=u[person]
         )
         pk[key] = question.pk
+
+    # Satisfaction surveys of both tickets (made directly: the tickets stay open for the other
+    # routes), a follow-up on ticket_fs's, and the default survey configuration
+    for key, ticket, person in (
+        ("survey_mz", ticket_mz, "nurse_li"),
+        ("survey_fs", ticket_fs, "tech_wu"),
+    ):
+        pk[key] = Survey.objects.create(
+            ticket=ticket,
+            requester=u[person],
+            channel=ticket.channel,
+            questions=[{"key": "technical", "label": "技术解决能力"}],
+            comment=marker(key),
+            sent_at=timezone.now(),
+            expires_at=timezone.now() + timedelta(days=7),
+        ).pk
+    pk["follow_up"] = FollowUp.objects.create(
+        survey_id=pk["survey_fs"],
+        ticket=ticket_fs,
+        low_scores={"technical": 1},
+        notes=marker("follow_up"),
+    ).pk
+    pk["survey_config"] = SurveyConfig.objects.create(
+        questions=[{"key": "reliability", "label": marker("survey_config")}]
+    ).pk
 
     # The audit log: a change (there are many by now) and a sign-in
     pk["change"] = ChangeLog.objects.order_by("id").first().pk  # type: ignore[union-attr]

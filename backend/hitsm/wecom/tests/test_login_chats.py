@@ -216,3 +216,49 @@ def test_photos_and_voice_taken_in_wecom_join_the_ticket_by_media_id(
     )
     assert stranger.status_code == 404
     assert ticket.attachments.count() == 1
+
+
+def test_the_survey_arrives_as_a_card_and_a_click_records_the_answer(
+    wecom,
+    client,
+    make_ticket,
+    desktop_group,
+    agent_chen,
+    engineer_wang,
+    nurse_li,
+    django_capture_on_commit_callbacks,
+):
+    from hitsm.surveys.models import Survey
+    from hitsm.wecom.tests.test_channel import post_callback, run_inbox
+
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket = make_ticket()
+        ticket_accept(ticket=ticket, actor=agent_chen)
+        ticket_assign(ticket=ticket, actor=agent_chen, group=desktop_group, assignee=engineer_wang)
+        ticket_resolve(ticket=ticket, actor=engineer_wang, notes="已更换硒鼓", code="replaced")
+    card = next(
+        m
+        for m in wecom.messages_to("nurse_li")
+        if m.msgtype == "template_card"
+        and m.body["template_card"]["card_type"] == "multiple_interaction"
+    )
+    body = card.body["template_card"]
+    assert [q["question_key"] for q in body["select_list"]] == ["technical", "response", "attitude"]
+    click = wecom.template_card_event(
+        "nurse_li",
+        body["submit_button"]["key"],
+        body["task_id"],
+        "multiple_interaction",
+        selected_items={"technical": ["5"], "response": ["4"], "attitude": ["2"]},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_callback(client, wecom, click).status_code == 200
+        run_inbox()
+    survey = Survey.objects.get(ticket=ticket)
+    assert survey.scores() == {"technical": 5, "response": 4, "attitude": 2}
+    assert survey.answered_channel == "wecom"
+    assert wecom.card(body["task_id"]).replace_name == "已评价"
+    assert "服务经理" in (wecom.messages_to("nurse_li")[-1].content or "")
+    from hitsm.surveys.models import FollowUp
+
+    assert FollowUp.objects.filter(survey=survey).count() == 1  # attitude 2 ≤ the threshold

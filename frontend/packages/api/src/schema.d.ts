@@ -2038,6 +2038,223 @@ export interface paths {
         patch: operations["sla_public_holidays_partial_update"];
         trace?: never;
     };
+    "/api/v1/surveys/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Satisfaction surveys: requesters see (and answer) their own; IT staff see the surveys of
+         *     the tickets they may see.
+         */
+        get: operations["surveys_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surveys/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Satisfaction surveys: requesters see (and answer) their own; IT staff see the surveys of
+         *     the tickets they may see.
+         */
+        get: operations["surveys_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surveys/{id}/answer/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Answer (or, within the edit window, change the answer to) a survey. */
+        post: operations["surveys_answer_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surveys/configs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Survey configuration per catalog item; the row without an item is the default. */
+        get: operations["surveys_configs_list"];
+        put?: never;
+        /** @description Survey configuration per catalog item; the row without an item is the default. */
+        post: operations["surveys_configs_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surveys/configs/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Survey configuration per catalog item; the row without an item is the default. */
+        get: operations["surveys_configs_retrieve"];
+        /** @description Survey configuration per catalog item; the row without an item is the default. */
+        put: operations["surveys_configs_update"];
+        post?: never;
+        /** @description Survey configuration per catalog item; the row without an item is the default. */
+        delete: operations["surveys_configs_destroy"];
+        options?: never;
+        head?: never;
+        /** @description Survey configuration per catalog item; the row without an item is the default. */
+        patch: operations["surveys_configs_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/surveys/follow-ups/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 回访: low-score surveys the desk manager follows up on. */
+        get: operations["surveys_follow_ups_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surveys/follow-ups/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 回访: low-score surveys the desk manager follows up on. */
+        get: operations["surveys_follow_ups_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surveys/follow-ups/{id}/close/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Close with the outcome of the call. */
+        post: operations["surveys_follow_ups_close_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surveys/follow-ups/{id}/take/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description I will call the requester (assign the follow-up to me). */
+        post: operations["surveys_follow_ups_take_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surveys/summaries/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The month's results per department, support group, engineer and catalog item (the desk:
+         *     agents, IT managers, admins).
+         */
+        get: operations["surveys_summaries_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surveys/summaries/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The month's summary as Excel (default) or PDF. */
+        get: operations["surveys_summaries_export_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/surveys/summaries/generate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Compute and store a month's summary now (IT managers and admins). */
+        post: operations["surveys_summaries_generate_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/system/health/": {
         parameters: {
             query?: never;
@@ -4552,9 +4769,12 @@ export interface components {
          *     * `linked` - 关联
          *     * `merged` - 合并
          *     * `attachment` - 附件
+         *     * `survey_answered` - 满意度评价
+         *     * `follow_up_opened` - 低分回访
+         *     * `follow_up_closed` - 回访完成
          * @enum {string}
          */
-        EventKindEnum: "created" | "accepted" | "assigned" | "started" | "pending" | "resumed" | "resolved" | "confirmed" | "closed" | "reopened" | "cancelled" | "escalated" | "transferred" | "reply" | "note" | "field_changed" | "linked" | "merged" | "attachment";
+        EventKindEnum: "created" | "accepted" | "assigned" | "started" | "pending" | "resumed" | "resolved" | "confirmed" | "closed" | "reopened" | "cancelled" | "escalated" | "transferred" | "reply" | "note" | "field_changed" | "linked" | "merged" | "attachment" | "survey_answered" | "follow_up_opened" | "follow_up_closed";
         Expectations: {
             priority: number;
             /** @description empty: the priority's default targets */
@@ -4570,6 +4790,54 @@ export interface components {
         FeedbackRequest: {
             helpful: boolean;
         };
+        FollowUp: {
+            readonly id: number;
+            /** 满意度调查 */
+            readonly survey: number;
+            readonly ticket: components["schemas"]["SurveyTicket"];
+            /** 状态 */
+            readonly status: components["schemas"]["FollowUpStatusEnum"];
+            readonly status_label: string;
+            readonly requester_name: string;
+            readonly low_scores: {
+                [key: string]: number;
+            };
+            readonly scores: {
+                [key: string]: number;
+            } | null;
+            readonly comment: string;
+            /** 回访人 */
+            readonly assignee: number | null;
+            /** @default  */
+            readonly assignee_name: string;
+            /** 记录 */
+            readonly notes: string;
+            /** 回访结果 */
+            readonly outcome: string;
+            /**
+             * 创建时间
+             * Format: date-time
+             */
+            readonly created_at: string;
+            /** 关闭人 */
+            readonly closed_by: number | null;
+            /** @default  */
+            readonly closed_by_name: string;
+            /**
+             * 关闭时间
+             * Format: date-time
+             */
+            readonly closed_at: string | null;
+        };
+        FollowUpCloseRequest: {
+            outcome: string;
+        };
+        /**
+         * @description * `open` - 待回访
+         *     * `closed` - 已关闭
+         * @enum {string}
+         */
+        FollowUpStatusEnum: "open" | "closed";
         Form: {
             readonly id: number;
             /** 编码 */
@@ -5293,9 +5561,12 @@ export interface components {
          *     * `sla.escalated` - SLA 超时升级
          *     * `process.task` - 流程任务待我处理
          *     * `process.informed` - 流程进展知会
+         *     * `survey.request` - 请评价服务
+         *     * `survey.reminder` - 服务评价提醒
+         *     * `survey.follow_up` - 满意度低分待回访
          * @enum {string}
          */
-        NotificationKindEnum: "ticket.created" | "ticket.submitted" | "ticket.accepted" | "ticket.assigned" | "ticket.reply" | "ticket.pending" | "ticket.resolved" | "ticket.closed" | "ticket.reopened" | "ticket.escalated" | "ticket.mentioned" | "sla.warning" | "sla.breached" | "sla.escalated" | "process.task" | "process.informed";
+        NotificationKindEnum: "ticket.created" | "ticket.submitted" | "ticket.accepted" | "ticket.assigned" | "ticket.reply" | "ticket.pending" | "ticket.resolved" | "ticket.closed" | "ticket.reopened" | "ticket.escalated" | "ticket.mentioned" | "sla.warning" | "sla.breached" | "sla.escalated" | "process.task" | "process.informed" | "survey.request" | "survey.reminder" | "survey.follow_up";
         /**
          * @description * `assignee` - 处理人
          *     * `group` - 支持组成员
@@ -5534,6 +5805,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Department"][];
         };
+        PaginatedFollowUpList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["FollowUp"][];
+        };
         PaginatedGroupChatList: {
             /** @example 123 */
             count: number;
@@ -5655,6 +5941,21 @@ export interface components {
             results: components["schemas"]["Relation"][];
             /** @description true when there are more rows than `count` (counting stops at 10,000) */
             count_capped?: boolean;
+        };
+        PaginatedSurveyList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Survey"][];
         };
         PaginatedTaskList: {
             /** @example 123 */
@@ -6188,6 +6489,15 @@ export interface components {
             pause_statuses?: components["schemas"]["PauseStatusesEnum"][];
             warn_percents?: number[];
             targets?: components["schemas"]["SlaTargetRequest"][];
+        };
+        PatchedSurveyConfigRequest: {
+            catalog_item?: number | null;
+            /** 发送满意度调查 */
+            enabled?: boolean;
+            /** 发送时机 */
+            trigger?: components["schemas"]["TriggerEnum"];
+            questions?: components["schemas"]["SurveyQuestionRequest"][];
+            low_score_threshold?: number;
         };
         PatchedSynonymRequest: {
             terms?: string[];
@@ -6827,6 +7137,245 @@ export interface components {
             months: string[];
             layers: components["schemas"]["StatLayers"];
         };
+        Survey: {
+            readonly id: number;
+            readonly ticket: components["schemas"]["SurveyTicket"];
+            /** 状态 */
+            readonly status: components["schemas"]["SurveyStatusEnum"];
+            readonly status_label: string;
+            /** 工单来源渠道 */
+            readonly channel: components["schemas"]["TicketChannelEnum"];
+            readonly requester_name: string;
+            readonly questions: components["schemas"]["SurveyQuestion"][];
+            readonly scores: {
+                [key: string]: number;
+            } | null;
+            /** 意见建议 */
+            readonly comment: string;
+            /** 评价渠道 */
+            readonly answered_channel: components["schemas"]["TicketChannelEnum"];
+            /**
+             * 创建时间
+             * Format: date-time
+             */
+            readonly created_at: string;
+            /**
+             * 发送时间
+             * Format: date-time
+             */
+            readonly sent_at: string;
+            /**
+             * 评价时间
+             * Format: date-time
+             */
+            readonly answered_at: string | null;
+            /**
+             * 修改时间
+             * Format: date-time
+             */
+            readonly edited_at: string | null;
+            /**
+             * 可修改至
+             * Format: date-time
+             */
+            readonly editable_until: string | null;
+            /**
+             * 过期时间
+             * Format: date-time
+             */
+            readonly expires_at: string;
+            readonly can_answer: boolean;
+        };
+        /**
+         * @description * `web` - web
+         *     * `h5` - h5
+         *     * `wecom` - wecom
+         *     * `miniprogram` - miniprogram
+         *     * `desktop` - desktop
+         * @enum {string}
+         */
+        SurveyAnswerChannelEnum: "web" | "h5" | "wecom" | "miniprogram" | "desktop";
+        SurveyAnswerRequest: {
+            /** @description 每个评分项 1–5 分：technical、response、attitude 必填，附加项可选 */
+            scores: {
+                [key: string]: number;
+            };
+            /** @default  */
+            comment: string;
+            /** @default web */
+            channel: components["schemas"]["SurveyAnswerChannelEnum"];
+        };
+        SurveyComment: {
+            survey: number;
+            ticket: number;
+            ticket_number: string;
+            ticket_title: string;
+            /** Format: double */
+            average: number;
+            scores: {
+                [key: string]: number;
+            };
+            comment: string;
+            department: string;
+            engineer: string;
+            /** Format: date-time */
+            answered_at: string;
+        };
+        SurveyConfig: {
+            readonly id: number;
+            catalog_item?: number | null;
+            /** @default  */
+            readonly catalog_item_name: string;
+            /** 发送满意度调查 */
+            enabled?: boolean;
+            /** 发送时机 */
+            trigger?: components["schemas"]["TriggerEnum"];
+            questions?: components["schemas"]["SurveyQuestion"][];
+            low_score_threshold?: number;
+            /**
+             * 更新时间
+             * Format: date-time
+             */
+            readonly updated_at: string;
+        };
+        SurveyConfigRequest: {
+            catalog_item?: number | null;
+            /** 发送满意度调查 */
+            enabled?: boolean;
+            /** 发送时机 */
+            trigger?: components["schemas"]["TriggerEnum"];
+            questions?: components["schemas"]["SurveyQuestionRequest"][];
+            low_score_threshold?: number;
+        };
+        SurveyGroupStats: {
+            sent: number;
+            answered: number;
+            /**
+             * Format: double
+             * @description 回收 ÷ 发送
+             */
+            response_rate: number | null;
+            /**
+             * Format: double
+             * @description 三个固定评分项的总分 ÷ (3 × 回收份数)
+             */
+            average: number | null;
+            /**
+             * Format: double
+             * @description 固定评分项平均 ≥ 4 的份数 ÷ 回收份数
+             */
+            satisfied_rate: number | null;
+            averages: {
+                [key: string]: number | null;
+            };
+            /** @description 每个评分项 1、2、3、4、5 分的份数 */
+            distribution: {
+                [key: string]: number[];
+            };
+            /** @description 前三个月 */
+            trend: components["schemas"]["SurveyTrendPoint"][];
+            /** Format: double */
+            previous_average: number | null;
+            /**
+             * Format: double
+             * @description 平均分 − 前三个月合计的平均分
+             */
+            change: number | null;
+            worst_comments: components["schemas"]["SurveyComment"][];
+            id: number | null;
+            name: string;
+        };
+        SurveyMonthRequest: {
+            /** @description YYYY-MM */
+            month: string;
+        };
+        SurveyPeriod: {
+            /** Format: date-time */
+            start: string;
+            /** Format: date-time */
+            end: string;
+        };
+        SurveyQuestion: {
+            key: string;
+            label: string;
+        };
+        SurveyQuestionRequest: {
+            key: string;
+            label: string;
+        };
+        SurveyStats: {
+            sent: number;
+            answered: number;
+            /**
+             * Format: double
+             * @description 回收 ÷ 发送
+             */
+            response_rate: number | null;
+            /**
+             * Format: double
+             * @description 三个固定评分项的总分 ÷ (3 × 回收份数)
+             */
+            average: number | null;
+            /**
+             * Format: double
+             * @description 固定评分项平均 ≥ 4 的份数 ÷ 回收份数
+             */
+            satisfied_rate: number | null;
+            averages: {
+                [key: string]: number | null;
+            };
+            /** @description 每个评分项 1、2、3、4、5 分的份数 */
+            distribution: {
+                [key: string]: number[];
+            };
+            /** @description 前三个月 */
+            trend: components["schemas"]["SurveyTrendPoint"][];
+            /** Format: double */
+            previous_average: number | null;
+            /**
+             * Format: double
+             * @description 平均分 − 前三个月合计的平均分
+             */
+            change: number | null;
+            worst_comments: components["schemas"]["SurveyComment"][];
+        };
+        /**
+         * @description * `pending` - 待评价
+         *     * `answered` - 已评价
+         *     * `expired` - 已过期
+         * @enum {string}
+         */
+        SurveyStatusEnum: "pending" | "answered" | "expired";
+        SurveySummary: {
+            month: string;
+            /** @description 是否为已保存的月报（否则为实时计算） */
+            stored: boolean;
+            /** @description 该月的调查都已不能再评价或修改 */
+            final: boolean;
+            /** Format: date-time */
+            generated_at: string | null;
+            period: components["schemas"]["SurveyPeriod"];
+            questions: components["schemas"]["SurveyQuestion"][];
+            overall: components["schemas"]["SurveyStats"];
+            by_department: components["schemas"]["SurveyGroupStats"][];
+            by_group: components["schemas"]["SurveyGroupStats"][];
+            by_engineer: components["schemas"]["SurveyGroupStats"][];
+            by_item: components["schemas"]["SurveyGroupStats"][];
+        };
+        SurveyTicket: {
+            id: number;
+            number: string;
+            title: string;
+        };
+        SurveyTrendPoint: {
+            month: string;
+            sent: number;
+            answered: number;
+            /** Format: double */
+            response_rate: number | null;
+            /** Format: double */
+            average: number | null;
+        };
         Synonym: {
             readonly id: number;
             terms: string[];
@@ -7192,6 +7741,12 @@ export interface components {
             numerator: number | null;
             denominator: number | null;
         };
+        /**
+         * @description * `resolved` - 工单解决时
+         *     * `closed` - 工单关闭时
+         * @enum {string}
+         */
+        TriggerEnum: "resolved" | "closed";
         /**
          * @description * `text` - 文本
          *     * `integer` - 整数
@@ -12720,8 +13275,11 @@ export interface operations {
                  *     * `sla.escalated` - SLA 超时升级
                  *     * `process.task` - 流程任务待我处理
                  *     * `process.informed` - 流程进展知会
+                 *     * `survey.request` - 请评价服务
+                 *     * `survey.reminder` - 服务评价提醒
+                 *     * `survey.follow_up` - 满意度低分待回访
                  */
-                kind?: "process.informed" | "process.task" | "sla.breached" | "sla.escalated" | "sla.warning" | "ticket.accepted" | "ticket.assigned" | "ticket.closed" | "ticket.created" | "ticket.escalated" | "ticket.mentioned" | "ticket.pending" | "ticket.reopened" | "ticket.reply" | "ticket.resolved" | "ticket.submitted";
+                kind?: "process.informed" | "process.task" | "sla.breached" | "sla.escalated" | "sla.warning" | "survey.follow_up" | "survey.reminder" | "survey.request" | "ticket.accepted" | "ticket.assigned" | "ticket.closed" | "ticket.created" | "ticket.escalated" | "ticket.mentioned" | "ticket.pending" | "ticket.reopened" | "ticket.reply" | "ticket.resolved" | "ticket.submitted";
                 /** @description 用于排序结果的字段。 */
                 ordering?: string;
                 /** @description 分页结果集中的页码。 */
@@ -13982,6 +14540,612 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PublicHoliday"];
+                };
+            };
+        };
+    };
+    surveys_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                status?: "answered" | "expired" | "pending";
+                /** @description 工单 ID */
+                ticket?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedSurveyList"];
+                };
+            };
+        };
+    };
+    surveys_retrieve: {
+        parameters: {
+            query?: {
+                status?: "answered" | "expired" | "pending";
+                /** @description 工单 ID */
+                ticket?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+        };
+    };
+    surveys_answer_create: {
+        parameters: {
+            query?: {
+                status?: "answered" | "expired" | "pending";
+                /** @description 工单 ID */
+                ticket?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SurveyAnswerRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SurveyAnswerRequest"];
+                "multipart/form-data": components["schemas"]["SurveyAnswerRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Survey"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    surveys_configs_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 搜索关键词。 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyConfig"][];
+                };
+            };
+        };
+    };
+    surveys_configs_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SurveyConfigRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SurveyConfigRequest"];
+                "multipart/form-data": components["schemas"]["SurveyConfigRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyConfig"];
+                };
+            };
+        };
+    };
+    surveys_configs_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 满意度调查配置 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyConfig"];
+                };
+            };
+        };
+    };
+    surveys_configs_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 满意度调查配置 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["SurveyConfigRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SurveyConfigRequest"];
+                "multipart/form-data": components["schemas"]["SurveyConfigRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyConfig"];
+                };
+            };
+        };
+    };
+    surveys_configs_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 满意度调查配置 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    surveys_configs_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 满意度调查配置 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedSurveyConfigRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedSurveyConfigRequest"];
+                "multipart/form-data": components["schemas"]["PatchedSurveyConfigRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveyConfig"];
+                };
+            };
+        };
+    };
+    surveys_follow_ups_list: {
+        parameters: {
+            query?: {
+                /** @description 用于排序结果的字段。 */
+                ordering?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 搜索关键词。 */
+                search?: string;
+                status?: "closed" | "open";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedFollowUpList"];
+                };
+            };
+        };
+    };
+    surveys_follow_ups_retrieve: {
+        parameters: {
+            query?: {
+                status?: "closed" | "open";
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 满意度回访 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUp"];
+                };
+            };
+        };
+    };
+    surveys_follow_ups_close_create: {
+        parameters: {
+            query?: {
+                status?: "closed" | "open";
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 满意度回访 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FollowUpCloseRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FollowUpCloseRequest"];
+                "multipart/form-data": components["schemas"]["FollowUpCloseRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUp"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    surveys_follow_ups_take_create: {
+        parameters: {
+            query?: {
+                status?: "closed" | "open";
+            };
+            header?: never;
+            path: {
+                /** @description 标识此 满意度回访 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUp"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    surveys_summaries_retrieve: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM，默认上个月 */
+                month?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveySummary"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    surveys_summaries_export_retrieve: {
+        parameters: {
+            query?: {
+                format?: "pdf" | "xlsx";
+                /** @description YYYY-MM，默认上个月 */
+                month?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description xlsx */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                    "application/pdf": string;
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    surveys_summaries_generate_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SurveyMonthRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SurveyMonthRequest"];
+                "multipart/form-data": components["schemas"]["SurveyMonthRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SurveySummary"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
