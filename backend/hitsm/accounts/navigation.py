@@ -12,6 +12,12 @@ DESK_CONFIG = frozenset({Role.ADMIN, Role.MANAGER})
 SLA_CONFIG = frozenset({Role.ADMIN, Role.MANAGER})
 # Who maintains the CMDB (hitsm/cmdb/selectors.py CMDB_WRITERS); importing is writing in bulk.
 CMDB_WRITERS = frozenset({Role.ADMIN, Role.SYSADMIN, Role.ENGINEER})
+# Satisfaction surveys (hitsm/surveys/selectors.py): the desk reads the follow-ups and the
+# monthly report, IT managers and admins act on them and keep the survey settings.
+SURVEY_DESK = frozenset({Role.AGENT, Role.MANAGER, Role.ADMIN})
+SURVEY_CONFIG = frozenset({Role.ADMIN, Role.MANAGER})
+# The service boards (hitsm/dashboards/boards.py): the desk roles, as servicedesk DESK_ROLES.
+DESK_BOARDS = frozenset({Role.AGENT, Role.MANAGER, Role.ADMIN})
 
 
 @dataclass(frozen=True)
@@ -25,6 +31,9 @@ class NavItem:
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem("home", "/", "House", EVERYONE),
     NavItem("desk", "/desk", "Headset", frozenset(IT_STAFF)),
+    # The desk board (agents land there) and the wall screen (大屏, full screen).
+    NavItem("desk_board", "/desk/board", "DataBoard", DESK_BOARDS),
+    NavItem("wallboard", "/wall", "Monitor", DESK_BOARDS),
     # The service menu (服务菜单): everyone submits from their department's menu.
     NavItem("catalog", "/catalog", "Menu", EVERYONE),
     NavItem("new_ticket", "/tickets/new", "EditPen", EVERYONE),
@@ -37,6 +46,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("notifications", "/notifications", "Bell", EVERYONE),
     # The KPI board (five layers, drill-down, Excel): the API answers IT staff only.
     NavItem("kpi_board", "/kpi", "DataAnalysis", frozenset(IT_STAFF)),
+    NavItem("survey_follow_ups", "/surveys/follow-ups", "PhoneFilled", SURVEY_DESK),
+    NavItem("survey_summary", "/surveys/summary", "TrendCharts", SURVEY_DESK),
     # CMDB: IT staff read items and the B&IT diagram; writers import; admins define classes.
     NavItem("cmdb", "/cmdb", "Files", frozenset(IT_STAFF)),
     NavItem("cmdb_diagram", "/cmdb/diagram", "Share", frozenset(IT_STAFF)),
@@ -78,6 +89,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("sla_holidays", "/admin/sla/holidays", "Sunrise", SLA_CONFIG),
     # The priority matrix: IT managers look, only admins change (sla selectors, as above).
     NavItem("sla_priority_matrix", "/admin/sla/priority-matrix", "Sort", SLA_CONFIG),
+    NavItem("survey_configs", "/admin/surveys", "StarFilled", SURVEY_CONFIG),
     NavItem("tokens", "/tokens", "Key", frozenset(IT_STAFF)),
     NavItem("security", "/security", "Lock", EVERYONE),
     NavItem("system", "/admin/system", "Monitor", frozenset({Role.ADMIN, Role.SYSADMIN})),

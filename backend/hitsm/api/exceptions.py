@@ -6,6 +6,9 @@ import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db import DataError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -41,6 +44,9 @@ def _messages() -> dict[str, str]:
         "not_acceptable": _("无法提供所请求的格式"),
         "unsupported_media_type": _("不支持的内容类型"),
         "throttled": _("请求过于频繁，请稍后再试"),
+        "request_too_large": _("提交的数据过大，请精简内容或改用附件上传"),
+        "in_use": _("该对象正被其他数据引用，不能删除；可以改为停用"),
+        "invalid_value": _("提交的数值超出范围或格式无效"),
         "server_error": _("服务器内部错误，请稍后重试；如持续出现请联系信息管理处"),
     }
 
@@ -90,6 +96,21 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(
             envelope(exc.code, str(exc.message), exc.fields, **exc.extra), status=exc.status
         )
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+        # Django's DATA_UPLOAD_MAX_* limits, hit while DRF reads the body: a client error.
+        return Response(
+            envelope("request_too_large", messages["request_too_large"]),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, OverflowError | DataError):
+        # A number beyond what the database column holds (an id of 10**30 in a filter or a
+        # body): the database refuses the value itself, which is the client's input.
+        return Response(
+            envelope("invalid_value", messages["invalid_value"]), status=status.HTTP_400_BAD_REQUEST
+        )
+    if isinstance(exc, ProtectedError | RestrictedError):
+        # A delete the database's references forbid (an article's category, a parent row).
+        return Response(envelope("in_use", messages["in_use"]), status=status.HTTP_409_CONFLICT)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -6,6 +6,7 @@ from hitsm.audit.api import views as audit
 from hitsm.catalog.api import views as catalog
 from hitsm.cmdb.api import views as cmdb
 from hitsm.core.api import views as core
+from hitsm.dashboards.api import boards
 from hitsm.dashboards.api import views as dashboards
 from hitsm.knowledge.api import views as knowledge
 from hitsm.notifications.api import views as notifications
@@ -137,6 +138,9 @@ urlpatterns = [
         surveys.SummaryGenerateView.as_view(),
         name="survey-summary-generate",
     ),
+    path("boards/desk/", boards.DeskBoardView.as_view(), name="board-desk"),
+    path("boards/wall/", boards.WallboardView.as_view(), name="board-wall"),
+    path("boards/home/", boards.RoleHomeView.as_view(), name="board-home"),
     path("kpis/", dashboards.KpiSetView.as_view(), name="kpi-set"),
     path("kpis/jobs/", dashboards.KpiSetJobView.as_view(), name="kpi-set-job"),
     path("kpis/export/", dashboards.KpiExportView.as_view(), name="kpi-export"),

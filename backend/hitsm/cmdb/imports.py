@@ -26,7 +26,7 @@ from hitsm.cmdb.services import ci_create, ci_update
 from hitsm.core.errors import DomainError
 from hitsm.core.jobs import JobReporter, job_handler
 from hitsm.core.models import Job
-from hitsm.core.spreadsheets import UnreadableSpreadsheet, spreadsheet_tables
+from hitsm.core.spreadsheets import UnreadableSpreadsheet, spreadsheet_tables, xlsx_text
 
 COLUMNS = {
     "类型": "ci_class",
@@ -263,7 +263,10 @@ def export_workbook(
         rows = by_class[ci_class.pk]
         if items is not None and not rows:
             continue
-        sheet = workbook.create_sheet(ci_class.name[:31].replace("/", "／"))
+        sheet = workbook.create_sheet(
+            xlsx_text(ci_class.name)[:31].translate(str.maketrans("/\\?*[]:", "／＼？＊［］："))
+            or ci_class.code[:31]
+        )
         sheet.append(_header(ci_class))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
@@ -281,7 +284,7 @@ def export_workbook(
             )
         for item in rows:
             item.ci_class = ci_class  # carries the prefetched attributes
-            sheet.append(_row(item))
+            sheet.append([xlsx_text(value) for value in _row(item)])
         sheet.freeze_panes = "A2"
     if not workbook.worksheets:
         workbook.create_sheet(_("配置项")).append(list(COLUMNS))

@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -80,11 +81,20 @@ def changelog_record(
         action=action,
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
         object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
+        object_repr=_repr(instance)[:200],
         before=_clean(before),
         after=_clean(after),
         changed_fields=changed,
     )
+
+
+def _repr(instance: models.Model) -> str:
+    """The object's name; in a cascade its related rows may already be gone, which must not
+    fail the delete (the log still names the model and id)."""
+    try:
+        return str(instance)
+    except ObjectDoesNotExist:
+        return f"{instance._meta.verbose_name} #{instance.pk}"
 
 
 def _on_pre_save(

@@ -84,3 +84,22 @@ def current_actor() -> Actor:
             return Actor(user_id=user.pk, label=user.get_username(), request_id=request_id, ip=ip)
         return Actor(user_id=None, label="anonymous", request_id=request_id, ip=ip)
     return Actor(user_id=None, label="system", request_id="")
+
+
+_loading: ContextVar[bool] = ContextVar("hitsm_loading_history", default=False)
+
+
+@contextlib.contextmanager
+def loading_history() -> Iterator[None]:
+    """Data being loaded describes the past (the demo hospital, an import of old tickets): the
+    messages it queues are history, not news. Outboxes keep their rows (marked sent by the
+    loader) but queue no delivery tasks, so a worker is not kept busy for minutes."""
+    token = _loading.set(True)
+    try:
+        yield
+    finally:
+        _loading.reset(token)
+
+
+def is_loading_history() -> bool:
+    return _loading.get()

@@ -74,3 +74,21 @@ def _sender_loop() -> asyncio.AbstractEventLoop:
 
 def publish(groups: list[str], event_type: str, payload: dict[str, Any]) -> None:
     transaction.on_commit(lambda: _send(groups, event_type, payload))
+
+
+# The desk roles' groups: the desk board and the wallboard listen on them (agents and IT managers
+# also get every ``ticket.created`` / ``ticket.updated``; admins get ``board.changed`` only).
+DESK_BOARD_ROLES = ("agent", "manager", "admin")
+BOARD_FRAME_TICKETS = 50  # a frame names at most this many tickets (a scan may breach hundreds)
+
+
+def board_changed(kind: str, ticket_ids: list[int]) -> None:
+    """Tell the boards that a number moved for a reason the ticket frames do not carry (an SLA
+    breach found by the scanner, a survey answer, a follow-up). One frame per call, on commit:
+    callers batch (one call per scan, not per ticket), so the work per event stays O(1)."""
+    ids = sorted(set(ticket_ids))
+    publish(
+        [role_group(role) for role in DESK_BOARD_ROLES],
+        "board.changed",
+        {"kind": kind, "tickets": ids[:BOARD_FRAME_TICKETS], "count": len(ids)},
+    )

@@ -92,6 +92,14 @@ def import_upload_store(upload: UploadedFile | None, *, prefix: str = "imports")
     return path, name
 
 
+def xlsx_text(value: Any) -> Any:
+    """A value as a cell can hold it: text without the control characters Excel refuses
+    (user input may carry them), cut at Excel's cell limit; other values unchanged."""
+    if not isinstance(value, str):
+        return value
+    return ILLEGAL_CHARACTERS_RE.sub("", value)[:EXCEL_CELL_MAX]
+
+
 def xlsx_download(
     *, sheet: str, header: Sequence[str], rows: Iterable[Sequence[Any]], filename: str
 ) -> HttpResponse:
@@ -105,7 +113,7 @@ def xlsx_download(
     def cell(value: Any) -> Any:
         if not isinstance(value, str):
             return value
-        text = WriteOnlyCell(worksheet, value=ILLEGAL_CHARACTERS_RE.sub("", value)[:EXCEL_CELL_MAX])
+        text = WriteOnlyCell(worksheet, value=xlsx_text(value))
         text.data_type = "s"
         return text
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +28,8 @@ from hitsm.accounts.selectors import department_descendant_ids
 from hitsm.catalog.choices import SERVICE_KINDS
 from hitsm.servicedesk.choices import Channel, PendingReason, TicketKind, TicketStatus
 from hitsm.servicedesk.models import Ticket, TicketClock, TicketEvent
+from hitsm.surveys.models import Survey
+from hitsm.surveys.summaries import SATISFIED_AT
 
 
 class KpiLayer(models.TextChoices):
@@ -134,15 +136,45 @@ def _clocks(filters: KpiFilters, metric: str) -> QuerySet[TicketClock]:
     return clocks
 
 
+# A clock counts once it stopped (accepted / resolved), on time ("met") or late ("breached");
+# running ones are excluded. The boards' "today" figures use the same rule (clocks_finished).
+FINISHED = Q(state__in=("met", "breached"), stopped_at__isnull=False)
+MET = Q(state="met")
+
+
 def _finished_clocks(filters: KpiFilters, metric: str) -> QuerySet[TicketClock]:
     """Clocks that stopped (accepted / resolved), on time or late; running ones are excluded."""
-    return _clocks(filters, metric).filter(state__in=("met", "breached"), stopped_at__isnull=False)
+    return _clocks(filters, metric).filter(FINISHED)
+
+
+def clocks_finished(start: dt.datetime, end: dt.datetime) -> dict[str, dict[str, Any]]:
+    """Per metric, the clocks that *stopped* in [start, end): how many, how many on time, their
+    share (as the attainment KPIs) and mean working minutes (as the mean-time KPIs). One query.
+    The KPIs look at a month's cohort; the boards ask "what finished today" with this."""
+    clocks = TicketClock.objects.filter(FINISHED, stopped_at__gte=start, stopped_at__lt=end)
+    aggregates: dict[str, Any] = {}
+    for metric in ("response", "resolution"):
+        mine = Q(metric=metric)
+        aggregates[f"{metric}_n"] = Count("id", filter=mine)
+        aggregates[f"{metric}_met"] = Count("id", filter=mine & MET)
+        aggregates[f"{metric}_mean"] = Avg("elapsed_minutes", filter=mine)
+    row = clocks.aggregate(**aggregates)
+    result: dict[str, dict[str, Any]] = {}
+    for metric in ("response", "resolution"):
+        n, met, mean = row[f"{metric}_n"], row[f"{metric}_met"], row[f"{metric}_mean"]
+        result[metric] = {
+            "finished": n,
+            "met": met,
+            "attainment": _share(met, n),
+            "mean_minutes": round(float(mean), 1) if n else None,
+        }
+    return result
 
 
 def _attainment(metric: str) -> Callable[[KpiFilters], KpiValue]:
     def compute(filters: KpiFilters) -> KpiValue:
         counts = _finished_clocks(filters, metric).aggregate(
-            whole=Count("id"), met=Count("id", filter=Q(state="met"))
+            whole=Count("id"), met=Count("id", filter=MET)
         )
         return KpiValue(_share(counts["met"], counts["whole"]), counts["met"], counts["whole"])
 
@@ -262,8 +294,72 @@ def _per_engineer(filters: KpiFilters) -> KpiValue:
     return KpiValue(round(total / people, 1) if people else None, total, people, breakdown)
 
 
-def _unavailable(filters: KpiFilters) -> KpiValue:
-    return KpiValue(None)
+# --- satisfaction ---------------------------------------------------------------------------------
+
+
+def surveys_sent(filters: KpiFilters) -> QuerySet[Survey]:
+    """The surveys sent in the period (a survey belongs to the month it was sent in, as in the
+    monthly survey summary, docs/surveys.md), narrowed by the filters through their ticket."""
+    surveys = Survey.objects.filter(sent_at__gte=filters.start, sent_at__lt=filters.end)
+    if filters.department_id:
+        surveys = surveys.filter(
+            ticket__department_id__in=department_descendant_ids(filters.department_id)
+        )
+    if filters.group_id:
+        surveys = surveys.filter(ticket__assignment_group_id=filters.group_id)
+    if filters.engineer_id:
+        surveys = surveys.filter(ticket__assignee_id=filters.engineer_id)
+    if filters.priority:
+        surveys = surveys.filter(ticket__priority=filters.priority)
+    if filters.kind:
+        surveys = surveys.filter(ticket__kind=filters.kind)
+    return surveys
+
+
+def surveys_answered(filters: KpiFilters) -> QuerySet[Survey]:
+    return surveys_sent(filters).filter(answered_at__isnull=False)
+
+
+# an answer is "satisfied" when its three fixed scores average at least 4 (sum ≥ 12)
+SATISFIED_SUM = 3 * SATISFIED_AT
+
+
+def satisfied_q() -> Q:
+    return Q(fixed_sum__gte=SATISFIED_SUM)
+
+
+def with_fixed_sum(surveys: QuerySet[Survey]) -> QuerySet[Survey]:
+    return surveys.alias(fixed_sum=F("score_technical") + F("score_response") + F("score_attitude"))
+
+
+def _answered(filters: KpiFilters) -> QuerySet[Ticket]:
+    return Ticket.objects.filter(pk__in=surveys_answered(filters).values("ticket_id"))
+
+
+def _score_mean(key: str) -> Callable[[KpiFilters], KpiValue]:
+    def compute(filters: KpiFilters) -> KpiValue:
+        row = surveys_answered(filters).aggregate(mean=Avg(f"score_{key}"), n=Count(f"score_{key}"))
+        if not row["n"]:
+            return KpiValue(None, None, 0)
+        return KpiValue(round(float(row["mean"]), 2), None, row["n"])
+
+    return compute
+
+
+def _satisfied(filters: KpiFilters) -> KpiValue:
+    row = with_fixed_sum(surveys_answered(filters)).aggregate(
+        whole=Count("id"), part=Count("id", filter=satisfied_q())
+    )
+    return KpiValue(_share(row["part"], row["whole"]), row["part"], row["whole"])
+
+
+def _satisfied_drill(filters: KpiFilters, part: str) -> QuerySet[Ticket]:
+    surveys = with_fixed_sum(surveys_answered(filters))
+    if part == "numerator":
+        surveys = surveys.filter(satisfied_q())
+    elif part == "missed":
+        surveys = surveys.exclude(satisfied_q())
+    return Ticket.objects.filter(pk__in=surveys.values("ticket_id"))
 
 
 def _by(
@@ -277,31 +373,41 @@ KPIS: tuple[Kpi, ...] = (
         "satisfaction_reliability",
         "satisfaction",
         _("可靠性满意度"),
-        _("报修人对“问题是否真正解决”的平均评分（满意度调查上线后提供）"),
-        _("Σ 评分 ÷ 参评工单数（5 分制）"),
+        _("本期发出并已回收的满意度调查中，“技术解决能力”（问题是否真正解决）的平均评分"),
+        _("Σ 技术解决能力评分 ÷ 回收份数（5 分制）"),
         "score",
-        _unavailable,
-        available=False,
+        _score_mean("technical"),
+        _by(_answered),
     ),
     Kpi(
         "satisfaction_performance",
         "satisfaction",
         _("性能满意度"),
-        _("报修人对响应与处理速度的平均评分（满意度调查上线后提供）"),
-        _("Σ 评分 ÷ 参评工单数（5 分制）"),
+        _("本期发出并已回收的满意度调查中，“服务响应延迟”（响应与处理速度）的平均评分"),
+        _("Σ 服务响应延迟评分 ÷ 回收份数（5 分制）"),
         "score",
-        _unavailable,
-        available=False,
+        _score_mean("response"),
+        _by(_answered),
+    ),
+    Kpi(
+        "satisfaction_attitude",
+        "satisfaction",
+        _("服务态度满意度"),
+        _("本期发出并已回收的满意度调查中，“服务态度”的平均评分"),
+        _("Σ 服务态度评分 ÷ 回收份数（5 分制）"),
+        "score",
+        _score_mean("attitude"),
+        _by(_answered),
     ),
     Kpi(
         "satisfaction_overall",
         "satisfaction",
         _("总体满意度"),
-        _("满意与非常满意的调查所占比例（满意度调查上线后提供）"),
+        _("本期发出并已回收的满意度调查中，三项评分平均不低于 4 分（满意与非常满意）的比例"),
         _("满意份数 ÷ 回收份数 × 100%"),
         "%",
-        _unavailable,
-        available=False,
+        _satisfied,
+        _satisfied_drill,
     ),
     Kpi(
         "sla_response_attainment",

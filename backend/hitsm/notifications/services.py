@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from hitsm.accounts.models import User
+from hitsm.core.context import is_loading_history
 from hitsm.notifications.models import (
     REQUESTER_ALWAYS,
     DeliveryStatus,
@@ -157,7 +158,7 @@ def notify(
             except IntegrityError:
                 continue  # this event was already queued for this person and channel
             created.append(row)
-    if created:
+    if created and not is_loading_history():
         ids = [n.pk for n in created]
         transaction.on_commit(lambda: _enqueue(ids))
     return created

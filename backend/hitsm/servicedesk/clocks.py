@@ -30,6 +30,7 @@ from hitsm.accounts.models import AssignmentGroup, User
 from hitsm.accounts.roles import Role
 from hitsm.accounts.selectors import department_ancestor_ids
 from hitsm.core.changelog import changelog_record, snapshot
+from hitsm.core.realtime import board_changed
 from hitsm.notifications.models import NotificationKind
 from hitsm.notifications.services import notify
 from hitsm.servicedesk.choices import EventKind, TicketStatus
@@ -541,6 +542,8 @@ def _scan_batch(claimed: list[TicketClock], now: dt.datetime) -> int:
     for ticket_id in refreshed:  # next_check_at moves past what just fired
         clocks_refresh(tickets[ticket_id], now=now)
         _broadcast_change(tickets[ticket_id])
+    if refreshed:  # one frame for the whole batch: the boards' overdue and breach counts
+        board_changed("sla", sorted(refreshed))
     return notices
 
 

@@ -178,6 +178,12 @@ class Ticket(ChangeLoggedModel):
                 name="ticket_overdue",
                 condition=Q(status__in=["new", "accepted", "assigned", "in_progress", "pending"]),
             ),
+            # the boards' "resolved today" and the engineers' "resolved this week"
+            models.Index(
+                fields=["resolved_at"],
+                name="ticket_resolved",
+                condition=Q(resolved_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -395,6 +401,17 @@ class TicketClock(models.Model):
                 condition=models.Q(next_check_at__isnull=False),
             ),
             models.Index(fields=["metric", "opened_at"], name="sd_clock_metric_opened"),
+            # the boards: clocks that stopped today, breaches this week
+            models.Index(
+                fields=["stopped_at"],
+                name="sd_clock_stopped",
+                condition=models.Q(stopped_at__isnull=False),
+            ),
+            models.Index(
+                fields=["breached_at"],
+                name="sd_clock_breached",
+                condition=models.Q(breached_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

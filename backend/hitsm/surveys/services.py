@@ -24,6 +24,7 @@ from hitsm.catalog.choices import SERVICE_KINDS
 from hitsm.core.changelog import changelog_record, snapshot
 from hitsm.core.context import acting_as
 from hitsm.core.errors import Conflict, Forbidden, ValidationFailed
+from hitsm.core.realtime import board_changed
 from hitsm.notifications.models import NotificationKind
 from hitsm.notifications.services import notify
 from hitsm.servicedesk.choices import OPEN_STATUSES, Channel, EventKind
@@ -274,6 +275,7 @@ def survey_answer(
         data={"scores": clean, "edited": not first, "channel": channel},
     )
     _follow_up_after_answer(survey, clean, first=first, now=now)
+    board_changed("survey_answered", [survey.ticket_id])  # satisfaction and follow-up tiles
     return survey
 
 
@@ -385,6 +387,7 @@ def follow_up_close(*, follow_up: FollowUp, actor: User, outcome: str) -> Follow
         body=outcome,
         data={"follow_up": follow_up.pk},
     )
+    board_changed("follow_up_closed", [follow_up.ticket_id])
     return follow_up
 
 

@@ -71,7 +71,10 @@ def month_parse(value: str) -> tuple[int, int]:
     match = MONTH.match(value or "")
     if match is None:
         raise ValidationFailed(fields={"month": [_("月份格式为 YYYY-MM")]})
-    return int(match[1]), int(match[2])
+    year, month = int(match[1]), int(match[2])
+    if not 2000 <= year <= 2100 or not 1 <= month <= 12:
+        raise ValidationFailed(fields={"month": [_("月份超出范围")]})
+    return year, month
 
 
 def month_shift(year: int, month: int, by: int) -> tuple[int, int]:

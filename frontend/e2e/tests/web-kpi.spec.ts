@@ -22,10 +22,10 @@ test('a manager reads the month’s KPIs, drills into the incidents without a CI
   await page.getByTestId('nav-kpi_board').click();
   await expect(page).toHaveURL(/\/kpi$/);
 
-  // The five layers, in the hospital's order; satisfaction waits for the surveys.
+  // The five layers, in the hospital's order; satisfaction comes from the surveys now.
   await expect(page.locator('[data-testid^="kpi-layer-"] h3')).toHaveText(['满意度', '达标率', '效率', '合规性', '工作量']);
-  for (const code of ['satisfaction_reliability', 'satisfaction_performance', 'satisfaction_overall']) {
-    await expect(page.getByTestId(`kpi-tile-${code}`).getByTestId('kpi-tile-value')).toHaveText('待满意度调查上线');
+  for (const code of ['satisfaction_reliability', 'satisfaction_performance', 'satisfaction_attitude', 'satisfaction_overall']) {
+    await expect(page.getByTestId(`kpi-tile-${code}`).getByTestId('kpi-tile-value')).not.toHaveText('待满意度调查上线');
   }
   await expect(page.locator('.kpi-filters input').first()).toHaveValue(period);
   await expect(page.getByTestId('kpi-computed')).toContainText('计算于');

@@ -380,3 +380,46 @@ def test_directory_users_never_get_a_local_password(nurse_li):
     with pytest.raises(ValidationFailed) as caught:
         user_set_password(user=nurse_li, new_password="Local#Pass2026")
     assert caught.value.code == "accounts.directory_user"
+
+
+SURVEY_KEYS = ["survey_follow_ups", "survey_summary", "survey_configs"]
+
+
+def test_the_survey_pages_are_in_the_menu_of_the_desk_and_their_settings_of_managers(
+    nurse_li, agent_chen, engineer_wang, manager_zhao, admin_user
+):
+    def survey_menu(user) -> dict[str, tuple[str, str]]:
+        navigation = login(csrf_client(), user.username, PASSWORD).json()["navigation"]
+        return {i["key"]: (i["path"], i["icon"]) for i in navigation if i["key"] in SURVEY_KEYS}
+
+    assert survey_menu(nurse_li) == {}
+    assert survey_menu(engineer_wang) == {}
+    assert survey_menu(agent_chen) == {
+        "survey_follow_ups": ("/surveys/follow-ups", "PhoneFilled"),
+        "survey_summary": ("/surveys/summary", "TrendCharts"),
+    }
+    for user in (manager_zhao, admin_user):
+        assert survey_menu(user) == {
+            "survey_follow_ups": ("/surveys/follow-ups", "PhoneFilled"),
+            "survey_summary": ("/surveys/summary", "TrendCharts"),
+            "survey_configs": ("/admin/surveys", "StarFilled"),
+        }, user.username
+
+
+BOARD_KEYS = ["desk_board", "wallboard"]
+
+
+def test_the_service_boards_are_in_the_menu_of_the_desk_roles(
+    nurse_li, agent_chen, engineer_wang, manager_zhao, admin_user
+):
+    def board_menu(user) -> dict[str, tuple[str, str]]:
+        navigation = login(csrf_client(), user.username, PASSWORD).json()["navigation"]
+        return {i["key"]: (i["path"], i["icon"]) for i in navigation if i["key"] in BOARD_KEYS}
+
+    assert board_menu(nurse_li) == {}
+    assert board_menu(engineer_wang) == {}
+    for user in (agent_chen, manager_zhao, admin_user):
+        assert board_menu(user) == {
+            "desk_board": ("/desk/board", "DataBoard"),
+            "wallboard": ("/wall", "Monitor"),
+        }, user.username

@@ -443,6 +443,9 @@ RULES: dict[str, Rule] = {
     "survey-summary-export": Rule(read=DESK, query="?month=2026-10&format=xlsx"),
     "survey-summary-generate": Rule(write=MANAGERS, body=_const({"month": "2026-10"})),
     # --- KPIs ----------------------------------------------------------------------------------
+    "board-desk": Rule(read=DESK),  # docs/boards.md
+    "board-wall": Rule(read=DESK),
+    "board-home": Rule(read=SIGNED_IN),
     "kpi-set": Rule(read=IT),
     "kpi-set-job": Rule(write=IT),
     "kpi-export": Rule(read=IT),

@@ -80,3 +80,32 @@ def test_swagger_ui_is_served_without_internet(client):
     assert response.status_code == 200
     assert b"cdn.jsdelivr" not in response.content
     assert b"/static/drf_spectacular_sidecar/" in response.content
+
+
+def test_an_oversize_json_body_is_refused_with_the_envelope_and_nothing_written(
+    nurse_li, client_for
+):
+    from hitsm.servicedesk.models import Ticket
+
+    body = '{"kind": "incident", "title": "大", "description": "' + "打" * (3 * 1024 * 1024) + '"}'
+    response = client_for(nurse_li).post(
+        "/api/v1/tickets/", data=body, content_type="application/json"
+    )
+    assert response.status_code in (400, 413), response.content
+    assert set(response.json()) == {"error"}
+    assert not Ticket.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    ['{"kind": "incident", "title": ', "[1, 2, 3]", '"just a string"', "\xff\xfe", "{" * 5000],
+)
+def test_broken_or_odd_json_never_answers_5xx(nurse_li, client_for, body):
+    from hitsm.servicedesk.models import Ticket
+
+    response = client_for(nurse_li).post(
+        "/api/v1/tickets/", data=body, content_type="application/json"
+    )
+    assert 400 <= response.status_code < 500, response.content
+    assert set(response.json()) == {"error"}
+    assert not Ticket.objects.exists()

@@ -164,7 +164,7 @@ def test_filters_narrow_every_kpi(month):
     october = KpiFilters(*month_range(2026, 10))
     assert value("sla_response_attainment", october)["denominator"] == 0
     assert value("sla_response_attainment", october)["value"] is None
-    assert value("satisfaction_overall", f)["available"] is False
+    assert value("satisfaction_overall", f)["value"] is None  # surveys sent, none answered
 
 
 def test_the_api_board_drill_down_trend_and_excel_agree(month, client_for, agent_chen, nurse_li):

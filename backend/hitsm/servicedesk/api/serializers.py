@@ -552,6 +552,7 @@ class RoutingRuleSerializer(serializers.ModelSerializer[RoutingRule]):
 
 class SavedFilterSerializer(serializers.ModelSerializer[SavedFilter]):
     owner = UserBriefSerializer(read_only=True)
+    params = serializers.DictField(allow_empty=True)
 
     class Meta:
         model = SavedFilter

@@ -501,6 +501,8 @@ class AttachmentViewSet(viewsets.GenericViewSet):
     serializer_class = s.AttachmentSerializer
 
     def _attachment(self, request: Request, pk: str | None) -> Attachment:
+        if not str(pk).isdigit():
+            raise NotFound()
         visible = TicketPolicy().scope(request.user, Ticket.objects.all())
         attachment = get_object_or_404(Attachment.objects.filter(ticket__in=visible), pk=pk)
         if not attachment.public and not has_role(request.user, *IT_STAFF):

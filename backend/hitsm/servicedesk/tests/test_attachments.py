@@ -154,3 +154,64 @@ def test_a_ticket_can_be_created_from_the_description_alone(nurse_li, client_for
     assert response.json()["title"] == "打印机卡纸"
     detail = client_for(nurse_li).get(f"{URL}{response.json()['id']}/").json()
     assert "phone_ext" in detail["requester"]
+
+
+# --- upload abuse (issue 12) -------------------------------------------------------------------
+
+SVG_SCRIPT = (
+    b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.cookie)</script></svg>'
+)
+HTML = b"<!doctype html><html><body><script>fetch('/api/v1/auth/me/')</script></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("chart.svg", SVG_SCRIPT),  # SVG runs script when opened: never accepted
+        ("chart.png", SVG_SCRIPT),  # … not under an image name either
+        ("page.html", HTML),
+        ("page.jpg", HTML),  # HTML posing as a photo
+    ],
+)
+def test_script_carrying_uploads_are_refused(nurse_li, client_for, name, content):
+    response = create(client_for(nurse_li), SimpleUploadedFile(name, content))
+    assert response.status_code == 400, response.json()
+    assert not Attachment.objects.exists()
+
+
+def test_a_jpeg_html_polyglot_is_only_ever_served_as_an_inert_image(
+    nurse_li, agent_chen, client_for
+):
+    # A real JPEG with an HTML payload appended: a valid image, so it is stored, but it is
+    # served with its sniffed type, nosniff and a sandboxing CSP, so no browser runs it.
+    polyglot = jpeg_bytes() + HTML
+    response = create(client_for(nurse_li), SimpleUploadedFile("photo.jpg", polyglot))
+    assert response.status_code == 201
+    attachment = Attachment.objects.get()
+    assert attachment.content_type == "image/jpeg"
+    served = client_for(agent_chen).get(f"/api/v1/attachments/{attachment.pk}/download/")
+    assert served.status_code == 200
+    assert served["Content-Type"] == "image/jpeg"
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in served["Content-Security-Policy"]
+
+
+def test_a_zip_bomb_is_stored_as_it_came_and_never_unpacked(nurse_li, client_for, tmp_path):
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("logs.txt", b"\x00" * (200 * 1024 * 1024))  # 200 MB of zeros
+    bomb = buffer.getvalue()
+    assert len(bomb) < 1024 * 1024  # under 1 MB on the wire
+    refused = create(client_for(nurse_li), SimpleUploadedFile("logs.zip", bomb))
+    assert refused.status_code == 400  # archives are refused outright
+    assert "压缩包" in refused.json()["error"]["message"]
+    # Under an Office name (a zip container) it is kept as a file, never opened on the server.
+    response = create(client_for(nurse_li), SimpleUploadedFile("report.xlsx", bomb))
+    assert response.status_code == 201
+    attachment = Attachment.objects.get()
+    assert attachment.size == len(bomb)  # the server never expanded it
+    with attachment.file.open("rb") as stored:
+        assert stored.read() == bomb

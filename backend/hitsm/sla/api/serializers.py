@@ -78,7 +78,14 @@ class BusinessCalendarSerializer(serializers.ModelSerializer[BusinessCalendar]):
         return value
 
 
+# A target longer than a year of business time is a typo, and would overflow date arithmetic.
+MAX_TARGET_MINUTES = 365 * 24 * 60
+
+
 class SlaTargetSerializer(serializers.ModelSerializer[SlaTarget]):
+    response_minutes = serializers.IntegerField(min_value=1, max_value=MAX_TARGET_MINUTES)
+    resolution_minutes = serializers.IntegerField(min_value=1, max_value=MAX_TARGET_MINUTES)
+
     class Meta:
         model = SlaTarget
         fields = ("id", "priority", "response_minutes", "resolution_minutes")
@@ -164,6 +171,8 @@ class SlaPolicySerializer(serializers.ModelSerializer[SlaPolicy]):
         if len(priorities) != len(set(priorities)):
             raise serializers.ValidationError(_("每个优先级只能有一组时限"))
         for row in value:
+            if "resolution_minutes" not in row or "response_minutes" not in row:
+                raise serializers.ValidationError(_("每组时限都要填写响应和解决时限"))
             if row["resolution_minutes"] < row["response_minutes"]:
                 raise serializers.ValidationError(
                     _("P%(p)d 的解决时限不能短于响应时限") % {"p": row["priority"]}

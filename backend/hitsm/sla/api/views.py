@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -100,13 +101,23 @@ class CalendarDayViewSet(PolicyMixin, viewsets.ModelViewSet):
     queryset = CalendarDay.objects.order_by("calendar", "date")
 
 
+class PublicHolidayFilter(filters.FilterSet):
+    date__year = filters.NumberFilter(
+        field_name="date", lookup_expr="year", min_value=1900, max_value=2100
+    )
+
+    class Meta:
+        model = PublicHoliday
+        fields = {"date": ["gte", "lte"], "kind": ["exact"]}
+
+
 class PublicHolidayViewSet(PolicyMixin, viewsets.ModelViewSet):
     """China's announced holidays and make-up working days (调休), editable by admins."""
 
     policy = SlaConfigPolicy()
     serializer_class = s.PublicHolidaySerializer
     pagination_class = None
-    filterset_fields = {"date": ["year", "gte", "lte"], "kind": ["exact"]}
+    filterset_class = PublicHolidayFilter
     queryset = PublicHoliday.objects.order_by("date")
 
     def perform_create(self, serializer: Any) -> None:

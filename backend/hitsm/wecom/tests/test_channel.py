@@ -128,7 +128,14 @@ def test_a_callback_delivered_twice_is_stored_once_and_makes_one_ticket(
 
 @pytest.mark.parametrize(
     ("case", "status"),
-    [("forged", 403), ("stale", 403), ("xxe", 400), ("oversize", 413), ("other_corp", 403)],
+    [
+        ("forged", 403),
+        ("stale", 403),
+        ("xxe", 400),
+        ("laughs", 400),
+        ("oversize", 413),
+        ("other_corp", 403),
+    ],
 )
 def test_bad_callbacks_are_refused_and_nothing_is_written(wecom, client, case, status):
     xml = wecom.text_message("nurse_li", "打印机坏了")
@@ -146,6 +153,14 @@ def test_bad_callbacks_are_refused_and_nothing_is_written(wecom, client, case, s
             data=body,
             content_type="text/xml",
         )
+    elif case == "laughs":  # an entity-expansion bomb inside the signed, encrypted message
+        bomb = (
+            '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">'
+            '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+            "<xml><ToUserName>x</ToUserName><FromUserName>nurse_li</FromUserName>"
+            "<MsgType>text</MsgType><Content>&c;</Content><MsgId>1</MsgId></xml>"
+        )
+        response = post_callback(client, wecom, bomb)
     elif case == "oversize":
         response = client.post(
             f"/wecom/callback?msg_signature=x&timestamp={int(time.time())}&nonce=1",

@@ -1,7 +1,10 @@
 /**
- * `/ws/events/`: server pushes (`hello`, `job.updated`, `ticket.*`, `notification`) over the
- * session cookie. Reconnects with
- * exponential back-off; stops for good when the server refuses the session (close code 4401).
+ * `/ws/events/`: server pushes (`hello`, `job.updated`, `ticket.*`, `board.changed`,
+ * `notification`) over the session cookie. Reconnects with capped exponential back-off and a
+ * little jitter (so a ward of wall screens does not reconnect in lockstep after a server restart);
+ * stops for good when the server refuses the session (close code 4401). A connection that stops
+ * answering pings is closed and replaced (a dead TCP connection may never report `close`), and
+ * the browser's `offline` / `online` events drop the connection at once and reconnect at once.
  */
 import type { Job, TicketKind, TicketPriority, TicketStatus } from './types';
 
@@ -31,6 +34,15 @@ export interface TicketEventPush {
   event: number;
 }
 
+/** `board.changed`: something the service boards count changed (the payload is only a hint). */
+export interface BoardChangedPush {
+  /** What moved a board number: `sla` (a scanner batch), `survey_answered`, `follow_up_closed`. */
+  kind: string;
+  /** The tickets concerned (at most 50) and how many there were in all. */
+  tickets: number[];
+  count: number;
+}
+
 /** `notification`: a new in-app notification for the signed-in user. */
 export interface NotificationPush {
   id: number;
@@ -47,6 +59,7 @@ export type EventFrame =
   | { type: 'ticket.created'; payload: TicketSummary }
   | { type: 'ticket.updated'; payload: TicketSummary }
   | { type: 'ticket.event'; payload: TicketEventPush }
+  | { type: 'board.changed'; payload: BoardChangedPush }
   | { type: 'notification'; payload: NotificationPush }
   | { type: 'pong'; payload: Record<string, never> };
 
@@ -69,6 +82,24 @@ export interface EventSocketOptions {
   minDelayMs?: number;
   maxDelayMs?: number;
   pingIntervalMs?: number;
+  /** Close a connection that sent nothing (not even a pong) this long after a ping. */
+  pongTimeoutMs?: number;
+  /** Share of the delay added at random (0.2 → up to 20% longer). */
+  jitter?: number;
+  /** 0 ≤ x < 1; injectable for tests. */
+  random?: () => number;
+  /** Where `online` / `offline` events come from (the window in a browser; none in tests). */
+  network?: NetworkEvents | null;
+}
+
+/** The part of `window` the socket needs to follow the browser's network state. */
+export interface NetworkEvents {
+  addEventListener(type: 'online' | 'offline', listener: () => void): void;
+  removeEventListener(type: 'online' | 'offline', listener: () => void): void;
+}
+
+function browserNetwork(): NetworkEvents | null {
+  return typeof window !== 'undefined' && typeof window.addEventListener === 'function' ? window : null;
 }
 
 export const UNAUTHORIZED_CLOSE_CODE = 4401;
@@ -100,7 +131,9 @@ export class EventSocket {
   private attempt = 0;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private pingTimer: ReturnType<typeof setInterval> | null = null;
+  private pongTimer: ReturnType<typeof setTimeout> | null = null;
   private running = false;
+  private network: NetworkEvents | null = null;
   status: SocketStatus = 'idle';
 
   constructor(private readonly options: EventSocketOptions) {}
@@ -109,20 +142,45 @@ export class EventSocket {
     if (this.running) return;
     this.running = true;
     this.attempt = 0;
+    this.network = this.options.network === undefined ? browserNetwork() : this.options.network;
+    this.network?.addEventListener('offline', this.onOffline);
+    this.network?.addEventListener('online', this.onOnline);
     this.connect();
   }
 
   stop(): void {
     this.running = false;
+    this.network?.removeEventListener('offline', this.onOffline);
+    this.network?.removeEventListener('online', this.onOnline);
+    this.network = null;
     this.clearTimers();
-    const socket = this.socket;
-    this.socket = null;
-    if (socket) {
-      socket.onclose = null;
-      socket.close(1000);
-    }
+    this.discardSocket(1000);
     this.setStatus('idle');
   }
+
+  /** The delay before reconnection attempt `attempt` (0-based), jitter included. */
+  retryDelay(attempt: number): number {
+    const base = backoffDelay(attempt, this.options.minDelayMs, this.options.maxDelayMs);
+    const random = this.options.random ?? Math.random;
+    return Math.round(base * (1 + (this.options.jitter ?? 0.2) * random()));
+  }
+
+  private readonly onOffline = (): void => {
+    if (!this.running) return;
+    this.clearTimers();
+    this.discardSocket(4000);
+    this.setStatus('closed');
+    // `online` normally follows; retry slowly in case it never comes.
+    this.scheduleRetry(this.options.maxDelayMs ?? 30000);
+  };
+
+  private readonly onOnline = (): void => {
+    if (!this.running) return;
+    if (this.socket) return;
+    this.clearTimers();
+    this.attempt = 0;
+    this.connect();
+  };
 
   private connect(): void {
     const create = this.options.createSocket ?? ((url: string) => new WebSocket(url));
@@ -133,13 +191,15 @@ export class EventSocket {
       this.attempt = 0;
       this.setStatus('open');
       const every = this.options.pingIntervalMs ?? 25000;
-      this.pingTimer = setInterval(() => socket.send(JSON.stringify({ type: 'ping' })), every);
+      this.pingTimer = setInterval(() => this.ping(socket), every);
     };
     socket.onmessage = (event) => {
+      this.clearPongTimer();
       const frame = parseFrame(event.data);
       if (frame) this.options.onFrame(frame);
     };
     socket.onclose = (event) => {
+      if (this.socket !== socket) return;
       this.clearTimers();
       this.socket = null;
       this.setStatus('closed');
@@ -149,16 +209,65 @@ export class EventSocket {
         this.options.onUnauthorized?.();
         return;
       }
-      const delay = backoffDelay(this.attempt, this.options.minDelayMs, this.options.maxDelayMs);
+      this.scheduleRetry(this.retryDelay(this.attempt));
       this.attempt += 1;
-      this.retryTimer = setTimeout(() => this.connect(), delay);
     };
     socket.onerror = () => undefined; // onclose follows and schedules the retry
+  }
+
+  private ping(socket: WebSocketLike): void {
+    try {
+      socket.send(JSON.stringify({ type: 'ping' }));
+    } catch {
+      // A socket that cannot send is as dead as one that does not answer.
+    }
+    if (this.pongTimer) return;
+    this.pongTimer = setTimeout(() => this.onSilent(socket), this.options.pongTimeoutMs ?? 10000);
+  }
+
+  /** No answer to a ping: the connection is dead even if the browser has not noticed. */
+  private onSilent(socket: WebSocketLike): void {
+    this.pongTimer = null;
+    if (this.socket !== socket || !this.running) return;
+    this.clearTimers();
+    this.discardSocket(4000);
+    this.setStatus('closed');
+    this.scheduleRetry(this.retryDelay(this.attempt));
+    this.attempt += 1;
+  }
+
+  private scheduleRetry(delay: number): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.running && !this.socket) this.connect();
+    }, delay);
+  }
+
+  /** Close the current socket without its `close` event scheduling anything. */
+  private discardSocket(code: number): void {
+    const socket = this.socket;
+    this.socket = null;
+    if (!socket) return;
+    socket.onclose = null;
+    socket.onmessage = null;
+    socket.onopen = null;
+    try {
+      socket.close(code);
+    } catch {
+      // already closed
+    }
+  }
+
+  private clearPongTimer(): void {
+    if (this.pongTimer) clearTimeout(this.pongTimer);
+    this.pongTimer = null;
   }
 
   private clearTimers(): void {
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.pingTimer) clearInterval(this.pingTimer);
+    this.clearPongTimer();
     this.retryTimer = null;
     this.pingTimer = null;
   }

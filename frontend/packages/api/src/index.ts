@@ -7,14 +7,18 @@ export type { ApiClientOptions, ApiSettings, HitsmClient, UiLocale } from './cli
 export * from './endpoints';
 // KPI board (kpis.ts): the five layers, trend, drill-down, Excel export, background job.
 export * from './kpis';
+// Service boards (boards.ts): the desk board, the role homes, the wallboard.
+export * from './boards';
 export { filenameFromDisposition, replyForm, ticketCreateForm, ticketQueryString } from './tickets';
 export * from './ticket-rules';
 // SLA clocks as both apps show them (sla-rules.ts): levels, thresholds, the requester's view.
 export * from './sla-rules';
 export { EventSocket, backoffDelay, eventsUrl, parseFrame, UNAUTHORIZED_CLOSE_CODE } from './events';
 export type {
+  BoardChangedPush,
   EventFrame,
   EventSocketOptions,
+  NetworkEvents,
   JobUpdate,
   NotificationPush,
   SocketStatus,
@@ -39,3 +43,7 @@ export * from './knowledge-rules';
 // WeCom (wecom.ts): settings, callback keys, message logs, sign-in status, JS-SDK signatures,
 // photos and voice attached by WeCom media id, incident group chats.
 export * from './wecom';
+// Satisfaction surveys (surveys.ts): answering, follow-ups, configuration, the monthly summary;
+// the rules both apps show them by (survey-rules.ts).
+export * from './surveys';
+export * from './survey-rules';

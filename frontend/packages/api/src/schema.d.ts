@@ -371,6 +371,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/boards/desk/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The service desk's board: queues, today's figures, the oldest unaccepted and the most
+         *     overdue tickets. Agents, IT managers and admins.
+         */
+        get: operations["boards_desk"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/boards/home/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The caller's home: the parts their roles give (engineer, manager, requester). */
+        get: operations["boards_home"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/boards/wall/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The wall screen: the desk board, this month's headline KPIs and satisfaction. */
+        get: operations["boards_wall"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/catalog/categories/": {
         parameters: {
             query?: never;
@@ -3861,6 +3915,90 @@ export interface components {
         };
         /** @enum {unknown} */
         BlankEnum: "";
+        BoardChannelCount: {
+            channel: components["schemas"]["TicketChannelEnum"];
+            label: string;
+            count: number;
+        };
+        BoardDueTicket: {
+            id: number;
+            number: string;
+            title: string;
+            priority: number;
+            status: components["schemas"]["TicketStatusEnum"];
+            assignee_id: number | null;
+            /** Format: date-time */
+            resolution_due_at: string;
+            breached: boolean;
+        };
+        BoardGroup: {
+            id: number;
+            name: string;
+        };
+        BoardOverdueTicket: {
+            id: number;
+            number: string;
+            title: string;
+            priority: number;
+            assignee: components["schemas"]["BoardPerson"] | null;
+            /** Format: date-time */
+            resolution_due_at: string;
+        };
+        BoardPerson: {
+            id: number;
+            display_name: string;
+        };
+        BoardSatisfaction: {
+            sent: number;
+            answered: number;
+            /**
+             * Format: double
+             * @description 0–1
+             */
+            response_rate: number | null;
+            /** Format: double */
+            technical: number | null;
+            /** Format: double */
+            response: number | null;
+            /** Format: double */
+            attitude: number | null;
+            /** Format: double */
+            average: number | null;
+            /**
+             * Format: double
+             * @description 0–1
+             */
+            satisfied_rate: number | null;
+        };
+        BoardToday: {
+            new: number;
+            resolved: number;
+            /** Format: double */
+            avg_response_minutes: number | null;
+            /** Format: double */
+            avg_resolution_minutes: number | null;
+            /**
+             * Format: double
+             * @description % (0–100)
+             */
+            response_attainment: number | null;
+            /**
+             * Format: double
+             * @description % (0–100)
+             */
+            resolution_attainment: number | null;
+            by_channel: components["schemas"]["BoardChannelCount"][];
+        };
+        BoardUnacceptedTicket: {
+            id: number;
+            number: string;
+            title: string;
+            priority: number;
+            department: string | null;
+            /** Format: date-time */
+            created_at: string;
+            waiting_minutes: number;
+        };
         Brief: {
             id: number;
             name: string;
@@ -4601,6 +4739,14 @@ export interface components {
             items: components["schemas"]["GraphNode"][];
             truncated: boolean;
         };
+        DeskBoard: {
+            /** Format: date-time */
+            generated_at: string;
+            queues: components["schemas"]["QueueCounts"];
+            today: components["schemas"]["BoardToday"];
+            unaccepted: components["schemas"]["BoardUnacceptedTicket"][];
+            overdue: components["schemas"]["BoardOverdueTicket"][];
+        };
         Diagram: {
             nodes: components["schemas"]["GraphNode"][];
             edges: components["schemas"]["DiagramEdge"][];
@@ -4668,6 +4814,11 @@ export interface components {
             created_at: string;
             department?: string | null;
             assignee?: string | null;
+        };
+        EngineerHome: {
+            my_open: number;
+            my_due_soon: components["schemas"]["BoardDueTicket"][];
+            my_resolved_today: number;
         };
         ErrorBody: {
             code: string;
@@ -5010,6 +5161,14 @@ export interface components {
          * @enum {string}
          */
         HealthStatusEnum: "ok" | "degraded";
+        HomeBoard: {
+            /** Format: date-time */
+            generated_at: string;
+            roles: string[];
+            engineer: components["schemas"]["EngineerHome"] | null;
+            manager: components["schemas"]["ManagerHome"] | null;
+            requester: components["schemas"]["RequesterHome"] | null;
+        };
         Impact: {
             item: components["schemas"]["GraphNode"];
             /** @description CIs that depend on this one, directly or not */
@@ -5283,6 +5442,13 @@ export interface components {
             username: string;
             password: string;
             otp_token?: string;
+        };
+        ManagerHome: {
+            groups: components["schemas"]["BoardGroup"][];
+            team: components["schemas"]["TeamLoadRow"][];
+            breaches_this_week: number;
+            satisfaction_this_month: components["schemas"]["BoardSatisfaction"];
+            open_follow_ups: number;
         };
         MarkReadRequest: {
             ids?: number[];
@@ -6456,8 +6622,9 @@ export interface components {
         PatchedSavedFilterRequest: {
             /** 名称 */
             name?: string;
-            /** 条件 */
-            params?: unknown;
+            params?: {
+                [key: string]: unknown;
+            };
             /** 共享给服务台 */
             shared?: boolean;
         };
@@ -6832,6 +6999,11 @@ export interface components {
             /** 职务/职称 */
             title?: string;
         };
+        RequesterHome: {
+            my_open: number;
+            waiting_for_me: number;
+            surveys_to_answer: number;
+        };
         Resolution: {
             ticket_id: number;
             number: string;
@@ -6936,8 +7108,9 @@ export interface components {
             readonly id: number;
             /** 名称 */
             name: string;
-            /** 条件 */
-            params?: unknown;
+            params: {
+                [key: string]: unknown;
+            };
             /** 共享给服务台 */
             shared?: boolean;
             readonly owner: components["schemas"]["UserBrief"];
@@ -6945,8 +7118,9 @@ export interface components {
         SavedFilterRequest: {
             /** 名称 */
             name: string;
-            /** 条件 */
-            params?: unknown;
+            params: {
+                [key: string]: unknown;
+            };
             /** 共享给服务台 */
             shared?: boolean;
         };
@@ -7064,29 +7238,13 @@ export interface components {
             readonly id: number;
             /** 优先级 */
             priority: components["schemas"]["PriorityEnum"];
-            /**
-             * 响应时限（工作分钟）
-             * Format: int64
-             */
             response_minutes: number;
-            /**
-             * 解决时限（工作分钟）
-             * Format: int64
-             */
             resolution_minutes: number;
         };
         SlaTargetRequest: {
             /** 优先级 */
             priority: components["schemas"]["PriorityEnum"];
-            /**
-             * 响应时限（工作分钟）
-             * Format: int64
-             */
             response_minutes: number;
-            /**
-             * 解决时限（工作分钟）
-             * Format: int64
-             */
             resolution_minutes: number;
         };
         Stakeholder: {
@@ -7427,6 +7585,12 @@ export interface components {
             readonly votes: {
                 [key: string]: unknown;
             }[];
+        };
+        TeamLoadRow: {
+            user: components["schemas"]["BoardPerson"];
+            open: number;
+            overdue: number;
+            resolved_this_week: number;
         };
         TicketAssistant: {
             similar: components["schemas"]["SimilarCounts"];
@@ -7875,6 +8039,17 @@ export interface components {
              */
             readonly published_at: string;
             readonly published_by_name: string;
+        };
+        WallBoard: {
+            /** Format: date-time */
+            generated_at: string;
+            queues: components["schemas"]["QueueCounts"];
+            today: components["schemas"]["BoardToday"];
+            unaccepted: components["schemas"]["BoardUnacceptedTicket"][];
+            overdue: components["schemas"]["BoardOverdueTicket"][];
+            period: string;
+            kpis: components["schemas"]["KpiValue"][];
+            satisfaction: components["schemas"]["BoardSatisfaction"];
         };
         WeComSettings: {
             /** 启用 */
@@ -8795,6 +8970,159 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    boards_desk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeskBoard"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    boards_home: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HomeBoard"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    boards_wall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WallBoard"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
-import { EventSocket, backoffDelay, eventsUrl, parseFrame, type EventFrame, type WebSocketLike } from '../src';
+import {
+  EventSocket,
+  backoffDelay,
+  eventsUrl,
+  parseFrame,
+  type EventFrame,
+  type EventSocketOptions,
+  type NetworkEvents,
+  type WebSocketLike,
+} from '../src';
 
 class FakeSocket implements WebSocketLike {
   onopen: ((ev: Event) => unknown) | null = null;
@@ -31,7 +40,7 @@ describe('EventSocket', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  function make() {
+  function make(extra: Partial<EventSocketOptions> = {}) {
     const sockets: FakeSocket[] = [];
     const frames: EventFrame[] = [];
     const statuses: string[] = [];
@@ -46,6 +55,9 @@ describe('EventSocket', () => {
       onFrame: (f) => frames.push(f),
       onStatus: (s) => statuses.push(s),
       onUnauthorized,
+      network: null,
+      random: () => 0,
+      ...extra,
     });
     return { socket, sockets, frames, statuses, onUnauthorized };
   }
@@ -81,6 +93,71 @@ describe('EventSocket', () => {
     vi.advanceTimersByTime(60000);
     expect(sockets).toHaveLength(1);
     expect(onUnauthorized).toHaveBeenCalledOnce();
+  });
+
+  it('keeps reconnecting after a server restart, never waiting more than the cap plus jitter', () => {
+    const { socket, sockets } = make({ random: () => 0.999, maxDelayMs: 30000 });
+    socket.start();
+    // The server is down for a long while: every attempt fails at once.
+    for (let n = 0; n < 40; n += 1) {
+      sockets.at(-1)!.drop();
+      const delay = socket.retryDelay(n);
+      expect(delay).toBeLessThanOrEqual(36000);
+      expect(delay).toBeGreaterThanOrEqual(backoffDelay(n));
+      vi.advanceTimersByTime(36000);
+      expect(sockets).toHaveLength(n + 2);
+    }
+    // It comes back: the next connection opens and the delays start small again.
+    sockets.at(-1)!.open();
+    sockets.at(-1)!.drop();
+    vi.advanceTimersByTime(1999);
+    expect(sockets).toHaveLength(42);
+    socket.stop();
+    vi.advanceTimersByTime(120000);
+    expect(sockets).toHaveLength(42);
+  });
+
+  it('replaces a connection that stops answering pings', () => {
+    const { socket, sockets, statuses } = make({ pingIntervalMs: 1000, pongTimeoutMs: 500 });
+    socket.start();
+    sockets[0]!.open();
+    vi.advanceTimersByTime(1000);
+    sockets[0]!.message({ type: 'pong', payload: {} });
+    vi.advanceTimersByTime(1000); // second ping, never answered
+    vi.advanceTimersByTime(500);
+    expect(sockets[0]!.closed).toBe(true);
+    expect(statuses.at(-1)).toBe('closed');
+    vi.advanceTimersByTime(1000);
+    expect(sockets).toHaveLength(2);
+    // A late close event of the dead socket schedules nothing more.
+    sockets[0]!.drop();
+    vi.advanceTimersByTime(60000);
+    expect(sockets).toHaveLength(2);
+    socket.stop();
+  });
+
+  it('drops the connection when the browser goes offline and reconnects at once when it is back', () => {
+    const listeners: Record<string, (() => void)[]> = { online: [], offline: [] };
+    const network: NetworkEvents = {
+      addEventListener: (type, listener) => listeners[type]!.push(listener),
+      removeEventListener: (type, listener) => (listeners[type] = listeners[type]!.filter((l) => l !== listener)),
+    };
+    const { socket, sockets, statuses } = make({ network });
+    socket.start();
+    sockets[0]!.open();
+    listeners.offline!.forEach((l) => l());
+    expect(sockets[0]!.closed).toBe(true);
+    expect(statuses.at(-1)).toBe('closed');
+    vi.advanceTimersByTime(10000);
+    expect(sockets).toHaveLength(1);
+    listeners.online!.forEach((l) => l());
+    expect(sockets).toHaveLength(2);
+    expect(statuses.at(-1)).toBe('connecting');
+    sockets[1]!.open();
+    expect(statuses.at(-1)).toBe('open');
+    socket.stop();
+    expect(listeners.online).toHaveLength(0);
+    expect(listeners.offline).toHaveLength(0);
   });
 
   it('pings while open', () => {

@@ -6,7 +6,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from hitsm.core.context import acting_as
+from hitsm.core.context import acting_as, loading_history
 
 
 class Command(BaseCommand):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        with transaction.atomic(), acting_as(label="command:seed_demo"):
+        with transaction.atomic(), acting_as(label="command:seed_demo"), loading_history():
             for config in apps.get_app_configs():
                 if not config.name.startswith("hitsm.") or find_spec(f"{config.name}.demo") is None:
                     continue

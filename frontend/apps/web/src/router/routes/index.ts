@@ -7,12 +7,13 @@ import { catalogAdminRoutes } from './modules/catalog-admin';
 import { catalogFormRoutes } from './modules/catalog-forms';
 import { cmdbRoutes } from './modules/cmdb';
 import { dashboardRoutes } from './modules/dashboard';
-import { dashboardsRoutes } from './modules/dashboards';
+import { dashboardsRoutes, wallboardRoutes } from './modules/dashboards';
 import { directoryRoutes } from './modules/directory';
 import { knowledgeRoutes } from './modules/knowledge';
 import { notificationRoutes } from './modules/notifications';
 import { servicedeskRoutes } from './modules/servicedesk';
 import { slaRoutes } from './modules/sla';
+import { surveyRoutes } from './modules/surveys';
 import { systemRoutes } from './modules/system';
 import { workflowRoutes } from './modules/workflow';
 
@@ -33,6 +34,7 @@ export const routes: RouteRecordRaw[] = [
       ...knowledgeRoutes,
       ...notificationRoutes,
       ...dashboardsRoutes,
+      ...surveyRoutes,
       ...cmdbRoutes,
       ...directoryRoutes,
       ...adminConfigRoutes,
@@ -50,6 +52,7 @@ export const routes: RouteRecordRaw[] = [
       },
     ],
   },
+  ...wallboardRoutes,
   {
     path: '/:pathMatch(.*)*',
     name: 'not-found',

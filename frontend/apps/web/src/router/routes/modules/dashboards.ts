@@ -11,3 +11,13 @@ export const dashboardsRoutes: RouteRecordRaw[] = [
     meta: { navKey: 'kpi_board', title: 'nav.kpi_board' },
   },
 ];
+
+/** The wall screen: full screen, outside the app's layout, for the desk roles. */
+export const wallboardRoutes: RouteRecordRaw[] = [
+  {
+    path: '/wall',
+    name: 'wallboard',
+    component: () => import('@/views/dashboards/wallboard/index.vue'),
+    meta: { navKey: 'wallboard', title: 'nav.wallboard' },
+  },
+];

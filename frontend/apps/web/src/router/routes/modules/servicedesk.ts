@@ -11,6 +11,13 @@ export const servicedeskRoutes: RouteRecordRaw[] = [
     meta: { navKey: 'desk', title: 'nav.desk' },
   },
   {
+    // The desk roles' landing page (router/landing.ts): live counts, today, alarms.
+    path: 'desk/board',
+    name: 'desk_board',
+    component: () => import('@/views/servicedesk/desk-board/index.vue'),
+    meta: { navKey: 'desk_board', title: 'nav.desk_board' },
+  },
+  {
     path: 'tickets/new',
     name: 'new_ticket',
     component: () => import('@/views/servicedesk/new-ticket/index.vue'),

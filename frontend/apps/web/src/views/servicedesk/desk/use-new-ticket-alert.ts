@@ -61,8 +61,9 @@ export function useNewTicketAlert(onOpen: (id: number) => void) {
     playBeep(context);
   }
 
-  function announce(ticket: TicketSummary, title: string): void {
-    beep();
+  /** Beep (unless `sound` is false: the board's mute) and show the desktop notification. */
+  function announce(ticket: TicketSummary, title: string, sound = true): void {
+    if (sound) beep();
     if (permission.value !== 'granted' || typeof Notification === 'undefined') return;
     const note = new Notification(title, { body: ticket.title, tag: `ticket-${ticket.id}` });
     note.onclick = () => {
