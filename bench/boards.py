@@ -184,6 +184,228 @@ async def measure_frames(port: int, http_port: int, token: str, cookies: list[st
             if latencies else None}
 
 
+def _listen(port: int, cookies: list[str], marker: str, ready: Any, stop: Any,
+            results: Any) -> None:
+    """Child process: ``len(cookies)`` WebSocket clients; for every ``ticket.created`` frame
+    whose title carries ``marker``, (client, sequence number, monotonic arrival time)."""
+    import websockets
+
+    arrivals: list[tuple[int, int, float]] = []
+    other = [0]
+
+    async def client(index: int, ws: Any) -> None:
+        try:
+            async for raw in ws:
+                arrived = time.monotonic()
+                if marker not in raw:
+                    other[0] += 1
+                    continue
+                frame = json.loads(raw)
+                if frame["type"] == "ticket.created":
+                    arrivals.append((index, int(frame["payload"]["title"].rsplit(" ", 1)[1]),
+                                     arrived))
+        except websockets.ConnectionClosed:
+            return
+
+    async def run() -> None:
+        sockets = []
+        for cookie in cookies:
+            ws = await websockets.connect(
+                f"ws://127.0.0.1:{port}/ws/events/",
+                additional_headers={"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"},
+                origin="http://127.0.0.1",  # type: ignore[arg-type]
+                max_size=2**20, ping_interval=None,
+            )
+            hello = json.loads(await asyncio.wait_for(ws.recv(), 10))
+            assert hello["type"] == "hello", hello
+            sockets.append(ws)
+        tasks = [asyncio.create_task(client(i, ws)) for i, ws in enumerate(sockets)]
+        ready.set()
+        while not stop.is_set():
+            await asyncio.sleep(0.1)
+        for ws in sockets:
+            await ws.close()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    asyncio.run(run())
+    usage = os.times()
+    results.send({"arrivals": arrivals, "other_frames": other[0],
+                  "cpu_s": round(usage.user + usage.system, 2)})
+
+
+def publisher(marker: str, start: float, rate: float, total: int) -> None:
+    """Child process (``--publisher``, REDIS_URL set): the web worker's after-commit push of
+    ``ticket.created`` (``hitsm.core.realtime._send``: role.agent + role.manager through the Redis
+    channel layer) for ``total`` existing tickets at their planned times; no database write."""
+    from hitsm.core.realtime import _send, role_group
+    from hitsm.servicedesk.services import _summary
+
+    tickets = list(Ticket.objects.order_by("-id")[:total])
+    payloads = []
+    for n in range(total):
+        payload = json.loads(json.dumps(_summary(tickets[n % len(tickets)]), default=str))
+        payload["title"] = f"看板压测 {marker} {n}"
+        payloads.append(payload)
+    groups = [role_group("agent"), role_group("manager")]
+    _send(groups, "ticket.created", {"title": "warm-up"})
+    late = []
+    for n in range(total):
+        planned = start + n / rate
+        delay = planned - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        late.append((time.monotonic() - planned) * 1000)
+        _send(groups, "ticket.created", payloads[n])
+    usage = os.times()
+    print(json.dumps({"late_ms_max": round(max(late), 1),
+                      "cpu_s": round(usage.user + usage.system, 2)}), flush=True)
+
+
+def measure_burst(port: int, http_port: int, token: str, cookies: list[str], rate: float,
+                  seconds: float, drain: float, server_pid: int, asgi_pid: int,
+                  senders: int, source: str = "api", redis_url: str = "") -> dict[str, Any]:
+    """Open loop: ``rate`` ticket creations a second for ``seconds`` over HTTP (gunicorn), each
+    POST issued at its planned time by a pool of ``senders`` threads; every latency (the POST's
+    and each client's frame) counted from the planned time, so a late send is not hidden.
+    The WebSocket clients run in a separate (forked) process."""
+    import multiprocessing
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from run import (
+        cpu_seconds,
+        machine_busy_seconds,
+        others,
+        postgres_pids,
+        process_cpu,
+        server_pids,
+    )
+
+    def warm(n: int) -> None:  # each worker's first creation loads jieba etc.
+        Client(http_port, token).call("POST", "/api/v1/tickets/", create_body(n))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(warm, range(16)))
+    ctx = multiprocessing.get_context("fork")
+    ready, stop = ctx.Event(), ctx.Event()
+    receive, send = ctx.Pipe(duplex=False)
+    marker = f"burst{time.time_ns() % 10**9}"  # ASCII: frames escape non-ASCII
+    connection.close()  # no shared database connection across the fork
+    listener = ctx.Process(target=_listen, args=(port, cookies, marker, ready, stop, send))
+    listener.start()
+    if not ready.wait(120):
+        listener.kill()
+        raise RuntimeError("WebSocket clients did not connect")
+    log(f"{len(cookies)} WebSocket clients connected (pid {listener.pid}); burst {rate}/s "
+        f"for {seconds} s")
+    total = int(rate * seconds)
+    planned: list[float] = [0.0] * total
+    posted: list[float | None] = [None] * total
+    status: list[int] = [0] * total
+    local = threading.local()
+
+    def create(n: int) -> None:
+        client = getattr(local, "client", None)
+        if client is None:
+            client = local.client = Client(http_port, token)
+        body = {**create_body(n), "title": f"看板压测 {marker} {n}"}
+        code, _ = client.call("POST", "/api/v1/tickets/", body)
+        status[n] = code
+        posted[n] = time.monotonic()
+
+    ours = {os.getpid(), listener.pid, *server_pids(server_pid), *server_pids(asgi_pid),
+            *postgres_pids()}
+    pids = {"server": server_pids(server_pid), "asgi": server_pids(asgi_pid),
+            "postgresql": postgres_pids(), "clients": [listener.pid], "sender": [os.getpid()]}
+    cpu_before = {k: cpu_seconds(v) for k, v in pids.items()}
+    all_before, busy_before = process_cpu(), machine_busy_seconds()
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    late_dispatch: list[float] = []
+    if source == "publish":
+        start = time.monotonic() + 8.0  # the child sets Django up first
+        env = dict(os.environ, REDIS_URL=redis_url, HITSM_REDIS_PREFIX="hitsm-bench-boards")
+        child = subprocess.Popen(
+            [sys.executable, __file__, "--label", "publisher", "--publisher", marker,
+             "--publisher-start", repr(start), "--burst-rate", str(rate), "--burst-seconds",
+             str(seconds)], env=env, stdout=subprocess.PIPE, cwd=Path(__file__).parent)
+        pids["sender"] = [child.pid]
+        cpu_before["sender"] = 0.0
+        out, _ = child.communicate(timeout=seconds + 120)
+        publisher_report = json.loads(out.decode().strip().splitlines()[-1])
+        planned = [start + n / rate for n in range(total)]
+        status = [201] * total
+        late_dispatch = [publisher_report["late_ms_max"]]
+        dispatched = sent_done = time.monotonic()
+    else:
+        with ThreadPoolExecutor(max_workers=senders) as pool:
+            start = time.monotonic() + 0.5
+            for n in range(total):
+                planned[n] = start + n / rate
+                delay = planned[n] - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+                late_dispatch.append((time.monotonic() - planned[n]) * 1000)
+                pool.submit(create, n)
+            dispatched = time.monotonic()
+    sent_done = time.monotonic()
+    time.sleep(drain)  # let the last frames arrive
+    # new PostgreSQL backends of the server's workers count as PostgreSQL, not "other"
+    pids["postgresql"] = postgres_pids()
+    ours |= set(pids["postgresql"])
+    cpu_after = {k: cpu_seconds(v) for k, v in pids.items()}
+    all_after, busy_after = process_cpu(), machine_busy_seconds()
+    stop.set()
+    found = receive.recv()
+    listener.join(30)
+    clients = len(cookies)
+    created = [n for n in range(total) if status[n] == 201]
+    by_event: dict[int, list[float]] = {}
+    duplicates = 0
+    seen: set[tuple[int, int]] = set()
+    for index, n, arrived in found["arrivals"]:
+        if (index, n) in seen:
+            duplicates += 1
+            continue
+        seen.add((index, n))
+        by_event.setdefault(n, []).append((arrived - planned[n]) * 1000)
+    frame_ms = [ms for n in created for ms in by_event.get(n, [])]
+    last_frame = [max(by_event[n]) for n in created if n in by_event]
+    lost = sum(clients - len(by_event.get(n, [])) for n in created)
+    post_ms = [(posted[n] - planned[n]) * 1000 for n in range(total) if posted[n] is not None]
+    elapsed = sent_done - start
+    used = {k: round(cpu_after[k] - cpu_before[k], 1) for k in pids}
+    if source == "publish":
+        used["sender"] = publisher_report["cpu_s"]
+    busy = round(busy_after - busy_before, 1)
+    return {
+        "mode": ("open loop over HTTP (gunicorn POST /api/v1/tickets/)" if source == "api" else
+                 "open loop, one separate process calling the after-commit push "
+                 "(hitsm.core.realtime._send) for existing tickets, no ticket written")
+        + "; latency from planned time",
+        "rate_per_s": rate, "seconds": seconds, "planned": total, "created": len(created),
+        "errors": total - len(created), "clients": clients,
+        "expected_frames": len(created) * clients, "received_frames": len(frame_ms),
+        "lost_frames": lost, "duplicate_frames": duplicates,
+        "frame_latency": (summary(frame_ms) | {"max_ms": round(max(frame_ms), 1)})
+        if frame_ms else None,
+        "frames_over_2s": sum(ms > 2000 for ms in frame_ms),
+        "event_last_client": (summary(last_frame) | {"max_ms": round(max(last_frame), 1)})
+        if last_frame else None,
+        "post_from_planned": (summary(post_ms) | {"max_ms": round(max(post_ms), 1)})
+        if post_ms else None,
+        "dispatch_late_ms": {"p99": round(sorted(late_dispatch)[int(0.99 * (len(late_dispatch) - 1))], 1),
+                             "max": round(max(late_dispatch), 1)},
+        "dispatch_window_s": round(dispatched - start, 2),
+        "last_post_done_s": round(elapsed, 2), "drain_s": drain,
+        "cpu_seconds": used | {"clients_process_total": found["cpu_s"],
+                               "machine_busy": busy,
+                               "other": round(busy - sum(used.values()), 1)},
+        "other_processes": others(all_before, all_after, ours),
+        "load_average_before": load_before,
+        "load_average_after": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--label", required=True)
@@ -193,21 +415,37 @@ def main() -> None:
     parser.add_argument("--creations", type=int, default=30)
     parser.add_argument("--spacing", type=float, default=0.5, help="seconds between creations")
     parser.add_argument("--redis", default="", help="REDIS_URL for the servers (channel layer)")
+    parser.add_argument("--burst-clients", type=int, default=0,
+                        help="WebSocket clients for the open-loop burst (0: no burst)")
+    parser.add_argument("--burst-rate", type=float, default=100.0, help="creations per second")
+    parser.add_argument("--burst-seconds", type=float, default=10.0)
+    parser.add_argument("--burst-senders", type=int, default=64, help="HTTP sender threads")
+    parser.add_argument("--drain", type=float, default=15.0, help="seconds to wait for frames")
+    parser.add_argument("--burst-source", choices=["api", "publish"], default="api",
+                        help="api: create tickets over HTTP; publish: push frames only")
+    parser.add_argument("--publisher", default="", help=argparse.SUPPRESS)
+    parser.add_argument("--publisher-start", type=float, default=0.0, help=argparse.SUPPRESS)
+    parser.add_argument("--skip-loads", action="store_true")
     parser.add_argument("--output", default=str(RESULTS))
     args = parser.parse_args()
     args.worker_class, args.threads, args.server_debug = "sync", 1, False
+    if args.publisher:
+        publisher(args.publisher, args.publisher_start, args.burst_rate,
+                  int(args.burst_rate * args.burst_seconds))
+        return
 
     agent, _ = User.objects.get_or_create(username="bench_agent",
                                           defaults={"display_name": "压测坐席"})
     user_set_roles(user=agent, roles=["agent"])
     _, token = api_token_create(user=agent, name="bench-boards")
     watchers = []
-    for n in range(args.clients):
+    for n in range(max(args.clients, args.burst_clients)):
         user, _ = User.objects.get_or_create(username=f"bench_board_{n:02d}",
                                              defaults={"display_name": f"看板{n}"})
         user_set_roles(user=user, roles=["agent"])
         watchers.append(user)
     cookies = [session_cookie(u) for u in watchers]
+    load_before = [round(x, 2) for x in os.getloadavg()]
     tickets = Ticket.objects.count()
     started = time.perf_counter()
     clocks = clocks_sql()
@@ -228,10 +466,18 @@ def main() -> None:
         for _ in range(4 * args.workers):  # warm every worker
             client.call("GET", "/api/v1/tickets/queues/")
             client.call("GET", "/api/v1/boards/desk/")
-        results = measure_loads(client, args.repeat)
-        results["frames"] = asyncio.run(measure_frames(asgi_port, http_port, token, cookies,
-                                                       args.creations, args.spacing))
-        log(f"frames: {results['frames']}")
+        results = {} if args.skip_loads else measure_loads(client, args.repeat)
+        if args.creations:
+            results["frames"] = asyncio.run(measure_frames(
+                asgi_port, http_port, token, cookies[:args.clients], args.creations,
+                args.spacing))
+            log(f"frames: {results['frames']}")
+        if args.burst_clients:
+            results["burst"] = measure_burst(
+                asgi_port, http_port, token, cookies[:args.burst_clients], args.burst_rate,
+                args.burst_seconds, args.drain, server.pid, asgi.pid, args.burst_senders,
+                args.burst_source, args.redis)
+            log(f"burst: {json.dumps(results['burst'], ensure_ascii=False)}")
     finally:
         for process in (server, asgi):
             os.killpg(process.pid, signal.SIGTERM)
@@ -241,7 +487,8 @@ def main() -> None:
         "database": connection.vendor, "tickets_in_database": tickets, "clocks": clocks,
         "server": f"gunicorn {args.workers} sync workers + uvicorn (ASGI)",
         "realtime": "redis channel layer" if args.redis else "embedded (RealtimeEvent relay, 1 s)",
-        "machine": {"cpus": os.cpu_count(), "load_average": [round(x, 2) for x in os.getloadavg()]},
+        "machine": {"cpus": os.cpu_count(), "load_average_before": load_before,
+                    "load_average": [round(x, 2) for x in os.getloadavg()]},
         "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
                                  text=True, cwd=BACKEND).stdout.strip(),
         "results": results,
@@ -250,7 +497,7 @@ def main() -> None:
         import redis
 
         connection_ = redis.Redis.from_url(args.redis)
-        keys = list(connection_.scan_iter("hitsm-bench-boards*"))
+        keys = list(connection_.scan_iter("*hitsm-bench-boards*"))
         if keys:
             connection_.delete(*keys)
     (output / f"{args.label}.json").write_text(json.dumps(report, ensure_ascii=False, indent=2))

@@ -2,8 +2,19 @@
 # Backend for the Playwright suite: fresh SQLite database, built apps, test accounts.
 source "$(dirname "$0")/common.sh"
 PORT="${HITSM_E2E_PORT:-8765}"
-export HITSM_DATA_DIR="$(mktemp -d /tmp/hitsm-e2e-XXXXXX)"
-export HITSM_SECRET_KEY="e2e-$(python3 -c 'import secrets; print(secrets.token_urlsafe(40))')"
+# A fresh data directory and key per run; a spec that restarts its own server
+# (web-wall-restart.spec.ts) passes both, so the second start keeps the database and sessions.
+if [ -n "${HITSM_E2E_DATA_DIR:-}" ]; then
+  export HITSM_DATA_DIR="$HITSM_E2E_DATA_DIR" && mkdir -p "$HITSM_DATA_DIR"
+else
+  export HITSM_DATA_DIR="$(mktemp -d /tmp/hitsm-e2e-XXXXXX)"
+fi
+export HITSM_SECRET_KEY="${HITSM_E2E_SECRET_KEY:-e2e-$(python3 -c 'import secrets; print(secrets.token_urlsafe(40))')}"
+# The accounts and fixtures below are made once per data directory (they are not idempotent); a
+# restart on a set-up directory goes straight to the server. HITSM_E2E_FIXTURES=accounts makes only
+# the departments and the first three accounts (the restart spec needs no more).
+SETUP_DONE="$HITSM_DATA_DIR/.e2e-setup-done"
+FIXTURES="${HITSM_E2E_FIXTURES:-all}"
 export HITSM_CELERY_EAGER=true  # jobs run inside the request: no worker process to manage
 export HITSM_SITE_URL="http://127.0.0.1:$PORT"  # links in WeCom messages and the OAuth return address
 # Every browser and API session of the suite signs in from 127.0.0.1: the per-address login
@@ -11,6 +22,7 @@ export HITSM_SITE_URL="http://127.0.0.1:$PORT"  # links in WeCom messages and th
 # account (web-lockout.spec.ts) is separate and stays on.
 export HITSM_LOGIN_RATE="${HITSM_LOGIN_RATE:-600/min}"
 [ -f "$FRONTEND/apps/web/dist/index.html" ] || die "build the front end first (npm run build)"
+if [ ! -f "$SETUP_DONE" ]; then
 manage migrate --noinput -v 0
 manage collectstatic --noinput -v 0
 manage shell -c "
@@ -23,6 +35,8 @@ department_create(name='信息管理处', code='XXC', kind=DepartmentKind.DEPART
 manage hitsm_user admin --password 'Admin@Hitsm2026' --role admin --display-name 平台管理员 --department XXC
 manage hitsm_user nurse_li --password 'Nurse@Hitsm2026' --role requester --display-name 李护士 --department MZ --title 护士
 manage hitsm_user agent_chen --password 'Agent@Hitsm2026' --role agent --display-name 陈工 --department XXC
+fi
+if [ ! -f "$SETUP_DONE" ] && [ "$FIXTURES" = all ]; then
 manage hitsm_user manager_zhao --password 'Manager@Hitsm2026' --role manager --display-name 赵主任 --department XXC
 manage hitsm_user lock_test --password 'Lock@Hitsm2026' --role requester --display-name 锁定测试 --department MZ
 manage hitsm_user engineer_wang --password 'Engineer@Hitsm2026' --role engineer --display-name 王工 --department XXC
@@ -115,17 +129,21 @@ group = AssignmentGroup.objects.create(name='急诊保障组', code='emergency',
 group.members.add(leader)
 Category.objects.create(name='急救设备', code='emergency', default_group=group)
 "
+fi
 uv run --directory "$BACKEND" --frozen python manage.py sla_scan --loop 2 >>"$HITSM_DATA_DIR/sla-scan.log" 2>&1 &
 SLA_SCAN_PID=$!
 uv run --directory "$BACKEND" --frozen python manage.py workflow_timers --loop 2 >>"$HITSM_DATA_DIR/workflow-timers.log" 2>&1 &
 TIMERS_PID=$!
 # WeCom (web-wecom.spec.ts): a fake WeCom on 127.0.0.1 whose members include nurse_li; the spec
 # enters its credentials on the 企业微信 page (nothing comes from the environment here).
+if [ ! -f "$SETUP_DONE" ] && [ "$FIXTURES" = all ]; then
 manage shell -c "
 from hitsm.accounts.models import User
 User.objects.filter(username='nurse_li').update(wecom_userid='nurse_li')
 User.objects.filter(username='engineer_wang').update(wecom_userid='engineer_wang')
 "
+fi
+touch "$SETUP_DONE"
 WECOM_FAKE_PORT="${HITSM_E2E_WECOM_PORT:-8791}"
 uv run --directory "$BACKEND" --frozen python manage.py wecom_fake --no-console --members-from-db \
   --port "$WECOM_FAKE_PORT" --callback "http://127.0.0.1:$PORT/wecom/callback" \

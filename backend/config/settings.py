@@ -155,7 +155,16 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": REDIS_PREFIX},
+            # capacity: pending frames per channel before channels_redis drops new ones. Its
+            # default of 100 dropped whole board events for every client of a busy ASGI process
+            # in the 50-board burst (bench/RESULTS.md); boards also re-read on reconnect and
+            # every 5 minutes, so a late frame costs little and a lost one costs more.
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": REDIS_PREFIX,
+                "capacity": env_int("HITSM_CHANNEL_CAPACITY", 2000, minimum=100, maximum=100_000),
+                "expiry": 60,
+            },
         }
     }
     CELERY_BROKER_URL = REDIS_URL

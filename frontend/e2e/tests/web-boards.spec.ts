@@ -66,9 +66,8 @@ test('the desk board counts a nurse’s new ticket live, and the wall screen com
   await expect(wallIntake).toHaveText(String(before.intake + 2), { timeout: 5_000 });
   await expect(agent.getByTestId('wall-stale')).toHaveCount(0);
 
-  // A server restart cannot be staged inside this suite (one server for every spec): the
-  // reconnection with back-off after the server drops the socket is covered by the EventSocket
-  // unit tests (packages/api/tests/events.test.ts), which drive the same code.
+  // A server restart is web-wall-restart.spec.ts (it runs a server of its own to stop and start);
+  // the back-off itself is unit-tested in packages/api/tests/events.test.ts.
   await nurseContext.close();
   await agentContext.close();
 });
