@@ -384,10 +384,6 @@ def notification_send(notification: Any) -> None:
         outbox.deliver(outbound_id=row.pk)
 
 
-def channel_on() -> bool:
-    return connection().can_call
-
-
 class WeComTransport:
     """The notification outbox's WeCom channel (plugged in by ``WeComConfig.ready``)."""
 
