@@ -72,6 +72,16 @@ def _clear_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _closed_breaker():
+    """A Redis failure one test provokes must not make the next skip its pushes."""
+    from hitsm.core.breaker import redis_breaker
+
+    redis_breaker.reset()
+    yield
+    redis_breaker.reset()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     _clear_cache()
     yield

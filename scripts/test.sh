@@ -30,6 +30,7 @@ step "OpenAPI schema is committed and current" schema_check
 step "backend tests on SQLite" uv run --frozen pytest -q -p no:cacheprovider -n 2
 step "backend tests on PostgreSQL + Redis" env DATABASE_URL="$PG_URL" REDIS_URL="$REDIS_TEST_URL" \
   uv run --frozen pytest -q -p no:cacheprovider -n 2
+step "reliability (fault injection)" bash "$ROOT/scripts/reliability.sh"
 
 bench_smoke() {
   local dir; dir="$(mktemp -d /tmp/hitsm-bench-smoke-XXXXXX)"

@@ -31,6 +31,9 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 HITSM_VERSION = "0.1.0"
 DEBUG = env_bool("HITSM_DEBUG", False)
 TESTING = env_bool("HITSM_TESTING", False)
+# Benchmark-only endpoints (/api/v1/bench/: a one-query JSON view and a one-INSERT view, the
+# machine's limit reference in bench/load.py). Never set in production: off, they are not routed.
+BENCH_ENDPOINTS = env_bool("HITSM_BENCH_ENDPOINTS", False)
 
 SECRET_KEY = env_str("HITSM_SECRET_KEY")
 if not SECRET_KEY:
@@ -150,6 +153,9 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": REDIS_PREFIX,
+            # A frozen or unreachable Redis fails a cache call within a second instead of
+            # holding the request forever (tests/reliability, docs/reliability.md).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
     CHANNEL_LAYERS = {
@@ -168,7 +174,19 @@ if REDIS_URL:
         }
     }
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "visibility_timeout": 3600,
+        # No socket_timeout: the worker's consumer does not recover from one (it stops
+        # consuming after a timed-out ack). Requests bound their wait for the broker themselves
+        # (hitsm.core.breaker.call_bounded); a frozen Redis only pauses the worker.
+        "socket_connect_timeout": 2,
+    }
+    CELERY_TASK_PUBLISH_RETRY_POLICY = {
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.2,
+    }
 elif TESTING:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
@@ -478,6 +496,11 @@ FFMPEG = env_str("HITSM_FFMPEG", "ffmpeg")
 TRANSCODE_TIMEOUT = env_int("HITSM_TRANSCODE_TIMEOUT", 120, minimum=5, maximum=3600)
 
 # --- E-mail (optional transport for notifications) ------------------------------------------
+# A notification claimed for sending longer ago than this (its worker died) is sent again by the
+# dispatcher; keep it well above the slowest transport's timeout (e-mail 10 s, WeCom 5 s).
+NOTIFICATION_SENDING_LEASE = env_int(
+    "HITSM_NOTIFICATION_LEASE_SECONDS", 300, minimum=30, maximum=3600
+)
 EMAIL_HOST = env_str("HITSM_EMAIL_HOST")
 EMAIL_ENABLED = bool(EMAIL_HOST)
 EMAIL_PORT = env_int("HITSM_EMAIL_PORT", 25, minimum=1, maximum=65535)

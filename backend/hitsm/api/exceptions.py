@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from typing import Any
 
+import redis
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -48,7 +50,30 @@ def _messages() -> dict[str, str]:
         "in_use": _("该对象正被其他数据引用，不能删除；可以改为停用"),
         "invalid_value": _("提交的数值超出范围或格式无效"),
         "server_error": _("服务器内部错误，请稍后重试；如持续出现请联系信息管理处"),
+        "database_unavailable": _("数据库暂时无法连接，请稍后重试；如持续出现请联系信息管理处"),
+        "service_unavailable": _("系统服务暂时不可用，请稍后重试；如持续出现请联系信息管理处"),
+        "storage_full": _("附件存储空间已满，文件未保存；请联系信息管理处"),
+        "storage_unavailable": _("附件存储暂时不可写入，文件未保存；请稍后重试或联系信息管理处"),
     }
+
+
+# Out of space (ENOSPC, EDQUOT) is 507 storage_full; a read-only or refused store is 503.
+_STORAGE_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
+_STORAGE_REFUSED = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+def _unavailable(exc: Exception) -> tuple[str, int] | None:
+    """(code, status) for a backing service that is down or full: the request may be retried
+    later and nothing it wrote was kept (its transaction rolled back). docs/reliability.md"""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return "database_unavailable", status.HTTP_503_SERVICE_UNAVAILABLE
+    if isinstance(exc, redis.ConnectionError | redis.TimeoutError):
+        return "service_unavailable", status.HTTP_503_SERVICE_UNAVAILABLE
+    if isinstance(exc, OSError) and exc.errno in _STORAGE_FULL:
+        return "storage_full", status.HTTP_507_INSUFFICIENT_STORAGE
+    if isinstance(exc, OSError) and exc.errno in _STORAGE_REFUSED:
+        return "storage_unavailable", status.HTTP_503_SERVICE_UNAVAILABLE
+    return None
 
 
 def _flatten(detail: Any) -> dict[str, list[str]]:
@@ -111,6 +136,13 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     if isinstance(exc, ProtectedError | RestrictedError):
         # A delete the database's references forbid (an article's category, a parent row).
         return Response(envelope("in_use", messages["in_use"]), status=status.HTTP_409_CONFLICT)
+    unavailable = _unavailable(exc)
+    if unavailable is not None:
+        code, http_status = unavailable
+        logger.warning("%s: %s: %s", code, type(exc).__name__, exc)
+        response = Response(envelope(code, messages[code]), status=http_status)
+        response["Retry-After"] = "10"
+        return response
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -22,10 +22,13 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 
+from hitsm.core.breaker import redis_breaker
 from hitsm.core.models import RealtimeEvent
 
 logger = logging.getLogger(__name__)
-SEND_TIMEOUT_SECONDS = 5.0
+# How long a request waits for its push after the commit. The push itself is not cancelled (a
+# slow Redis still delivers it); waiting longer would only hold the request (tests/reliability).
+SEND_TIMEOUT_SECONDS = 1.0
 _loop_lock = threading.Lock()
 _loop: tuple[int, asyncio.AbstractEventLoop] | None = None  # (pid, loop): forks get their own
 
@@ -41,7 +44,7 @@ def role_group(role: str) -> str:
 def _send(groups: list[str], event_type: str, payload: dict[str, Any]) -> None:
     if settings.REALTIME_CROSS_PROCESS:
         layer = get_channel_layer()
-        if layer is None:
+        if layer is None or redis_breaker.is_open():
             return
         message = {"type": "push", "event": event_type, "payload": payload}
 
@@ -55,6 +58,7 @@ def _send(groups: list[str], event_type: str, payload: dict[str, Any]) -> None:
             )
         except Exception:  # a push is best effort; the data is already committed
             logger.warning("realtime push to %s failed", groups, exc_info=True)
+            redis_breaker.trip()
         return
     RealtimeEvent.objects.bulk_create(
         [RealtimeEvent(group=g, type=event_type, payload=payload) for g in groups]

@@ -31,6 +31,8 @@ from django.core.cache import cache
 from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save
 
+from hitsm.core.breaker import redis_breaker
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -72,10 +74,16 @@ _changing = threading.local()  # .active: this thread's transaction changed refe
 
 
 def _shared_generation() -> object:
+    """The shared generation number; a new object (never equal: reload) when the cache is down.
+    After one failure the others skip the cache for a while (``redis_breaker``): a request reads
+    several values, and each would otherwise wait for the cache's timeout."""
+    if redis_breaker.is_open():
+        return object()
     try:
         return cache.get(GENERATION_KEY, 0)
     except Exception:  # the cache is down: treat every value as stale (reload, never serve old)
         logger.warning("reference cache generation unavailable", exc_info=True)
+        redis_breaker.trip()
         return object()
 
 

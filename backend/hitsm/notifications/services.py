@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from typing import Any, Protocol
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from hitsm.accounts.models import User
+from hitsm.core.breaker import call_bounded, redis_breaker
 from hitsm.core.context import is_loading_history
 from hitsm.notifications.models import (
     REQUESTER_ALWAYS,
@@ -25,6 +27,7 @@ from hitsm.notifications.models import (
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
+ENQUEUE_TIMEOUT = 1.0  # seconds a request waits to queue a delivery (the broker may hang)
 BACKOFF = (
     timedelta(seconds=30),
     timedelta(minutes=2),
@@ -165,11 +168,17 @@ def notify(
 
 
 def _enqueue(ids: list[int]) -> None:
+    """Queue a delivery task per row. The rows are committed: when the broker is down (or was
+    found down moments ago) the periodic dispatcher delivers them instead, and the request that
+    caused them is not held up waiting for the broker once per row."""
     from hitsm.notifications.tasks import deliver
 
     for pk in ids:
+        if redis_breaker.is_open():
+            logger.warning("broker unavailable: %d notifications left to the dispatcher", len(ids))
+            return
         try:
-            deliver.delay(pk)
+            call_bounded(redis_breaker, partial(deliver.delay, pk), timeout=ENQUEUE_TIMEOUT)
         except Exception:  # the broker is down: the periodic dispatcher will pick it up
             logger.warning("could not queue notification %s; the dispatcher will retry", pk)
 
@@ -183,7 +192,8 @@ def deliver_one(*, notification_id: int) -> bool:
             status=DeliveryStatus.PENDING,
         )
         .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1)
+        # next_attempt_at becomes the claim's time: the lease that dispatch_due() measures
+        .update(status=DeliveryStatus.SENDING, attempts=F("attempts") + 1, next_attempt_at=now)
     )
     if not claimed:
         return False
@@ -210,9 +220,12 @@ def deliver_one(*, notification_id: int) -> bool:
 
 def dispatch_due(*, limit: int = 500) -> int:
     """Deliver what is due (new rows whose task was lost, retries after back-off, and rows left
-    'sending' by a worker that died more than 5 minutes ago)."""
+    'sending' by a worker that died: claimed longer ago than NOTIFICATION_SENDING_LEASE, which is
+    far longer than any transport's timeout). A message cut off between the transport's accept
+    and the 'sent' mark is sent again: delivery is at least once at the transport; e-mail
+    carries a Message-ID per notification so that mail systems can drop the repeat."""
     now = timezone.now()
-    stale = now - timedelta(minutes=5)
+    stale = now - timedelta(seconds=settings.NOTIFICATION_SENDING_LEASE)
     Notification.objects.filter(status=DeliveryStatus.SENDING, next_attempt_at__lt=stale).update(
         status=DeliveryStatus.PENDING
     )

@@ -46,3 +46,20 @@ def test_email_is_off_without_smtp_settings(nurse_li, settings):
     nurse_li.save(update_fields=["email"])
     notify(recipients=[nurse_li], kind="ticket.reply", title="x", dedupe_key="e3:reply")
     assert list(Notification.objects.values_list("channel", flat=True)) == ["inapp"]
+
+
+def test_every_attempt_carries_the_same_message_id(smtp, nurse_li):
+    """A message sent again after a worker died mid-send is recognisable as the same one."""
+    nurse_li.email = "li@hospital.example"
+    nurse_li.save(update_fields=["email"])
+    (row,) = [
+        n
+        for n in notify(recipients=[nurse_li], kind="ticket.reply", title="x", dedupe_key="e4")
+        if n.channel == "email"
+    ]
+    dispatch_due()
+    Notification.objects.filter(pk=row.pk).update(status="pending")  # as if resent
+    dispatch_due()
+    first, second = mail.outbox
+    expected = f"<hitsm-notification-{row.pk}@itsm.hospital.example>"
+    assert first.message()["Message-ID"] == second.message()["Message-ID"] == expected

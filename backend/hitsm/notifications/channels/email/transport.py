@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 
 from hitsm.notifications.models import Notification
+
+
+def message_id(notification: Notification) -> str:
+    """One Message-ID per notification, the same on every attempt: a message sent again after a
+    worker died mid-send (at-least-once delivery) is recognisable as the same message."""
+    host = urlsplit(settings.SITE_URL).hostname or "hitsm.localhost"
+    return f"<hitsm-notification-{notification.pk}@{host}>"
 
 
 class Transport:
@@ -14,10 +23,10 @@ class Transport:
         if not address:
             raise ValueError("recipient has no e-mail address")
         link = f"\n\n{settings.SITE_URL}{notification.link}" if notification.link else ""
-        send_mail(
+        EmailMessage(
             subject=f"[HITSM] {notification.title}",
-            message=notification.body + link,
+            body=notification.body + link,
             from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[address],
-            fail_silently=False,
-        )
+            to=[address],
+            headers={"Message-ID": message_id(notification)},
+        ).send(fail_silently=False)
