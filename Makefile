@@ -1,4 +1,4 @@
-.PHONY: run test lint build schema messages bench bench-postgres help
+.PHONY: run test lint build schema messages bench bench-postgres bench-data-100k bench-load bench-peer help
 help:
 	@echo "make run      install, build, migrate, load demo data and start HITSM (embedded mode)"
 	@echo "make test     run every test (what CI runs)"
@@ -6,6 +6,7 @@ help:
 	@echo "make schema   regenerate the OpenAPI schema and the typed front-end client"
 	@echo "make messages refresh and compile backend translations"
 	@echo "make bench    HOSP-100K benchmark on SQLite; make bench-postgres: HOSP-1M on PostgreSQL"
+	@echo "make bench-load / bench-peer  Locust mixed workload / django-helpdesk side by side (HOSP-100K, PostgreSQL)"
 
 run:
 	bash scripts/run.sh
@@ -38,3 +39,16 @@ bench-postgres:
 	psql -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hitsm_bench" -c "CREATE DATABASE hitsm_bench"
 	cd bench && HITSM_DATA_DIR=/tmp/hitsm-bench-pg DATABASE_URL=postgres://postgres@127.0.0.1:5432/hitsm_bench uv run --project ../backend python generate.py --profile HOSP-1M --reset
 	cd bench && HITSM_DATA_DIR=/tmp/hitsm-bench-pg DATABASE_URL=postgres://postgres@127.0.0.1:5432/hitsm_bench uv run --project ../backend python run.py --label HOSP-1M-postgresql
+
+BENCH100K = HITSM_DATA_DIR=/tmp/hitsm-bench100k DATABASE_URL=postgres://postgres@127.0.0.1:5432/hitsm_bench100k REDIS_URL=redis://127.0.0.1:6379/11
+
+bench-data-100k:  # HOSP-100K into PostgreSQL database hitsm_bench100k, unless it is there
+	psql -h 127.0.0.1 -U postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'hitsm_bench100k'" | grep -q 1 \
+		|| (createdb -h 127.0.0.1 -U postgres hitsm_bench100k && cd bench && $(BENCH100K) uv run --project ../backend python generate.py --profile HOSP-100K --reset)
+
+bench-load: bench-data-100k
+	cd bench && $(BENCH100K) uv run --project ../backend python load.py --label LOAD-HOSP-100K-postgresql-pace1 --pace 1
+	cd bench && $(BENCH100K) uv run --project ../backend python load.py --label LOAD-HOSP-100K-postgresql-pace5 --pace 5 --seconds 120
+
+bench-peer: bench-data-100k
+	cd bench && $(BENCH100K) uv run --project ../backend python peer.py --label PEER-HOSP-100K-postgresql

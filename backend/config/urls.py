@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -17,3 +18,6 @@ urlpatterns = [
     re_path(r"^h5(?:/(?P<path>.*))?$", h5_app, name="h5"),
     re_path(r"^(?!api/|static/|media/|ws/|wecom/)(?P<path>.*)$", web_app, name="web"),
 ]
+
+if settings.BENCH_ENDPOINTS:  # benchmark-only (bench/load.py); never routed in production
+    urlpatterns.insert(0, path("api/v1/bench/", include("hitsm.core.api.bench")))

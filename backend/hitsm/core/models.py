@@ -214,3 +214,18 @@ class RealtimeEvent(models.Model):
 
     def as_message(self) -> dict[str, Any]:
         return {"type": "push", "event": self.type, "payload": self.payload}
+
+
+class BenchProbe(models.Model):
+    """One row per call of the benchmark's one-INSERT view (``HITSM_BENCH_ENDPOINTS``): the
+    cheapest write the stack can do, the limit reference for ticket creation. Empty in
+    production, where the view is not routed."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("压测探针")
+        verbose_name_plural = _("压测探针")
+
+    def __str__(self) -> str:
+        return f"probe#{self.pk}"
