@@ -154,6 +154,36 @@ class ArticleVersion(models.Model):
         return f"{self.article_id} v{self.version}"
 
 
+class ArticleImage(models.Model):
+    """A picture in an article's body, uploaded from the editor and read through
+    ``/api/v1/knowledge/images/{id}/download/`` with the article's audience rule. Uploaded before
+    the article is first saved it has no article yet (IT staff only read it until a save binds it).
+    """
+
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="images"
+    )
+    file = models.FileField(_("文件"), upload_to="knowledge/%Y/%m/", max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveBigIntegerField(_("大小"))
+    width = models.PositiveIntegerField(_("宽度"), default=0)
+    height = models.PositiveIntegerField(_("高度"), default=0)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("知识图片")
+        verbose_name_plural = _("知识图片")
+        ordering = ("created_at", "id")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class Synonym(ChangeLoggedModel):
     """A group of words staff use for the same thing (打不出来 ≈ 无法打印 ≈ 不出纸)."""
 

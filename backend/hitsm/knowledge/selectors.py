@@ -54,6 +54,30 @@ class ArticlePolicy(Policy):
         return has_role(user, *IT_STAFF)
 
 
+class ArticleImagePolicy(Policy):
+    """An article's pictures are read by whoever may read the article (its audience and status:
+    staff only those of published articles for everyone); pictures not yet in a saved article,
+    and uploads, are IT staff's."""
+
+    def scope(self, user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if has_role(user, *IT_STAFF):
+            return queryset
+        if user.is_authenticated:
+            return queryset.filter(
+                article__status=ArticleStatus.PUBLISHED, article__audience=Audience.ALL
+            )
+        return queryset.none()
+
+    def can_list(self, user: Any) -> bool:
+        return False
+
+    def can_create(self, user: Any) -> bool:
+        return has_role(user, *IT_STAFF)
+
+    def can(self, user: Any, action: str, obj: Any) -> bool:
+        return action == "download"  # the scope decided
+
+
 def _doc_from_row(row: Article) -> Doc:
     """A published article as a search document, from the tokens stored when it was saved."""
     texts = field_texts(

@@ -4,10 +4,15 @@ ticket, and loading the starter content."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import nh3
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -18,8 +23,10 @@ from hitsm.accounts.models import User
 from hitsm.accounts.roles import IT_STAFF, has_role
 from hitsm.core.errors import Conflict, ValidationFailed
 from hitsm.knowledge.content import starter_articles, starter_synonyms
+from hitsm.knowledge.images import image_check, image_id
 from hitsm.knowledge.models import (
     Article,
+    ArticleImage,
     ArticleStatus,
     ArticleVersion,
     KnowledgeCategory,
@@ -45,18 +52,81 @@ ALLOWED_ATTRIBUTES = {
 MAX_BODY = 200_000
 
 
+# After cleaning, an <img> whose src was dropped (not one of our article images) goes too.
+_IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
+_IMG_SRC = re.compile(r'<img[^>]*\ssrc="([^"]*)"[^>]*>')
+
+
+def _keep_own_images(element: str, attribute: str, value: str) -> str | None:
+    if element == "img" and attribute == "src":
+        return value if image_id(value) is not None else None
+    return value
+
+
 def body_clean(html: str) -> str:
     """Rich text from the editor, reduced to what an article needs (no scripts, styles,
-    event handlers or foreign schemes)."""
+    event handlers or foreign schemes). Images only from our own image download view
+    (``/api/v1/knowledge/images/{id}/download/``): a picture from elsewhere is removed."""
     if len(html) > MAX_BODY:
         raise ValidationFailed(fields={"body": [_("正文过长（上限 20 万字符）")]})
-    return nh3.clean(
+    cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
+        attribute_filter=_keep_own_images,
     )
+    return _IMG_WITHOUT_SRC.sub("", cleaned)
+
+
+def body_image_ids(html: str) -> list[int]:
+    """The article images a (cleaned) body shows, in order."""
+    found = (image_id(src) for src in _IMG_SRC.findall(html))
+    return list(dict.fromkeys(pk for pk in found if pk is not None))
+
+
+def _bind_images(article: Article) -> None:
+    """An image belongs to one article, whose audience decides who reads it: images uploaded
+    before the article's first save are bound to it now; a picture of another article is
+    removed from the body (upload it again here)."""
+    wanted = body_image_ids(article.body)
+    if not wanted:
+        return
+    ArticleImage.objects.filter(pk__in=wanted, article__isnull=True).update(article=article)
+    own = set(
+        ArticleImage.objects.filter(pk__in=wanted, article=article).values_list("pk", flat=True)
+    )
+    foreign = set(wanted) - own
+    if foreign:
+
+        def keep(match: re.Match[str]) -> str:
+            return "" if image_id(match.group(1)) in foreign else match.group(0)
+
+        article.body = _IMG_SRC.sub(keep, article.body)
+        article.save(update_fields=["body"])
+
+
+@transaction.atomic
+def article_image_upload(
+    *, upload: UploadedFile, actor: User, article: Article | None
+) -> ArticleImage:
+    """A picture for an article's body (checked like a ticket attachment, pictures only). Without
+    an article (a new one, not saved yet) it is bound to the article whose body first uses it."""
+    checked, width, height = image_check(upload)
+    image = ArticleImage(
+        article=article,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=len(checked.content),
+        width=width,
+        height=height,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+    )
+    image.file.save(checked.storage_name, ContentFile(checked.content), save=False)
+    image.save()
+    return image
 
 
 def _tokens(article: Article) -> None:
@@ -118,6 +188,7 @@ def article_save(
         article.status = ArticleStatus.REVIEW
     _tokens(article)
     article.save()
+    _bind_images(article)
     for name, values in relations.items():
         getattr(article, name).set(values)
     return article
@@ -175,13 +246,87 @@ def article_retire(*, article: Article, actor: User) -> Article:
     return article
 
 
-def article_viewed(article: Article) -> None:
+VIEW_WINDOW_SECONDS = 3600
+
+
+def article_viewed(*, article: Article, user: Any) -> bool:
+    """Count a read of the article; True when it counted. The rule: only a published article
+    read by someone other than its author, and once per person per article per hour (a cache
+    key taken with ``add``, atomic in Redis). The editor's and the preview's fetches never
+    come here (the API's ``?edit=true``)."""
+    if article.status != ArticleStatus.PUBLISHED or not getattr(user, "is_authenticated", False):
+        return False
+    if article.author_id is not None and article.author_id == user.pk:
+        return False
+    if not cache.add(f"kb:viewed:{article.pk}:{user.pk}", 1, timeout=VIEW_WINDOW_SECONDS):
+        return False
     Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
+    return True
 
 
 def article_feedback(*, article: Article, helpful: bool) -> None:
     counter = "helpful_count" if helpful else "unhelpful_count"
     Article.objects.filter(pk=article.pk).update(**{counter: F(counter) + 1})
+
+
+# --- the category tree -------------------------------------------------------------------------
+
+CATEGORY_FIELDS = ("code", "name", "parent", "order")
+
+
+@transaction.atomic
+def category_save(
+    *, category: KnowledgeCategory | None, actor: User, data: dict[str, Any]
+) -> KnowledgeCategory:
+    """Create, rename, move (another parent) or reorder a category. A category cannot be moved
+    under itself or one of its own sub-categories."""
+    if category is None:
+        category = KnowledgeCategory()
+    else:
+        category = KnowledgeCategory.objects.select_for_update().get(pk=category.pk)
+    for key in CATEGORY_FIELDS:
+        if key in data:
+            setattr(category, key, data[key])
+    if not category.code:
+        category.code = _unique_category_code(category.name)
+    parent = category.parent
+    seen: set[int] = set()
+    while parent is not None and category.pk is not None:
+        if parent.pk == category.pk or parent.pk in seen:
+            raise ValidationFailed(
+                _("不能移到自身或其下级分类之下"),
+                code="knowledge.category_cycle",
+                fields={"parent": [_("不能移到自身或其下级分类之下")]},
+            )
+        seen.add(parent.pk)
+        parent = parent.parent
+    try:
+        category.full_clean()
+    except DjangoValidationError as exc:
+        raise ValidationFailed(fields=exc.message_dict) from exc
+    category.save()
+    return category
+
+
+def _unique_category_code(name: str) -> str:
+    base = slugify(name)[:50] or "category"
+    code, n = base, 1
+    while KnowledgeCategory.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
+@transaction.atomic
+def category_delete(*, category: KnowledgeCategory, actor: User) -> None:
+    """Only an empty category goes: one with articles (of any status) or sub-categories is in use."""
+    category = KnowledgeCategory.objects.select_for_update().get(pk=category.pk)
+    if category.articles.exists() or category.children.exists():
+        raise Conflict(
+            _("该分类下还有文章或子分类，请先移走"),
+            code="in_use",
+        )
+    category.delete()
 
 
 # --- the auto-answer service ----------------------------------------------------------------

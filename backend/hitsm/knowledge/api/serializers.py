@@ -6,8 +6,10 @@ from rest_framework import serializers
 
 from hitsm.catalog.models import CatalogItem
 from hitsm.cmdb.models import ConfigurationItem
+from hitsm.knowledge.images import image_url
 from hitsm.knowledge.models import (
     Article,
+    ArticleImage,
     ArticleVersion,
     Channel,
     KnowledgeCategory,
@@ -21,6 +23,17 @@ from hitsm.servicedesk.models import Ticket
 
 class KnowledgeCategorySerializer(serializers.ModelSerializer[KnowledgeCategory]):
     article_count = serializers.IntegerField(read_only=True, default=0)
+    code = serializers.SlugField(
+        max_length=60, required=False, help_text="made from the name when left out"
+    )
+
+    def validate_code(self, value: str) -> str:
+        others = KnowledgeCategory.objects.filter(code=value)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError("该编码已被使用")
+        return value
 
     class Meta:
         model = KnowledgeCategory
@@ -52,6 +65,15 @@ class ArticleBriefSerializer(serializers.ModelSerializer[Article]):
         read_only_fields = fields
 
 
+class LinkedProblemSerializer(serializers.ModelSerializer[Ticket]):
+    """A linked known error (problem record), labelled for the editor's picker."""
+
+    class Meta:
+        model = Ticket
+        fields = ("id", "number", "title", "status")
+        read_only_fields = fields
+
+
 class ArticleSerializer(serializers.ModelSerializer[Article]):
     category_name = serializers.CharField(source="category.name", read_only=True, default="")
     author_name = serializers.CharField(source="author.name", read_only=True, default="")
@@ -68,6 +90,7 @@ class ArticleSerializer(serializers.ModelSerializer[Article]):
     problems = serializers.PrimaryKeyRelatedField(
         queryset=Ticket.objects.filter(kind="problem"), many=True, required=False
     )
+    problem_details = LinkedProblemSerializer(source="problems", many=True, read_only=True)
 
     class Meta:
         model = Article
@@ -93,6 +116,7 @@ class ArticleSerializer(serializers.ModelSerializer[Article]):
             "catalog_items",
             "configuration_items",
             "problems",
+            "problem_details",
             "source_ticket",
             "created_at",
             "updated_at",
@@ -116,6 +140,34 @@ class ArticleSerializer(serializers.ModelSerializer[Article]):
         if others.exists():
             raise serializers.ValidationError("该标识已被使用")
         return value
+
+
+class ArticleImageUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    article = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="left out for an unsaved article"
+    )
+
+
+class ArticleImageSerializer(serializers.ModelSerializer[ArticleImage]):
+    url = serializers.SerializerMethodField(help_text="the <img src> an article body keeps")
+
+    class Meta:
+        model = ArticleImage
+        fields = (
+            "id",
+            "article",
+            "url",
+            "original_name",
+            "content_type",
+            "size",
+            "width",
+            "height",
+        )
+        read_only_fields = fields
+
+    def get_url(self, obj: ArticleImage) -> str:
+        return image_url(obj.pk)
 
 
 class ArticleVersionSerializer(serializers.ModelSerializer[ArticleVersion]):

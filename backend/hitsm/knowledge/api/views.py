@@ -3,7 +3,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
+from django.http import HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -15,7 +19,7 @@ from rest_framework.views import APIView
 
 from hitsm.accounts.roles import IT_STAFF, Role, has_role
 from hitsm.accounts.selectors import signed_in_user
-from hitsm.api.serializers import ERROR_RESPONSES
+from hitsm.api.serializers import ERROR_RESPONSES, ErrorEnvelopeSerializer
 from hitsm.api.viewsets import PolicyMixin
 from hitsm.core.errors import Forbidden, NotFound, ValidationFailed
 from hitsm.core.permissions import Policy
@@ -23,6 +27,7 @@ from hitsm.knowledge import services
 from hitsm.knowledge.api import serializers as s
 from hitsm.knowledge.models import (
     Article,
+    ArticleImage,
     ArticleStatus,
     Audience,
     KnowledgeCategory,
@@ -30,7 +35,13 @@ from hitsm.knowledge.models import (
     Question,
     Synonym,
 )
-from hitsm.knowledge.selectors import ArticlePolicy, articles_search, ticket_assistant
+from hitsm.knowledge.selectors import (
+    ArticleImagePolicy,
+    ArticlePolicy,
+    articles_search,
+    ticket_assistant,
+)
+from hitsm.servicedesk import attachments as uploads
 from hitsm.servicedesk.models import Ticket
 from hitsm.servicedesk.selectors import TicketPolicy
 
@@ -72,6 +83,24 @@ class CategoryViewSet(PolicyMixin, viewsets.ModelViewSet):
         if not has_role(self.request.user, *IT_STAFF):
             counted &= Q(articles__audience=Audience.ALL)  # what staff can open
         return KnowledgeCategory.objects.annotate(article_count=Count("articles", filter=counted))
+
+    def perform_create(self, serializer: Any) -> None:
+        serializer.instance = services.category_save(
+            category=None,
+            actor=signed_in_user(self.request),
+            data=dict(serializer.validated_data),
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        serializer.instance = services.category_save(
+            category=serializer.instance,
+            actor=signed_in_user(self.request),
+            data=dict(serializer.validated_data),
+        )
+
+    def perform_destroy(self, instance: KnowledgeCategory) -> None:
+        """409 ``in_use`` while it holds articles (of any status) or sub-categories."""
+        services.category_delete(category=instance, actor=signed_in_user(self.request))
 
 
 @extend_schema(
@@ -115,9 +144,23 @@ class ArticleViewSet(PolicyMixin, viewsets.ModelViewSet):
         page: list[Article] | None = self.paginate_queryset(found)  # type: ignore[arg-type]
         return self.get_paginated_response(s.ArticleBriefSerializer(page, many=True).data)
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "edit",
+                bool,
+                description="the editor's or preview's fetch: not counted as a view",
+            )
+        ]
+    )
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """One article. A read counts as a view only when it is published, read by someone
+        other than its author, not the editor's fetch (``edit=true``), and once per person
+        per hour."""
         article = self.get_object()
-        services.article_viewed(article)
+        editing = request.query_params.get("edit") in ("true", "1")
+        if not editing and services.article_viewed(article=article, user=request.user):
+            article.view_count += 1
         return Response(s.ArticleSerializer(article).data)
 
     def _relations(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -206,6 +249,70 @@ class ArticleViewSet(PolicyMixin, viewsets.ModelViewSet):
             raise NotFound()
         article = services.article_from_ticket(ticket=ticket, actor=user)
         return Response(s.ArticleSerializer(article).data, status=status.HTTP_201_CREATED)
+
+
+class ArticleImageViewSet(PolicyMixin, viewsets.GenericViewSet):
+    """Pictures in article bodies: IT staff upload them from the editor (checked like ticket
+    attachments, pictures only); ``download`` serves one to whoever may read its article."""
+
+    policy = ArticleImagePolicy()
+    serializer_class = s.ArticleImageSerializer
+    queryset = ArticleImage.objects.select_related("article")
+
+    @extend_schema(
+        request={"multipart/form-data": s.ArticleImageUploadSerializer},
+        responses={201: s.ArticleImageSerializer, **ERROR_RESPONSES},
+    )
+    def create(self, request: Request) -> Response:
+        data = s.ArticleImageUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = signed_in_user(request)
+        article = None
+        if data.validated_data["article"] is not None:
+            article = (
+                ArticlePolicy()
+                .scope(user, Article.objects.all())
+                .filter(pk=data.validated_data["article"])
+                .first()
+            )
+            if article is None:
+                raise ValidationFailed(fields={"article": [_("文章不存在")]})
+        image = services.article_image_upload(
+            upload=data.validated_data["file"], actor=user, article=article
+        )
+        return Response(s.ArticleImageSerializer(image).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses={(200, "image/*"): bytes, 302: None, 404: ErrorEnvelopeSerializer},
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request: Request, pk: str | None = None) -> HttpResponseBase:
+        if not str(pk).isdigit():
+            raise NotFound()
+        image = get_object_or_404(self.get_queryset(), pk=pk)
+        self.check_object_permissions(request, image)
+        if settings.S3_DOWNLOADS == "redirect" and uploads.in_bucket(image.file):
+            redirect = HttpResponseRedirect(
+                uploads.bucket_download_url(
+                    image.file, content_type=image.content_type, disposition="inline"
+                )
+            )
+            redirect["Cache-Control"] = "private, no-store"
+            return redirect
+        try:
+            stored = uploads.stored_open(image.file)
+        except FileNotFoundError:
+            raise NotFound() from None
+        try:
+            content = b"".join(stored)
+        finally:
+            stored.close()
+        response = HttpResponse(content, content_type=image.content_type)
+        response["Content-Disposition"] = "inline"
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
 
 
 class AnswerView(APIView):

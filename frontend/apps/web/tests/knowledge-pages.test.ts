@@ -19,6 +19,7 @@ import { channelBars, rateText, share } from '@/views/knowledge/questions/stats-
 import { detail } from './fixtures';
 
 const api = vi.hoisted(() => ({
+  uploadKnowledgeImage: vi.fn(),
   getKnowledgeArticle: vi.fn(),
   sendKnowledgeFeedback: vi.fn(),
   listKnowledgeArticles: vi.fn(),
@@ -53,6 +54,7 @@ function article(patch: Partial<KnowledgeArticle> = {}): KnowledgeArticle {
     catalog_items: [],
     configuration_items: [5],
     problems: [],
+    problem_details: [],
     source_ticket: null,
     created_at: '2026-02-01T08:00:00+08:00',
     updated_at: '2026-03-01T08:00:00+08:00',
@@ -110,7 +112,7 @@ describe('the article editor rules', () => {
     expect(articleChanges(form, saved)).toEqual({ title: '打印机卡纸了怎么办', keywords: ['卡纸', '夹纸'] });
     const fresh = articleForm(null, '未答上的问题');
     expect(fresh.title).toBe('未答上的问题');
-    expect(Object.keys(articleChanges(fresh, null))).toHaveLength(9);
+    expect(Object.keys(articleChanges(fresh, null))).toHaveLength(10);
   });
 
   it('offers submit to writers and publish, retire and delete to reviewers only', () => {
@@ -196,6 +198,32 @@ describe('the rich-text editor', () => {
 
     await wrapper.setProps({ modelValue: '<h3>Steps</h3>' });
     expect(wrapper.get(testid('kb-editor-content')).html()).toContain('<h3>Steps</h3>');
+  });
+  it('uploads a chosen picture for its article and puts it in the body', async () => {
+    api.uploadKnowledgeImage.mockResolvedValue({
+      id: 12,
+      article: 7,
+      url: '/api/v1/knowledge/images/12/download/',
+      original_name: '后盖.png',
+      content_type: 'image/png',
+      size: 10,
+      width: 4,
+      height: 4,
+    });
+    const wrapper = mount(RichTextEditor, {
+      props: { modelValue: '<p>步骤</p>', articleId: 7, 'onUpdate:modelValue': (value: string) => wrapper.setProps({ modelValue: value }) },
+      global: { plugins: [ElementPlus, i18n] },
+      attachTo: document.body,
+    });
+    mounted.push(wrapper);
+    await flushPromises();
+    const input = wrapper.get(testid('kb-image-input')).element as HTMLInputElement;
+    const picture = new File([new Uint8Array(10)], '后盖.png', { type: 'image/png' });
+    Object.defineProperty(input, 'files', { value: [picture], configurable: true });
+    await wrapper.get(testid('kb-image-input')).trigger('change');
+    await flushPromises();
+    expect(api.uploadKnowledgeImage).toHaveBeenCalledWith(picture, 7);
+    expect(wrapper.props('modelValue')).toContain('<img src="/api/v1/knowledge/images/12/download/" alt="后盖">');
   });
 });
 

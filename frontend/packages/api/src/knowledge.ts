@@ -39,6 +39,13 @@ export type KnowledgeArticleVersion = Schemas['ArticleVersion'];
 
 /** A category of the tree (flat, with `parent`) and its published articles. */
 export type KnowledgeCategory = ResponseData<'/api/v1/knowledge/categories/', 'get'>[number];
+/** Create, rename, move (`parent`) or reorder (`order`); `code` is made from the name when left out. */
+export type KnowledgeCategoryRequest = RequestBody<'/api/v1/knowledge/categories/', 'post'>;
+
+/** A picture for an article's body; `url` is the only `<img src>` the server keeps. */
+export type KnowledgeImage = ResponseData<'/api/v1/knowledge/images/', 'post'>;
+/** A known error (problem record) linked to an article, with its number and title. */
+export type KnowledgeLinkedProblem = KnowledgeArticle['problem_details'][number];
 
 export type KnowledgeSynonym = ResponseData<'/api/v1/knowledge/synonyms/', 'get'>[number];
 export type KnowledgeSynonymRequest = RequestBody<'/api/v1/knowledge/synonyms/', 'post'>;
@@ -81,9 +88,13 @@ export function createKnowledgeEndpoints(client: HitsmClient) {
       }
       return unwrap(await client.GET('/api/v1/knowledge/articles/', { params: { query: clean } })) as KnowledgeArticlePage;
     },
-    /** One article; the server counts the view. */
-    async getKnowledgeArticle(id: number): Promise<KnowledgeArticle> {
-      return unwrap(await client.GET('/api/v1/knowledge/articles/{id}/', path(id)));
+    /**
+     * One article. The server counts a view when a published article is read by someone other
+     * than its author, once an hour per person; `edit` (the editor, its preview) never counts.
+     */
+    async getKnowledgeArticle(id: number, options: { edit?: boolean } = {}): Promise<KnowledgeArticle> {
+      const query = options.edit ? { edit: true } : {};
+      return unwrap(await client.GET('/api/v1/knowledge/articles/{id}/', { params: { path: { id }, query } }));
     },
     async createKnowledgeArticle(body: KnowledgeArticleRequest): Promise<KnowledgeArticle> {
       return unwrap(await client.POST('/api/v1/knowledge/articles/', { body }));
@@ -124,6 +135,29 @@ export function createKnowledgeEndpoints(client: HitsmClient) {
 
     async listKnowledgeCategories(): Promise<KnowledgeCategory[]> {
       return unwrap(await client.GET('/api/v1/knowledge/categories/'));
+    },
+    async createKnowledgeCategory(body: KnowledgeCategoryRequest): Promise<KnowledgeCategory> {
+      return unwrap(await client.POST('/api/v1/knowledge/categories/', { body }));
+    },
+    async patchKnowledgeCategory(id: number, body: Partial<KnowledgeCategoryRequest>): Promise<KnowledgeCategory> {
+      return unwrap(await client.PATCH('/api/v1/knowledge/categories/{id}/', { ...path(id), body }));
+    },
+    /** Refused with 409 `in_use` while it holds articles or sub-categories. */
+    async deleteKnowledgeCategory(id: number): Promise<void> {
+      await client.DELETE('/api/v1/knowledge/categories/{id}/', path(id));
+    },
+
+    /** Upload a picture for an article's body (IT staff); `article` null before its first save. */
+    async uploadKnowledgeImage(file: File, article: number | null): Promise<KnowledgeImage> {
+      const form = new FormData();
+      form.append('file', file, file.name);
+      if (article !== null) form.append('article', String(article));
+      return unwrap(
+        await client.POST('/api/v1/knowledge/images/', {
+          body: form as never,
+          bodySerializer: (value: unknown) => value as FormData,
+        }),
+      );
     },
 
     async listKnowledgeSynonyms(): Promise<KnowledgeSynonym[]> {
@@ -179,6 +213,10 @@ export const {
   listKnowledgeVersions,
   createArticleFromTicket,
   listKnowledgeCategories,
+  createKnowledgeCategory,
+  patchKnowledgeCategory,
+  deleteKnowledgeCategory,
+  uploadKnowledgeImage,
   listKnowledgeSynonyms,
   createKnowledgeSynonym,
   patchKnowledgeSynonym,

@@ -239,6 +239,45 @@ describe('knowledge endpoints', () => {
     expect(await paged.api.listKnowledgeVersions(3)).toEqual([version]);
   });
 
+  it("marks the editor's read so it is not counted, and only that one", async () => {
+    const { api, requests } = setup(() => json({ id: 3 }));
+    await api.getKnowledgeArticle(3, { edit: true });
+    await api.getKnowledgeArticle(3);
+    expect(requests.map((r) => new URL(r.url).pathname + new URL(r.url).search)).toEqual([
+      '/api/v1/knowledge/articles/3/?edit=true',
+      '/api/v1/knowledge/articles/3/',
+    ]);
+  });
+
+  it('uploads a picture as multipart, with its article when there is one', async () => {
+    const { api, requests } = setup(() => json({ id: 5, url: '/api/v1/knowledge/images/5/download/' }, 201));
+    const file = new File([new Uint8Array([137, 80, 78, 71])], 'screen.png', { type: 'image/png' });
+    expect((await api.uploadKnowledgeImage(file, 9)).url).toBe('/api/v1/knowledge/images/5/download/');
+    await api.uploadKnowledgeImage(file, null);
+    const [first, second] = requests.filter((r) => !r.url.endsWith('/auth/csrf/'));
+    expect(first?.method).toBe('POST');
+    expect(new URL(first?.url ?? '').pathname).toBe('/api/v1/knowledge/images/');
+    expect(first?.headers.get('Content-Type')).toMatch(/^multipart\/form-data/);
+    const sent = await first?.formData();
+    expect(sent?.get('article')).toBe('9');
+    expect((sent?.get('file') as File).name).toBe('screen.png');
+    expect((await second?.formData())?.has('article')).toBe(false);
+  });
+
+  it('creates, moves and deletes categories', async () => {
+    const { api, requests } = setup((request) => (request.method === 'DELETE' ? new Response(null, { status: 204 }) : json({ id: 4 })));
+    await api.createKnowledgeCategory({ name: '网络' });
+    await api.patchKnowledgeCategory(4, { parent: 1, order: 20 });
+    await api.deleteKnowledgeCategory(4);
+    const sent = requests.filter((r) => !r.url.endsWith('/auth/csrf/'));
+    expect(sent.map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual([
+      'POST /api/v1/knowledge/categories/',
+      'PATCH /api/v1/knowledge/categories/4/',
+      'DELETE /api/v1/knowledge/categories/4/',
+    ]);
+    expect(await sent[1]?.json()).toEqual({ parent: 1, order: 20 });
+  });
+
   it('asks for the stats of the given days and the assistant of a ticket', async () => {
     const { api, requests } = setup((request) =>
       request.url.includes('/stats/')

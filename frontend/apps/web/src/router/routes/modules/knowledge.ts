@@ -44,6 +44,12 @@ export const knowledgeRoutes: RouteRecordRaw[] = [
     meta: { navKey: 'knowledge_questions', title: 'nav.knowledge_questions' },
   },
   {
+    path: 'admin/knowledge/categories',
+    name: 'knowledge_categories',
+    component: () => import('@/views/knowledge/categories/index.vue'),
+    meta: { navKey: 'knowledge_categories', title: 'nav.knowledge_categories' },
+  },
+  {
     path: 'admin/knowledge/synonyms',
     name: 'knowledge_synonyms',
     component: () => import('@/views/knowledge/synonyms/index.vue'),

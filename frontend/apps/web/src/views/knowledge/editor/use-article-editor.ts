@@ -25,6 +25,8 @@ export interface ArticleForm {
   audience: KnowledgeAudience;
   catalog_items: number[];
   configuration_items: number[];
+  /** Known errors (problem records) the article explains. */
+  problems: number[];
   body: string;
 }
 
@@ -37,6 +39,7 @@ export const ARTICLE_FIELDS = [
   'audience',
   'catalog_items',
   'configuration_items',
+  'problems',
   'body',
 ] as const satisfies readonly (keyof ArticleForm)[];
 
@@ -50,6 +53,7 @@ export function articleForm(article: KnowledgeArticle | null, title = ''): Artic
     audience: article?.audience ?? 'all',
     catalog_items: [...(article?.catalog_items ?? [])],
     configuration_items: [...(article?.configuration_items ?? [])],
+    problems: [...(article?.problems ?? [])],
     body: article?.body ?? '',
   };
 }
@@ -122,7 +126,7 @@ export function useArticleEditor(id: Ref<number | null>, initialTitle = '') {
     }
     loading.value = true;
     try {
-      reset(await getKnowledgeArticle(id.value));
+      reset(await getKnowledgeArticle(id.value, { edit: true })); // the editor's read is no view
     } catch (error) {
       if (isApiError(error) && error.status === 404) missing.value = true;
       else throw error;
