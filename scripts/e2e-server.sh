@@ -121,6 +121,13 @@ with acting_as(label='e2e:kpi'):
 # levels every 2 s (Celery beat does it in production); a watchdog stops it with the server, and
 # Playwright's process-group kill reaches it too.
 manage hitsm_user leader_sun --password 'Leader@Hitsm2026' --role engineer --display-name 孙组长 --department XXC
+# 三员分立 (web-audit.spec.ts): the auditor and the security officer, appointed on the command line
+# as in production; an account for the officer to unlock; a colleague in nurse_li's department,
+# who sees her phone numbers masked.
+manage hitsm_user auditor_sun --password 'Auditor@Hitsm2026' --role auditor --display-name 孙审计 --department XXC
+manage hitsm_user security_qian --password 'Security@Hitsm2026' --role security_officer --display-name 钱安全 --department XXC
+manage hitsm_user unlock_test --password 'Unlock@Hitsm2026' --role requester --display-name 解锁测试 --department MZ
+manage hitsm_user nurse_he --password 'NurseHe@Hitsm2026' --role requester --display-name 何护士 --department MZ --title 护士
 manage shell -c "
 from hitsm.accounts.models import User
 from hitsm.servicedesk.models import AssignmentGroup, Category

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hitsm.core.masking import PHONE
 from hitsm.core.models import (
     AppendOnlyModel,
     ChangeLoggedModel,
@@ -102,6 +103,9 @@ class User(ChangeLoggingMixin, AbstractUser):
 
     changelog_masked_fields = ("password",)
     changelog_ignored_fields = ("last_login",)
+    # Personal numbers, masked for viewers who need not see them (hitsm.core.masking). The
+    # extension (phone_ext) is in the hospital's phone book and stays readable.
+    sensitive_fields: ClassVar[dict[str, str]] = {"mobile": PHONE}
 
     class Meta:
         verbose_name = _("用户")

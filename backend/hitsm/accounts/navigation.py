@@ -79,6 +79,8 @@ NAVIGATION: tuple[NavItem, ...] = (
         "knowledge_questions", "/admin/knowledge/questions", "ChatDotRound", frozenset(IT_STAFF)
     ),
     NavItem("knowledge_synonyms", "/admin/knowledge/synonyms", "Connection", frozenset(IT_STAFF)),
+    # The knowledge category tree: reviewers (IT managers, admins) keep it (knowledge ConfigPolicy).
+    NavItem("knowledge_categories", "/admin/knowledge/categories", "FolderOpened", DESK_CONFIG),
     # Processes: IT staff may read them (hitsm/workflow/api/views.py); the menu shows them to
     # those who keep them.
     NavItem("workflow_definitions", "/admin/workflow", "Share", DESK_CONFIG),
@@ -92,6 +94,10 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem("survey_configs", "/admin/surveys", "StarFilled", SURVEY_CONFIG),
     NavItem("tokens", "/tokens", "Key", frozenset(IT_STAFF)),
     NavItem("security", "/security", "Lock", EVERYONE),
+    # The audit log (hitsm/audit): the auditor's alone, the administrator's API answers 403.
+    NavItem("audit_changes", "/audit/changes", "Tickets", frozenset({Role.AUDITOR})),
+    NavItem("audit_logins", "/audit/logins", "Key", frozenset({Role.AUDITOR})),
+    NavItem("audit_seals", "/audit/seals", "Lock", frozenset({Role.AUDITOR})),
     NavItem("system", "/admin/system", "Monitor", frozenset({Role.ADMIN, Role.SYSADMIN})),
     # WeCom (企业微信): connection settings, callback keys and the message logs (hitsm/wecom).
     NavItem("wecom", "/system/wecom", "ChatDotSquare", frozenset({Role.ADMIN})),

@@ -120,6 +120,17 @@ class DepartmentPolicy(Policy):
         return has_role(user, Role.ADMIN)
 
 
+# Who sees a person's full mobile number besides that person (docs/admin/security.md).
+SENSITIVE_READERS = frozenset({Role.ADMIN, Role.SECURITY_OFFICER})
+
+
+def user_reveals_sensitive(viewer: Any, user: User) -> bool:
+    """The person themself, administrators and the security officer; masked for other readers."""
+    if not getattr(viewer, "is_authenticated", False):
+        return False
+    return viewer.pk == user.pk or has_role(viewer, *SENSITIVE_READERS)
+
+
 # Who looks accounts up: IT staff, and the security officer (to find and unlock locked ones).
 USER_READERS = IT_STAFF | {Role.SECURITY_OFFICER}
 

@@ -26,10 +26,18 @@ class AuditChangeFilter(filters.FilterSet):
     object_id = filters.CharFilter()
     request_id = filters.CharFilter()
     ip = IPFilter(field_name="ip_address")
+    # Every recorded change was committed (a refused one rolls back with its row): "failure"
+    # finds nothing here; refused sign-ins are in the login log.
+    result = filters.ChoiceFilter(choices=AuditResult.choices, method="filter_result")
 
     class Meta:
         model = ChangeLog
         fields: list[str] = []
+
+    def filter_result(
+        self, queryset: QuerySet[ChangeLog], name: str, value: str
+    ) -> QuerySet[ChangeLog]:
+        return queryset.none() if value == AuditResult.FAILURE else queryset
 
     def filter_object_type(
         self, queryset: QuerySet[ChangeLog], name: str, value: str

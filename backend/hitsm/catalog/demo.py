@@ -126,7 +126,8 @@ def _section(key: str, label: str, help_text: str = "") -> dict[str, Any]:
 
 YES_NO = _opts(("yes", "是"), ("no", "否"))
 EMPLOYEE_NO = {"pattern": r"^\d{6}$", "pattern_message": "请输入6位数字工号"}
-MOBILE = {"pattern": r"^1[3-9]\d{9}$", "pattern_message": "请输入11位手机号"}
+# Mobile numbers and ID-card answers are masked for viewers not handling the ticket.
+MOBILE = {"pattern": r"^1[3-9]\d{9}$", "pattern_message": "请输入11位手机号", "sensitive": True}
 CONTACT = {
     "pattern": r"^(\d{4}|1[3-9]\d{9})$",
     "pattern_message": "请输入4位内线号码或11位手机号",
@@ -420,6 +421,7 @@ FORMS: dict[str, tuple[str, str, list[list[dict[str, Any]]]]] = {
                     required=True,
                     pattern=r"^\d{3}[\dXx]$",
                     pattern_message="请输入身份证号后四位",
+                    sensitive=True,
                 ),
                 _f(
                     "lost",
@@ -430,7 +432,7 @@ FORMS: dict[str, tuple[str, str, list[list[dict[str, Any]]]]] = {
                     when=("apply_type", "eq", "reissue"),
                     help="遗失须先挂失吊销原证书",
                 ),
-                _scan("id_scan", "身份证复印件"),
+                {**_scan("id_scan", "身份证复印件"), "sensitive": True},
             ]
         ],
     ),

@@ -17,6 +17,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from hitsm.core.masking import mask_sensitive_text
+
 FIELD_TYPES = (
     "section",
     "text",
@@ -39,6 +41,9 @@ COLUMN_TYPES = frozenset(FIELD_TYPES) - {"section", "table", "file", "image"}
 OPTION_TYPES = frozenset({"select", "radio", "checkbox"})
 REFERENCE_TYPES = {"user": "users", "department": "departments", "ci": "cis"}
 FILE_TYPES = frozenset({"file", "image"})
+# Fields a designer may mark ``sensitive`` (ID-card numbers, mobile numbers, ID scans): their
+# answers are masked for viewers not handling the ticket (hitsm.core.masking).
+SENSITIVE_TYPES = frozenset({"text", "textarea", "number", "file", "image"})
 OPERATORS = frozenset({"eq", "ne", "in", "not_in", "gt", "gte", "lt", "lte", "filled", "empty"})
 KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 MAX_FIELDS = 80
@@ -118,6 +123,11 @@ def _check_field(
                 bad("options", _("选项最多%(n)s个") % {"n": MAX_OPTIONS})
             if len(set(values)) != len(values):
                 bad("options", _("选项的值不能重复"))
+    sensitive = spec.get("sensitive", False)
+    if not isinstance(sensitive, bool):
+        bad("sensitive", _("须为是或否"))
+    elif sensitive and kind not in SENSITIVE_TYPES:
+        bad("sensitive", _("只有文本、数字和附件字段可以标为敏感"))
     if kind == "number":
         precision = spec.get("precision", 0)
         if not isinstance(precision, int) or isinstance(precision, bool) or not 0 <= precision <= 6:
@@ -621,3 +631,89 @@ def form_display(
 
 def iter_fields(schema: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
     return iter(schema.get("fields", []))
+
+
+# --- masking sensitive answers (docs/admin/security.md) ---------------------------------------
+
+
+def _sensitive(spec: Mapping[str, Any]) -> bool:
+    return spec.get("sensitive") is True
+
+
+def _masked_answer(spec: Mapping[str, Any], value: Any) -> Any:
+    if _empty(value):
+        return value
+    if spec.get("type") in FILE_TYPES:
+        return []
+    return mask_sensitive_text(value)
+
+
+def _masked_rows(spec: Mapping[str, Any], rows: Any) -> Any:
+    columns = [c for c in spec.get("columns") or [] if isinstance(c, Mapping) and _sensitive(c)]
+    if not columns or not isinstance(rows, list):
+        return rows
+    masked = []
+    for row in rows:
+        row = dict(row) if isinstance(row, Mapping) else row
+        if isinstance(row, dict):
+            for column in columns:
+                if column.get("key") in row:
+                    row[column["key"]] = _masked_answer(column, row[column["key"]])
+        masked.append(row)
+    return masked
+
+
+def form_data_mask(schema: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of the stored answers with the sensitive fields (and table columns) masked and
+    the ids of sensitive attachments left out."""
+    masked = dict(data)
+    for spec in iter_fields(schema):
+        key = spec.get("key")
+        if key not in masked:
+            continue
+        if spec.get("type") == "table":
+            masked[key] = _masked_rows(spec, masked[key])
+        elif _sensitive(spec):
+            masked[key] = _masked_answer(spec, masked[key])
+    return masked
+
+
+def sensitive_attachment_ids(schema: Mapping[str, Any], data: Mapping[str, Any]) -> set[int]:
+    """The attachments answering the sensitive file fields: hidden from masked viewers."""
+    ids: set[int] = set()
+    for spec in iter_fields(schema):
+        value = data.get(spec.get("key", ""))
+        if _sensitive(spec) and spec.get("type") in FILE_TYPES and isinstance(value, list):
+            ids.update(v for v in value if isinstance(v, int))
+    return ids
+
+
+def form_display_mask(
+    schema: Mapping[str, Any], shown: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """:func:`form_display`'s entries with the sensitive answers masked."""
+    specs = {spec.get("key"): spec for spec in iter_fields(schema)}
+    masked: list[dict[str, Any]] = []
+    for entry in shown:
+        spec = specs.get(entry.get("key")) or {}
+        entry = dict(entry)
+        if spec.get("type") == "table" and isinstance(entry.get("table"), dict):
+            columns = spec.get("columns") or []
+            flags = [isinstance(c, Mapping) and _sensitive(c) for c in columns]
+            table = dict(entry["table"])
+            table["rows"] = [
+                [
+                    mask_sensitive_text(cell) if flag else cell
+                    for cell, flag in zip(row, flags, strict=False)
+                ]
+                for row in table.get("rows", [])
+            ]
+            entry["table"] = table
+        elif _sensitive(spec):
+            if "attachments" in entry:
+                entry["attachments"] = []
+                entry["text"] = _("附件已隐藏")
+            else:
+                entry["text"] = mask_sensitive_text(entry.get("text", ""))
+        masked.append(entry)
+    return masked

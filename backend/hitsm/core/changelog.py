@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from hitsm.core.context import Actor, current_actor
+from hitsm.core.masking import mask_value, sensitive_fields_of
 from hitsm.core.models import ChangeAction, ChangeLog, ChangeLoggingMixin
 
 MASK = "******"
@@ -28,13 +29,16 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     """JSON-safe dict of the concrete field values, with masked and ignored fields applied."""
     masked = set(getattr(instance, "changelog_masked_fields", ()))
     ignored = set(getattr(instance, "changelog_ignored_fields", ()))
+    # personal numbers enter the log masked as everywhere else (hitsm.core.masking)
+    sensitive = sensitive_fields_of(instance)
     data: dict[str, Any] = {}
     for field in instance._meta.concrete_fields:
         if field.name in ignored:
             continue
         value = field.value_from_object(instance)
-        if field.name in masked:
-            data[field.name] = MASK if value else ""
+        if field.name in masked or field.name in sensitive:
+            kind = sensitive.get(field.name)
+            data[field.name] = (mask_value(kind, value) if kind else MASK) if value else ""
             # keep a fingerprint so that a change is still visible without revealing the value
             data[f"{field.name}__fingerprint"] = (
                 hashlib.sha256(str(value).encode()).hexdigest() if value else None

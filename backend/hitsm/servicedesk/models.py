@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -7,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from hitsm.accounts.models import AssignmentGroup
 from hitsm.catalog.models import CatalogItem, Category, FormVersion
+from hitsm.core.masking import PHONE
 from hitsm.core.models import ChangeLoggedModel
 from hitsm.servicedesk.choices import (
     Channel,
@@ -161,6 +164,9 @@ class Ticket(ChangeLoggedModel):
     search_tokens = models.TextField(editable=False, blank=True)
 
     changelog_ignored_fields = ("updated_at", "search_tokens", "version")
+    # Masked for viewers not handling the ticket (hitsm.core.masking, ticket_reveals_sensitive);
+    # the form's own sensitive answers follow the form schema (hitsm.catalog.formschema).
+    sensitive_fields: ClassVar[dict[str, str]] = {"contact_phone": PHONE}
 
     class Meta:
         verbose_name = _("工单")

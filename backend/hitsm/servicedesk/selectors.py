@@ -45,6 +45,26 @@ def is_worker(user: Any, ticket: Ticket) -> bool:
     )
 
 
+def ticket_reveals_sensitive(user: Any, ticket: Ticket) -> bool:
+    """Full phone numbers and sensitive form answers of a ticket: for the requester (or who
+    submitted it), the desk, and the engineers handling it; masked for everyone else who may
+    see the ticket, colleagues of the same department included (docs/admin/security.md)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return is_requester_side(user, ticket) or is_desk(user) or is_worker(user, ticket)
+
+
+def ticket_hidden_attachment_ids(user: Any, ticket: Ticket) -> set[int]:
+    """The attachments of the ticket's sensitive form fields (an ID-card scan), when this viewer
+    sees the ticket's personal numbers masked: left out of the timeline and refused to download."""
+    version = ticket.form_version
+    if version is None or ticket_reveals_sensitive(user, ticket):
+        return set()
+    from hitsm.catalog.formschema import sensitive_attachment_ids
+
+    return sensitive_attachment_ids(version.schema, ticket.form_data or {})
+
+
 def ticket_visibility(user: Any) -> Q | None:
     """None = everything; otherwise the rows this user may see."""
     if is_desk(user):

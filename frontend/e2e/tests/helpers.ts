@@ -11,6 +11,11 @@ export const USERS = {
   manager: { username: 'manager_zhao', password: 'Manager@Hitsm2026' },
   lock: { username: 'lock_test', password: 'Lock@Hitsm2026' },
   engineer: { username: 'engineer_wang', password: 'Engineer@Hitsm2026' },
+  // 三员分立 and masking (web-audit.spec.ts; scripts/e2e-server.sh makes them)
+  auditor: { username: 'auditor_sun', password: 'Auditor@Hitsm2026' },
+  security: { username: 'security_qian', password: 'Security@Hitsm2026' },
+  unlock: { username: 'unlock_test', password: 'Unlock@Hitsm2026' },
+  colleague: { username: 'nurse_he', password: 'NurseHe@Hitsm2026' },
 } as const;
 
 export const screenshotDir = fileURLToPath(new URL('../screenshots/', import.meta.url));

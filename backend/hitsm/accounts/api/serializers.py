@@ -8,6 +8,7 @@ from rest_framework import serializers
 from hitsm.accounts.models import ApiToken, Department, User
 from hitsm.accounts.navigation import navigation_for
 from hitsm.accounts.roles import Role, user_roles
+from hitsm.core.masking import SensitiveFieldsMixin
 
 
 class DepartmentBriefSerializer(serializers.ModelSerializer[Department]):
@@ -185,7 +186,7 @@ class DepartmentTreeNodeSerializer(serializers.Serializer):
     children = serializers.ListField(child=serializers.DictField())
 
 
-class UserSerializer(serializers.ModelSerializer[User]):
+class UserSerializer(SensitiveFieldsMixin, serializers.ModelSerializer[User]):
     department = DepartmentBriefSerializer(read_only=True, allow_null=True)
     department_id = serializers.PrimaryKeyRelatedField(
         source="department",
@@ -224,6 +225,12 @@ class UserSerializer(serializers.ModelSerializer[User]):
         data = super().to_representation(instance)
         data["roles"] = sorted(user_roles(instance))
         return data
+
+    def reveals_sensitive(self, instance: User) -> bool:
+        from hitsm.accounts.selectors import user_reveals_sensitive
+
+        viewer = self.viewer()
+        return viewer is not None and user_reveals_sensitive(viewer, instance)
 
     def get_locked(self, obj: User) -> bool:
         locked = self.context.get("locked_usernames")

@@ -89,3 +89,30 @@ class AuditSealSerializer(serializers.ModelSerializer[AuditSeal]):
             "hash",
         )
         read_only_fields = fields
+
+
+class AuditProblemSerializer(serializers.Serializer):
+    sequence = serializers.IntegerField()
+    kind = serializers.CharField(
+        help_text="seal_missing | chain_broken | seal_altered | rows_deleted | rows_inserted | "
+        "rows_modified | rows_in_purged_range | range_backwards"
+    )
+    detail = serializers.CharField()
+
+
+class AuditVerifyQuerySerializer(serializers.Serializer):
+    seals = serializers.IntegerField(min_value=1, max_value=20, default=10)
+
+
+class AuditVerifySerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    verified_at = serializers.DateTimeField()
+    seals = serializers.IntegerField(help_text="seals that verified, newest last")
+    last_sequence = serializers.IntegerField(allow_null=True)
+    head = serializers.CharField(help_text="hash of the newest verified seal")
+    purged_through = serializers.IntegerField()
+    rows_checked = serializers.DictField(child=serializers.IntegerField())
+    unsealed = serializers.DictField(
+        child=serializers.IntegerField(), help_text="rows written after the newest seal"
+    )
+    problem = AuditProblemSerializer(allow_null=True)

@@ -6,7 +6,9 @@ import pytest
 
 from hitsm.catalog.formschema import (
     SchemaInvalid,
+    form_data_mask,
     form_display,
+    form_display_mask,
     form_validate,
     references_of,
     schema_check,
@@ -290,3 +292,44 @@ def test_answers_are_displayed_as_text():
     schema = {"fields": [{"key": "who", "type": "user", "label": "使用人"}]}
     assert references_of(schema, {"who": 5}) == {"users": {5}}
     assert form_display(schema, {"who": 5}, {"users": {5: "王医生"}})[0]["text"] == "王医生"
+
+
+SENSITIVE_FORM = {
+    "fields": [
+        {"key": "id_card", "type": "text", "label": "身份证号", "sensitive": True},
+        {"key": "id_scan", "type": "image", "label": "身份证复印件", "sensitive": True},
+        {"key": "room", "type": "text", "label": "房间号"},
+    ]
+}
+
+
+def test_only_text_number_and_file_fields_may_be_sensitive():
+    schema_check(SENSITIVE_FORM)
+    with pytest.raises(SchemaInvalid) as invalid:
+        schema_check(
+            {
+                "fields": [
+                    {"key": "who", "type": "user", "label": "使用人", "sensitive": True},
+                    {"key": "id_card", "type": "text", "label": "身份证号", "sensitive": "yes"},
+                ]
+            }
+        )
+    assert invalid.value.problems == {
+        "fields.0.sensitive": ["只有文本、数字和附件字段可以标为敏感"],
+        "fields.1.sensitive": ["须为是或否"],
+    }
+
+
+def test_sensitive_answers_are_masked_and_their_attachments_left_out():
+    data = {"id_card": "110101199001011234", "id_scan": [31], "room": "302"}
+    assert form_data_mask(SENSITIVE_FORM, data) == {
+        "id_card": "1101**********1234",
+        "id_scan": [],
+        "room": "302",
+    }
+    assert data["id_card"] == "110101199001011234"  # a copy: the stored answers are untouched
+    shown = {row["key"]: row for row in form_display(SENSITIVE_FORM, data, names={})}
+    masked = {row["key"]: row for row in form_display_mask(SENSITIVE_FORM, list(shown.values()))}
+    assert masked["id_card"]["text"] == "1101**********1234"
+    assert masked["id_scan"]["attachments"] == []
+    assert masked["room"]["text"] == "302"

@@ -12,9 +12,11 @@ from rest_framework import serializers
 from hitsm.accounts.api.serializers import UserBriefSerializer
 from hitsm.accounts.models import Department, User
 from hitsm.catalog.api.serializers import FormAnswerSerializer
+from hitsm.catalog.formschema import form_data_mask, form_display_mask
 from hitsm.catalog.models import CatalogItem
 from hitsm.catalog.selectors import form_answers
 from hitsm.cmdb.models import ConfigurationItem
+from hitsm.core.masking import PHONE, SensitiveFieldsMixin
 from hitsm.servicedesk import playback
 from hitsm.servicedesk.choices import (
     Channel,
@@ -33,7 +35,7 @@ from hitsm.servicedesk.models import (
     Ticket,
     TicketEvent,
 )
-from hitsm.servicedesk.selectors import ticket_visibility
+from hitsm.servicedesk.selectors import ticket_reveals_sensitive, ticket_visibility
 from hitsm.sla.models import Impact, Priority, Urgency
 
 
@@ -154,7 +156,7 @@ class TicketEventSerializer(serializers.ModelSerializer[TicketEvent]):
         )
 
 
-class TicketListSerializer(serializers.ModelSerializer[Ticket]):
+class TicketListSerializer(SensitiveFieldsMixin, serializers.ModelSerializer[Ticket]):
     requester = UserBriefSerializer(read_only=True)
     assignee = UserBriefSerializer(read_only=True, allow_null=True)
     department = BriefSerializer(read_only=True, allow_null=True)
@@ -195,6 +197,10 @@ class TicketListSerializer(serializers.ModelSerializer[Ticket]):
             "escalation_level",
             "parent",
         )
+
+    def reveals_sensitive(self, instance: Ticket) -> bool:
+        viewer = self.viewer()
+        return viewer is not None and ticket_reveals_sensitive(viewer, instance)
 
     def get_overdue(self, obj: Ticket) -> bool:
         from django.utils import timezone
@@ -265,6 +271,20 @@ class TicketDetailSerializer(TicketListSerializer):
             "parent_ticket",
             "allowed_actions",
         )
+        # the requester's own number, as everywhere in the ticket (hitsm.core.masking)
+        extra_sensitive_fields = {"requester.mobile": PHONE}
+
+    def mask_representation(self, instance: Ticket, data: dict[str, Any]) -> dict[str, Any]:
+        if self.reveals_sensitive(instance):
+            return data
+        data = super().mask_representation(instance, data)
+        version = instance.form_version
+        if version is not None:
+            if isinstance(data.get("form_data"), dict):
+                data["form_data"] = form_data_mask(version.schema, data["form_data"])
+            if isinstance(data.get("form_answers"), list):
+                data["form_answers"] = form_display_mask(version.schema, data["form_answers"])
+        return data
 
     @extend_schema_field(CatalogItemBriefSerializer(allow_null=True))
     def get_catalog_item(self, obj: Ticket) -> dict[str, Any] | None:

@@ -35,6 +35,7 @@ from hitsm.api.serializers import ERROR_RESPONSES, ErrorEnvelopeSerializer
 from hitsm.api.viewsets import PolicyMixin
 from hitsm.cmdb.models import ConfigurationItem
 from hitsm.core.errors import NotFound, ValidationFailed
+from hitsm.core.masking import mask_value, sensitive_fields_of
 from hitsm.core.permissions import Policy
 from hitsm.servicedesk import attachments as uploads
 from hitsm.servicedesk import playback, services
@@ -55,7 +56,9 @@ from hitsm.servicedesk.selectors import (
     queue_filter,
     ticket_detail,
     ticket_events,
+    ticket_hidden_attachment_ids,
     ticket_list,
+    ticket_reveals_sensitive,
     ticket_search,
 )
 
@@ -382,8 +385,14 @@ class TicketViewSet(
     @extend_schema(responses={200: s.TicketEventSerializer(many=True)})
     @action(detail=True, methods=["get"], pagination_class=None)
     def events(self, request: Request, pk: str | None = None) -> Response:
-        events = ticket_events(ticket=_ticket(self), user=request.user)
-        return Response(s.TicketEventSerializer(events, many=True).data)
+        ticket = _ticket(self)
+        events = ticket_events(ticket=ticket, user=request.user)
+        data = s.TicketEventSerializer(events, many=True).data
+        hidden = ticket_hidden_attachment_ids(request.user, ticket)
+        if hidden:  # a sensitive form file (an ID-card scan) for a viewer who sees it masked
+            for event in data:
+                event["attachments"] = [a for a in event["attachments"] if a["id"] not in hidden]
+        return Response(data)
 
     @extend_schema(responses={200: s.QueueCountsSerializer})
     @action(detail=False, methods=["get"], pagination_class=None, filterset_class=None)
@@ -438,7 +447,7 @@ class TicketViewSet(
                 _("导出结果超过 %(n)d 条，请缩小筛选范围") % {"n": EXPORT_LIMIT},
                 code="export.too_large",
             )
-        return _export_xlsx(queryset)
+        return _export_xlsx(queryset, viewer=request.user)
 
 
 EXPORT_COLUMNS = [
@@ -452,6 +461,7 @@ EXPORT_COLUMNS = [
     ("科室", "department"),
     ("支持组", "assignment_group"),
     ("处理人", "assignee"),
+    ("联系电话", "contact_phone"),
     ("分类", "category"),
     ("提交时间", "created_at"),
     ("受理时间", "accepted_at"),
@@ -472,12 +482,23 @@ def _cell(ticket: Ticket, field: str) -> Any:
     return "" if value is None else str(value)
 
 
-def _export_xlsx(queryset: QuerySet[Ticket]) -> HttpResponse:
+def _export_row(ticket: Ticket, viewer: Any) -> list[Any]:
+    """One row; the sensitive columns masked by the same rule as the API (hitsm.core.masking)."""
+    sensitive = {} if ticket_reveals_sensitive(viewer, ticket) else sensitive_fields_of(Ticket)
+    return [
+        mask_value(sensitive[field], _cell(ticket, field))
+        if field in sensitive
+        else _cell(ticket, field)
+        for _label, field in EXPORT_COLUMNS
+    ]
+
+
+def _export_xlsx(queryset: QuerySet[Ticket], *, viewer: Any) -> HttpResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("工单")
     sheet.append([label for label, _field in EXPORT_COLUMNS])
     for ticket in queryset.iterator(chunk_size=2000):
-        sheet.append([_cell(ticket, field) for _label, field in EXPORT_COLUMNS])
+        sheet.append(_export_row(ticket, viewer))
     buffer = io.BytesIO()
     workbook.save(buffer)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
@@ -506,6 +527,8 @@ class AttachmentViewSet(viewsets.GenericViewSet):
         visible = TicketPolicy().scope(request.user, Ticket.objects.all())
         attachment = get_object_or_404(Attachment.objects.filter(ticket__in=visible), pk=pk)
         if not attachment.public and not has_role(request.user, *IT_STAFF):
+            raise NotFound()
+        if attachment.pk in ticket_hidden_attachment_ids(request.user, attachment.ticket):
             raise NotFound()
         return attachment
 
@@ -683,8 +706,12 @@ class RoutingRuleViewSet(PolicyMixin, viewsets.ModelViewSet):
 
 
 class SavedFilterPolicy(Policy):
+    """Everyone keeps their own filters; a shared one (共享给服务台) is for IT staff only."""
+
     def scope(self, user: Any, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return queryset.filter(Q(owner=user) | Q(shared=True))
+        if has_role(user, *IT_STAFF):
+            return queryset.filter(Q(owner=user) | Q(shared=True))
+        return queryset.filter(owner=user)
 
     def can_list(self, user: Any) -> bool:
         return bool(user.is_authenticated)

@@ -47,3 +47,5 @@ export * from './wecom';
 // the rules both apps show them by (survey-rules.ts).
 export * from './surveys';
 export * from './survey-rules';
+// The audit log (audit.ts): the change and login logs with Excel, the seals and their check.
+export * from './audit';

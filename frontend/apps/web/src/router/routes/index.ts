@@ -2,6 +2,7 @@ import type { RouteRecordRaw } from 'vue-router';
 
 import { accountRoutes } from './modules/account';
 import { adminConfigRoutes } from './modules/admin-config';
+import { auditRoutes } from './modules/audit';
 import { catalogRoutes } from './modules/catalog';
 import { catalogAdminRoutes } from './modules/catalog-admin';
 import { catalogFormRoutes } from './modules/catalog-forms';
@@ -44,6 +45,7 @@ export const routes: RouteRecordRaw[] = [
       ...workflowRoutes,
       ...accountRoutes,
       ...systemRoutes,
+      ...auditRoutes,
       {
         path: '403',
         name: 'forbidden',
