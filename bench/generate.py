@@ -285,7 +285,7 @@ def generate(p: Profile, seed: int = 20261125) -> dict[str, Any]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--profile", default="HOSP-100K", choices=["HOSP-1M", "HOSP-100K", "HOSP-10K", "HOSP-SMOKE"])
+    parser.add_argument("--profile", default="HOSP-100K", choices=["HOSP-1M", "HOSP-100K", "HOSP-10K", "HOSP-SMOKE", "SLA-10K"])
     parser.add_argument("--reset", action="store_true",
                         help="flush the database first (migrate + flush)")
     args = parser.parse_args()

@@ -84,6 +84,27 @@ def closed_clocks_sql() -> None:
         cursor.execute("ANALYZE servicedesk_ticketclock")
 
 
+def reference_policies() -> None:
+    """``generate.py --reset`` flushes what the data migrations seeded: put back the standard
+    calendars, the announced holidays and the two standard policies with their escalations."""
+    from hitsm.sla.models import (
+        BusinessCalendar,
+        EscalationRule,
+        PublicHoliday,
+        SlaPolicy,
+        SlaTarget,
+    )
+    from hitsm.sla.reference import calendars_load, holidays_load, policies_load
+
+    if SlaPolicy.objects.exists():
+        return
+    with acting_as(label="bench:sla"):
+        calendars_load(BusinessCalendar)
+        holidays_load(PublicHoliday, 2020, timezone.localdate().year + 1)
+        policies_load(BusinessCalendar, SlaPolicy, SlaTarget, EscalationRule)
+    log("standard calendars and policies loaded")
+
+
 def open_clocks() -> int:
     """Real clocks for every open ticket, with the thresholds they passed long ago recorded
     silently (what ``manage.py sla_backfill`` does at go-live)."""
@@ -96,7 +117,8 @@ def open_clocks() -> int:
 
 def time_pass(share: float) -> dict[str, Any]:
     """Make ``share`` of the running clocks due, then time one scanner pass."""
-    running = TicketClock.objects.filter(ticket__status__in=OPEN, next_check_at__isnull=False)
+    # the clocks a configuration change asks the scanner to recompute (``clocks_recheck_all``)
+    running = TicketClock.objects.filter(ticket__status__in=OPEN, stopped_at__isnull=True)
     total = running.count()
     wanted = int(total * share)
     ids = list(running.order_by("id").values_list("id", flat=True)[:wanted])
@@ -135,6 +157,7 @@ def main() -> None:
     }
     if not args.skip_setup:
         started = time.perf_counter()
+        reference_policies()
         if connection.vendor == "postgresql":
             closed_clocks_sql()
         results["open_clocks_computed"] = open_clocks()

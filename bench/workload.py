@@ -19,6 +19,8 @@ PROFILES = {
     "HOSP-100K": (100_000, 4, 2_000, 120, 30, 8, 1_000, 2_000, 2),
     "HOSP-10K": (10_000, 4, 500, 60, 20, 6, 300, 500, 1),
     "HOSP-SMOKE": (500, 4, 100, 20, 10, 4, 50, 100, 1),  # CI: proves the harness runs
+    # the SLA scanner's 10,000 open tickets without the 1M history (quick to load, bench/sla.py)
+    "SLA-10K": (20_000, 4, 2_000, 120, 30, 8, 1_000, 10_000, 1),
 }
 
 

@@ -49,6 +49,9 @@ class CalendarSpec:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_day_minutes", {})  # date → open minutes that day
+        # (first day, running totals): totals[i] = open minutes of the days before first + i;
+        # replaced whole when it grows, so a reader in another thread sees one or the other
+        object.__setattr__(self, "_table", (None, ()))
 
     def day_minutes(self, day: dt.date) -> int:
         cache: dict[dt.date, int] = self._day_minutes  # type: ignore[attr-defined]
@@ -56,6 +59,24 @@ class CalendarSpec:
         if total is None:
             total = cache[day] = sum(end - begin for begin, end in self.day_hours(day))
         return total
+
+    def minutes_between_days(self, first: dt.date, last: dt.date) -> int:
+        """Open minutes of the whole days from ``first`` up to but not including ``last``: two
+        lookups in a table of running totals, however many months apart they are."""
+        if last <= first:
+            return 0
+        start, totals = self._table  # type: ignore[attr-defined]
+        if start is None or first < start or (last - start).days >= len(totals):
+            start = first if start is None else min(first, start)
+            end = last + dt.timedelta(days=366)  # room for the clocks still running
+            built = [0]
+            day = start
+            while day < end:
+                built.append(built[-1] + self.day_minutes(day))
+                day += dt.timedelta(days=1)
+            totals = tuple(built)
+            object.__setattr__(self, "_table", (start, totals))
+        return int(totals[(last - start).days] - totals[(first - start).days])
 
     def day_hours(self, day: dt.date) -> tuple[tuple[int, int], ...]:
         if self.always_open:
@@ -110,8 +131,8 @@ def _open_between(spec: CalendarSpec, day: dt.date, begin: float, end: float) ->
 def business_minutes(spec: CalendarSpec, start: dt.datetime, end: dt.datetime) -> float:
     """Open minutes between two instants (0 when ``end`` is not after ``start``).
 
-    Whole days in between are added from a per-calendar table of each day's open minutes, so a
-    clock that has been running for months costs one dictionary lookup per day."""
+    Whole days in between come from a per-calendar table of running totals, so a clock that
+    has been running for months costs two lookups."""
     if end <= start:
         return 0.0
     if spec.always_open:
@@ -120,10 +141,7 @@ def business_minutes(spec: CalendarSpec, start: dt.datetime, end: dt.datetime) -
     if first.date() == last.date():
         return _open_between(spec, first.date(), _minute_of_day(first), _minute_of_day(last))
     total = _open_between(spec, first.date(), _minute_of_day(first), MINUTES_PER_DAY)
-    day = first.date() + dt.timedelta(days=1)
-    while day < last.date():
-        total += spec.day_minutes(day)
-        day += dt.timedelta(days=1)
+    total += spec.minutes_between_days(first.date() + dt.timedelta(days=1), last.date())
     return total + _open_between(spec, last.date(), 0.0, _minute_of_day(last))
 
 

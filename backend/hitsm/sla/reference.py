@@ -40,6 +40,18 @@ CALENDARS = [
 ]
 
 
+OFFICIAL = "chinesecalendar"  # the State Council's announcement, as packaged by chinesecalendar
+STATUTORY = "statutory"  # estimated from the law until the year's schedule is announced
+MANUAL = "manual"  # entered or edited by an administrator
+
+
+def last_announced_year() -> int:
+    """The last year whose official schedule the installed chinesecalendar knows."""
+    from chinese_calendar import constants
+
+    return max(constants.holidays).year
+
+
 def official_days(first_year: int, last_year: int) -> list[tuple[dt.date, str, str]]:
     """(date, "holiday" | "workday", name) for every announced day in the years given.
     Ordinary weekends are not listed: only days that differ from the normal week."""
@@ -54,6 +66,20 @@ def official_days(first_year: int, last_year: int) -> list[tuple[dt.date, str, s
         if first_year <= date.year <= last_year:
             days.append((date, "workday", names.get(holiday, str(holiday))))
     return sorted(days)
+
+
+def statutory_days(year: int) -> list[tuple[dt.date, str, str]]:
+    """The public holidays the law fixes for a year not yet announced (《全国年节及纪念日放假
+    办法》: 元旦, 除夕 and 春节 1–3, 清明, 劳动节 ×2, 端午, 中秋, 国庆 ×3, with a weekday off for
+    those that fall on a weekend), from the ``holidays`` package's lunar calendar. Weekdays
+    only; the make-up working days (调休) are decided by each year's announcement and are not
+    guessed."""
+    import holidays
+
+    found = holidays.country_holidays("CN", years=year, language="zh_CN")
+    return sorted(
+        (date, "holiday", str(name)[:40]) for date, name in found.items() if date.weekday() < 5
+    )
 
 
 def calendars_load(calendar_model: Any) -> None:
@@ -71,12 +97,27 @@ def calendars_load(calendar_model: Any) -> None:
 
 
 def holidays_load(holiday_model: Any, first_year: int, last_year: int) -> int:
-    """Add the announced days that are missing; days already there (maybe edited) stay."""
+    """Add the days of the years given that are missing: the announced schedule where
+    chinesecalendar has it, else the statutory estimate (``source="statutory"``). An estimate
+    gives way to the announced schedule once chinesecalendar knows the year; days entered or
+    edited by an administrator (``source="manual"``) and announced days already there stay."""
+    announced_until = last_announced_year()
+    days = official_days(first_year, min(last_year, announced_until))
+    for year in range(max(first_year, announced_until + 1), last_year + 1):
+        days += [(date, kind, name) for date, kind, name in statutory_days(year)]
+    announced = {date for date, _kind, _name in days if date.year <= announced_until}
+    # estimates of a year now announced: removed one by one, so the change log records each
+    stale = holiday_model.objects.filter(
+        source=STATUTORY, date__year__gte=first_year, date__year__lte=announced_until
+    )
+    for row in stale:
+        row.delete()
     existing = set(holiday_model.objects.values_list("date", flat=True))
     added = 0
-    for date, kind, name in official_days(first_year, last_year):
+    for date, kind, name in days:
         if date not in existing:  # one by one, so that the change log records each day
-            holiday_model.objects.create(date=date, kind=kind, name=name, source="chinesecalendar")
+            source = OFFICIAL if date in announced else STATUTORY
+            holiday_model.objects.create(date=date, kind=kind, name=name, source=source)
             added += 1
     return added
 

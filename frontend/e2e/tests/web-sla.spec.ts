@@ -58,6 +58,16 @@ test('the holiday schedule, the menu and a deadline preview explain how SLA time
   await expect(table.locator('.el-table__row', { hasText: '2026-02-16' })).toContainText('春节');
   await expect(table.locator('.el-table__row', { hasText: '2026-02-14' })).toContainText('调休工作日');
   await expect(table.locator('.el-table__row', { hasText: '2026-02-14' })).toContainText('周六');
+  await expect(manager.getByTestId('holidays-estimated')).toHaveCount(0);
+
+  // 2027 is not announced yet: the statutory days are estimated from the law and flagged.
+  await manager.getByTestId('holidays-year').click();
+  await manager.getByRole('option', { name: '2027 年', exact: true }).click();
+  await expect(manager.getByTestId('holidays-estimated')).toContainText('2027 年的放假安排尚未公布');
+  await expect(table.locator('.el-table__row', { hasText: '2027-02-10' })).toContainText('估算');
+  await manager.getByTestId('holidays-year').click();
+  await manager.getByRole('option', { name: '2026 年', exact: true }).click();
+  await expect(table.locator('.el-table__row', { hasText: '2026-02-14' })).toBeVisible();
 
   // A day added by hand (the server names what is missing), then removed again.
   await manager.getByTestId('holiday-create').click();

@@ -34,6 +34,7 @@ from hitsm.sla.models import (
     SlaPolicy,
     Urgency,
 )
+from hitsm.sla.reference import MANUAL
 from hitsm.sla.selectors import (
     SlaConfigPolicy,
     calendar_spec,
@@ -121,7 +122,11 @@ class PublicHolidayViewSet(PolicyMixin, viewsets.ModelViewSet):
     queryset = PublicHoliday.objects.order_by("date")
 
     def perform_create(self, serializer: Any) -> None:
-        serializer.save(source="manual")
+        serializer.save(source=MANUAL)
+
+    def perform_update(self, serializer: Any) -> None:
+        # an edited day is the administrator's: reloading the schedule never overwrites it
+        serializer.save(source=MANUAL)
 
 
 class SlaPolicyViewSet(PolicyMixin, viewsets.ModelViewSet):

@@ -125,9 +125,32 @@ def test_holidays_can_be_listed_by_year_and_added_by_hand(sla_reference, client_
     admin = client_for(admin_user)
     days = admin.get("/api/v1/sla/public-holidays/?date__year=2026").json()
     assert any(d["date"] == "2026-02-17" and d["name"] == "春节" for d in days)
+    # 2027 is not announced yet: its statutory holidays are estimated, no 调休 is guessed
+    estimated = admin.get("/api/v1/sla/public-holidays/?date__year=2027").json()
+    assert {d["source"] for d in estimated} == {"statutory"}
+    assert not [d for d in estimated if d["kind"] == "workday"]
+    spring = next(d for d in estimated if d["date"] == "2027-02-09")
+    assert spring["name"].startswith("春节")
     response = admin.post(
         "/api/v1/sla/public-holidays/",
-        {"date": "2027-01-01", "kind": "holiday", "name": "元旦"},
+        {"date": "2027-02-20", "kind": "workday", "name": "春节调休上班"},
         format="json",
     )
     assert response.status_code == 201 and response.json()["source"] == "manual"
+    edited = admin.patch(
+        f"/api/v1/sla/public-holidays/{spring['id']}/", {"name": "春节"}, format="json"
+    )
+    assert edited.status_code == 200 and edited.json()["source"] == "manual"
+    # reloading the schedule keeps what the administrator entered or edited
+    holidays_load(PublicHoliday, 2025, 2030)
+    assert PublicHoliday.objects.get(date="2027-02-20").kind == "workday"
+    assert PublicHoliday.objects.get(date="2027-02-09").source == "manual"
+
+
+def test_an_estimate_gives_way_to_the_announced_schedule(sla_reference):
+    # an estimate left over from before 2026 was announced (e.g. from an older install)
+    PublicHoliday.objects.filter(date="2026-02-16").update(source="statutory", name="估算")
+    PublicHoliday.objects.create(date="2026-03-02", kind="holiday", name="估算", source="statutory")
+    holidays_load(PublicHoliday, 2026, 2026)
+    assert PublicHoliday.objects.get(date="2026-02-16").source == "chinesecalendar"
+    assert not PublicHoliday.objects.filter(date="2026-03-02").exists()

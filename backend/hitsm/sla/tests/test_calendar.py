@@ -119,3 +119,7 @@ def test_the_seeded_schedule_is_the_announced_one():
     assert PublicHoliday.objects.filter(date__year=2025).exists()
     assert business_add(spec, at(2026, 2, 14, 16), 240) == at(2026, 2, 24, 11)
     assert business_add(spec, at(2026, 9, 30, 16), 120) == at(2026, 10, 8, 9)  # National Day
+    # 2027, not announced yet: the statutory Spring Festival (除夕 Fri 5 Feb to Wed 10 Feb with
+    # the days off for the weekend) is estimated, so a Thursday-afternoon ticket waits a week
+    assert PublicHoliday.objects.get(date=dt.date(2027, 2, 10)).source == "statutory"
+    assert business_add(spec, at(2027, 2, 4, 16), 240) == at(2027, 2, 11, 11)

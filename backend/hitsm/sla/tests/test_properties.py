@@ -4,10 +4,18 @@ history, the arithmetic agrees with itself, clocks never run backwards, pauses n
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from hypothesis import given, settings
+import pytest
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from hitsm.sla.calendar import CalendarSpec, DayException, business_add, business_minutes
+from hitsm.sla.calendar import (
+    HORIZON_DAYS,
+    CalendarClosed,
+    CalendarSpec,
+    DayException,
+    business_add,
+    business_minutes,
+)
 from hitsm.sla.clocks import clock_compute
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -38,7 +46,13 @@ instants = st.integers(0, 90 * 24 * 60).map(lambda m: START + dt.timedelta(minut
 
 @settings(max_examples=150, deadline=None)
 @given(calendars(), instants, st.integers(0, 5000))
+@example(CalendarSpec(tz=TZ, hours={6: ((74, 75),)}), START, 158)  # found by hypothesis
 def test_adding_then_measuring_gives_back_the_minutes(spec, start, minutes):
+    horizon = start + dt.timedelta(days=HORIZON_DAYS)
+    if business_minutes(spec, start, horizon) < minutes:  # e.g. open one minute a week
+        with pytest.raises(CalendarClosed):
+            business_add(spec, start, minutes)
+        return
     due = business_add(spec, start, minutes)
     assert due >= start
     assert abs(business_minutes(spec, start, due) - minutes) < 1e-6
@@ -93,3 +107,14 @@ def test_clocks_never_run_backwards_and_pauses_never_count(spec, history, target
         assert unpaused.elapsed_minutes >= second.elapsed_minutes - 1e-6
         if second.state == "running":
             assert second.due_at is not None and second.due_at >= later - dt.timedelta(seconds=1)
+
+
+@settings(max_examples=100, deadline=None)
+@given(calendars(), st.lists(st.tuples(st.integers(-400, 800), st.integers(0, 800)), max_size=6))
+def test_the_running_totals_agree_with_counting_day_by_day(spec, spans):
+    """Whole days come from a table of running totals that grows both ways as clocks ask."""
+    for offset, length in spans:  # in any order: earlier days rebuild the table
+        first = START.date() + dt.timedelta(days=offset)
+        last = first + dt.timedelta(days=length)
+        by_day = sum(spec.day_minutes(first + dt.timedelta(days=i)) for i in range(length))
+        assert spec.minutes_between_days(first, last) == by_day
