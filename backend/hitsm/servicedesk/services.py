@@ -617,6 +617,9 @@ def ticket_assign(
             "group_name": group.name if group else "",
             "assignee": assignee.pk if assignee else None,
             "assignee_name": assignee.name if assignee else "",
+            # to a group's queue with nobody named, the ticket is 已受理, not 已派发: the
+            # timeline must replay to the status the SLA clocks are computed from
+            "status": to_status,
         },
     )
     if assignee is not None:
