@@ -34,6 +34,8 @@ from hitsm.dashboards.kpis import (
     month_range,
 )
 from hitsm.servicedesk.choices import TicketKind, TicketStatus
+from hitsm.servicedesk.models import Ticket
+from hitsm.servicedesk.selectors import ticket_visibility
 
 FILTER_PARAMS = [
     OpenApiParameter("period", str, description="month YYYY-MM (default: this month)"),
@@ -126,15 +128,26 @@ class TrendPointSerializer(serializers.Serializer):
 
 
 class DrillTicketSerializer(serializers.Serializer):
+    """A ticket behind a KPI. Every counted ticket is listed, so the list agrees with the
+    number; one the viewer may not open (another group's, for an engineer) is listed by
+    number, status and priority only: ``visible`` false and an empty title."""
+
     id = serializers.IntegerField()
     number = serializers.CharField()
-    title = serializers.CharField()
+    visible = serializers.SerializerMethodField()
+    title = serializers.SerializerMethodField()
     kind = serializers.ChoiceField(choices=TicketKind.choices)
     status = serializers.ChoiceField(choices=TicketStatus.choices)
     priority = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     department = serializers.CharField(source="department.name", allow_null=True, default=None)
     assignee = serializers.CharField(source="assignee.name", allow_null=True, default=None)
+
+    def get_visible(self, ticket: Ticket) -> bool:
+        return ticket.pk in self.context["visible"]
+
+    def get_title(self, ticket: Ticket) -> str:
+        return ticket.title if ticket.pk in self.context["visible"] else ""
 
 
 class DrillPageSerializer(serializers.Serializer):
@@ -264,8 +277,16 @@ class KpiTicketsView(APIView):
             .order_by("-created_at", "-id")
         )
         paginator = CappedCountPagination()
-        page = paginator.paginate_queryset(tickets, request, view=self)
-        return paginator.get_paginated_response(DrillTicketSerializer(page, many=True).data)
+        page = paginator.paginate_queryset(tickets, request, view=self) or []
+        rule = ticket_visibility(request.user)
+        ids = [ticket.pk for ticket in page]
+        visible = (
+            set(ids)
+            if rule is None
+            else set(Ticket.objects.filter(rule, pk__in=ids).values_list("pk", flat=True))
+        )
+        rows = DrillTicketSerializer(page, many=True, context={"visible": visible}).data
+        return paginator.get_paginated_response(rows)
 
 
 class KpiExportView(APIView):

@@ -204,3 +204,22 @@ def test_the_board_speaks_the_callers_language(month, client_for, agent_chen):
         != {k["code"]: k["name"] for k in zh["kpis"]}["incidents_without_ci"]
     )
     assert "CI" in names["incidents_without_ci"]
+
+
+def test_an_engineer_drilling_down_sees_other_groups_tickets_by_number_only(month, client_for):
+    """Every counted ticket is listed (the list agrees with the number), but a ticket the
+    engineer may not open shows no title: 王工 is in 桌面运维组, t3 (HIS 接口告警) is nobody's."""
+    other = UserFactory(username="eng_net", display_name="网络组工程师", roles=[Role.ENGINEER])
+    AssignmentGroup.objects.create(name="网络组", code="net").members.add(other)
+    with time_machine.travel(at(11, 27, 12), tick=False):
+        mine = client_for(month["wang"]).get(
+            "/api/v1/kpis/tickets_per_engineer/tickets/?period=2026-11"
+        )
+        theirs = client_for(other).get("/api/v1/kpis/tickets_per_engineer/tickets/?period=2026-11")
+    assert mine.status_code == theirs.status_code == 200
+    seen = {row["number"]: row for row in mine.json()["results"]}
+    assert seen and all(row["visible"] and row["title"] for row in seen.values())
+    hidden = {row["number"]: row for row in theirs.json()["results"]}
+    assert hidden.keys() == seen.keys() and theirs.json()["count"] == mine.json()["count"]
+    assert all(not row["visible"] and row["title"] == "" for row in hidden.values())
+    assert "打印机卡纸" not in theirs.content.decode()
