@@ -47,7 +47,7 @@ export default defineConfig({
     cwd: frontendDir,
     url: 'http://127.0.0.1:8765/api/v1/auth/csrf/',
     reuseExistingServer: !process.env.CI,
-    timeout: 120_000,
+    timeout: 300_000, // migrate + fixtures take 2–4 min on a busy 2-core machine
     stdout: 'pipe',
     stderr: 'pipe',
   },

@@ -59,6 +59,7 @@ router.register("knowledge/categories", knowledge.CategoryViewSet, basename="kno
 router.register("knowledge/articles", knowledge.ArticleViewSet, basename="knowledge-article")
 router.register("knowledge/questions", knowledge.QuestionViewSet, basename="knowledge-question")
 router.register("knowledge/synonyms", knowledge.SynonymViewSet, basename="knowledge-synonym")
+router.register("knowledge/images", knowledge.ArticleImageViewSet, basename="knowledge-image")
 router.register("wecom/inbound", wecom.InboundViewSet, basename="wecom-inbound")
 router.register("wecom/outbound", wecom.OutboundViewSet, basename="wecom-outbound")
 router.register("wecom/chats", wecom.ChatViewSet, basename="wecom-chat")

@@ -85,7 +85,7 @@ VISIBLE: dict[str, Who] = {
     "job_admin": ADMIN,
     "token_chen": who("agent_chen"),
     "filter_private": who("agent_chen"),
-    "filter_shared": SIGNED_IN,  # shared with the desk; the policy lets every signed-in user read
+    "filter_shared": IT | who("agent_chen"),  # shared with the desk: IT staff read it
     "user_li": USER_READERS | who("nurse_li"),
     "user_wang": USER_READERS,
     # knowledge: staff read published articles for everyone; IT staff read all, drafts too
@@ -95,6 +95,10 @@ VISIBLE: dict[str, Who] = {
     "question_li": IT | who("nurse_li"),  # the asker, and IT staff (the question log)
     "question_wu": IT | who("tech_wu"),
     "kb_category": SIGNED_IN,
+    "kb_image_public": SIGNED_IN,  # a picture follows its article's audience and status
+    "kb_image_it": IT,
+    "kb_image_draft": IT,
+    "kb_image_loose": IT,  # not in a saved article yet
     "synonym": IT,
     # the audit log
     "change": AUDITORS,
@@ -182,6 +186,20 @@ def _ticket(**extra: Any) -> Body:
 TEXT = {"reason": "核对", "note": "核对"}
 XLSX = b"PK\x03\x04"
 
+
+def _png() -> bytes:
+    """A small PNG (the upload check verifies pictures with Pillow)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (30, 120, 200)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
+
 RULES: dict[str, Rule] = {
     # --- accounts --------------------------------------------------------------------------
     "api-root": Rule(read=SIGNED_IN),
@@ -208,6 +226,7 @@ RULES: dict[str, Rule] = {
     "audit-login-export": Rule(read=AUDITORS),
     "audit-login-detail": Rule(read=SCOPE, on=("login",)),
     "audit-seal-list": Rule(read=AUDITORS),
+    "audit-seal-verify": Rule(read=AUDITORS),
     # --- core --------------------------------------------------------------------------------
     "job-list": Rule(read=SIGNED_IN, shows=("job_li", "job_admin")),
     "job-detail": Rule(read=SCOPE, on=("job_li", "job_admin")),
@@ -377,6 +396,12 @@ RULES: dict[str, Rule] = {
     "knowledge-article-retire": Rule(write=MANAGERS, on=ARTICLES),
     "knowledge-article-feedback": Rule(write=SCOPE, on=ARTICLES, body=_const({"helpful": True})),
     "knowledge-article-from-ticket": Rule(write=IT, body=_const({})),
+    "knowledge-image-list": Rule(
+        write=IT, body=_file("screen.png", PNG), multipart=True
+    ),  # the upload
+    "knowledge-image-download": Rule(
+        read=SCOPE, on=("kb_image_public", "kb_image_it", "kb_image_draft", "kb_image_loose")
+    ),
     "knowledge-answer": Rule(
         write=SIGNED_IN,
         shows={"article_it": IT, "article_draft": NOBODY},

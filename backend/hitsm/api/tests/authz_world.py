@@ -28,7 +28,7 @@ from hitsm.cmdb.reference import reference_load
 from hitsm.cmdb.services import ci_create, relation_create
 from hitsm.core.models import ChangeLog, Job
 from hitsm.knowledge import services as kb
-from hitsm.knowledge.models import Audience, KnowledgeCategory, Synonym
+from hitsm.knowledge.models import Article, Audience, KnowledgeCategory, Synonym
 from hitsm.notifications.models import Notification, NotificationChannel, NotificationKind
 from hitsm.servicedesk import services as desk
 from hitsm.servicedesk.models import (
@@ -365,6 +365,19 @@ def world_build() -> World:
         if publish:
             article = kb.article_publish(article=article, actor=u["manager_zhao"])
         pk[key] = article.pk
+    # Pictures in those articles' bodies, and one not in a saved article yet
+    for key, owner in (
+        ("kb_image_public", "article_public"),
+        ("kb_image_it", "article_it"),
+        ("kb_image_draft", "article_draft"),
+        ("kb_image_loose", None),
+    ):
+        image = kb.article_image_upload(
+            upload=jpeg(f"{key}.jpg"),
+            actor=u["engineer_wang"],
+            article=Article.objects.get(pk=pk[owner]) if owner else None,
+        )
+        pk[key] = image.pk
     for key, person in (("question_li", "nurse_li"), ("question_wu", "tech_wu")):
         question, _articles = kb.question_ask(
             text=f"打印机卡纸 {marker(key)}", channel="web", user=u[person]

@@ -218,6 +218,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/seals/verify/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Verify the newest seals now (links, headers and the rows they cover); the whole chain is checked by manage.py audit_verify */
+        get: operations["audit_seals_verify_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/csrf/": {
         parameters: {
             query?: never;
@@ -1348,7 +1365,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Knowledge articles. Staff see published articles for everyone; IT staff all of them. */
+        /**
+         * @description One article. A read counts as a view only when it is published, read by someone
+         *     other than its author, not the editor's fetch (``edit=true``), and once per person
+         *     per hour.
+         */
         get: operations["knowledge_articles_retrieve"];
         /** @description Knowledge articles. Staff see published articles for everyone; IT staff all of them. */
         put: operations["knowledge_articles_update"];
@@ -1519,6 +1540,46 @@ export interface paths {
         head?: never;
         /** @description The category tree (flat list with ``parent``), with published article counts. */
         patch: operations["knowledge_categories_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/knowledge/images/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Pictures in article bodies: IT staff upload them from the editor (checked like ticket
+         *     attachments, pictures only); ``download`` serves one to whoever may read its article.
+         */
+        post: operations["knowledge_images_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/knowledge/images/{id}/download/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Pictures in article bodies: IT staff upload them from the editor (checked like ticket
+         *     attachments, pictures only); ``download`` serves one to whoever may read its article.
+         */
+        get: operations["knowledge_images_download_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/knowledge/questions/": {
@@ -3604,6 +3665,7 @@ export interface components {
             catalog_items?: number[];
             configuration_items?: number[];
             problems?: number[];
+            readonly problem_details: components["schemas"]["LinkedProblem"][];
             /** 来源工单 */
             readonly source_ticket: number | null;
             /**
@@ -3653,6 +3715,28 @@ export interface components {
              * Format: date-time
              */
             readonly updated_at: string;
+        };
+        ArticleImage: {
+            readonly id: number;
+            readonly article: number | null;
+            /** @description the <img src> an article body keeps */
+            readonly url: string;
+            /** 文件名 */
+            readonly original_name: string;
+            /** 类型 */
+            readonly content_type: string;
+            /** 大小 */
+            readonly size: number;
+            /** 宽度 */
+            readonly width: number;
+            /** 高度 */
+            readonly height: number;
+        };
+        ArticleImageUploadRequest: {
+            /** Format: binary */
+            file: string;
+            /** @description left out for an unsaved article */
+            article?: number | null;
         };
         ArticleRequest: {
             slug?: string;
@@ -3881,6 +3965,12 @@ export interface components {
             /** 说明 */
             readonly detail: string;
         };
+        AuditProblem: {
+            sequence: number;
+            /** @description seal_missing | chain_broken | seal_altered | rows_deleted | rows_inserted | rows_modified | rows_in_purged_range | range_backwards */
+            kind: string;
+            detail: string;
+        };
         /** @enum {string} */
         AuditResultEnum: "success" | "failure";
         AuditSeal: {
@@ -3912,6 +4002,25 @@ export interface components {
             readonly prev_hash: string;
             /** 哈希 */
             readonly hash: string;
+        };
+        AuditVerify: {
+            ok: boolean;
+            /** Format: date-time */
+            verified_at: string;
+            /** @description seals that verified, newest last */
+            seals: number;
+            last_sequence: number | null;
+            /** @description hash of the newest verified seal */
+            head: string;
+            purged_through: number;
+            rows_checked: {
+                [key: string]: number;
+            };
+            /** @description rows written after the newest seal */
+            unsealed: {
+                [key: string]: number;
+            };
+            problem: components["schemas"]["AuditProblem"] | null;
         };
         /** @enum {unknown} */
         BlankEnum: "";
@@ -4803,10 +4912,16 @@ export interface components {
             previous: string | null;
             results: components["schemas"]["DrillTicket"][];
         };
+        /**
+         * @description A ticket behind a KPI. Every counted ticket is listed, so the list agrees with the
+         *     number; one the viewer may not open (another group's, for an engineer) is listed by
+         *     number, status and priority only: ``visible`` false and an empty title.
+         */
         DrillTicket: {
             id: number;
             number: string;
-            title: string;
+            readonly visible: boolean;
+            readonly title: string;
             kind: components["schemas"]["TicketKindEnum"];
             status: components["schemas"]["TicketStatusEnum"];
             priority: number;
@@ -5327,8 +5442,8 @@ export interface components {
         };
         KnowledgeCategory: {
             readonly id: number;
-            /** 编码 */
-            code: string;
+            /** @description made from the name when left out */
+            code?: string;
             /** 名称 */
             name: string;
             /** 上级 */
@@ -5342,8 +5457,8 @@ export interface components {
             readonly article_count: number;
         };
         KnowledgeCategoryRequest: {
-            /** 编码 */
-            code: string;
+            /** @description made from the name when left out */
+            code?: string;
             /** 名称 */
             name: string;
             /** 上级 */
@@ -5418,6 +5533,16 @@ export interface components {
             numerator: number | null;
             denominator: number | null;
             breakdown: components["schemas"]["KpiBreakdown"][];
+        };
+        /** @description A linked known error (problem record), labelled for the editor's picker. */
+        LinkedProblem: {
+            readonly id: number;
+            /** 单号 */
+            readonly number: string;
+            /** 标题 */
+            readonly title: string;
+            /** 状态 */
+            readonly status: components["schemas"]["TicketStatusEnum"];
         };
         LocationRequest: {
             campus?: string;
@@ -6516,7 +6641,7 @@ export interface components {
             is_active?: boolean;
         };
         PatchedKnowledgeCategoryRequest: {
-            /** 编码 */
+            /** @description made from the name when left out */
             code?: string;
             /** 名称 */
             name?: string;
@@ -6682,6 +6807,13 @@ export interface components {
             configuration_items?: number[];
             version?: number;
         };
+        /**
+         * @description Masks the model's ``sensitive_fields`` (and ``Meta.extra_sensitive_fields``, dotted paths
+         *     into nested output such as ``requester.mobile``) unless :meth:`reveals_sensitive` is true.
+         *
+         *     Subclasses decide :meth:`reveals_sensitive` from ``self.context["request"].user``; with no
+         *     request in the context (internal use) the values are masked.
+         */
         PatchedUserRequest: {
             /** 姓名 */
             display_name?: string;
@@ -7656,6 +7788,13 @@ export interface components {
             /** Format: date-time */
             resolution_due_at: string | null;
         };
+        /**
+         * @description Masks the model's ``sensitive_fields`` (and ``Meta.extra_sensitive_fields``, dotted paths
+         *     into nested output such as ``requester.mobile``) unless :meth:`reveals_sensitive` is true.
+         *
+         *     Subclasses decide :meth:`reveals_sensitive` from ``self.context["request"].user``; with no
+         *     request in the context (internal use) the values are masked.
+         */
         TicketDetail: {
             readonly id: number;
             /** 单号 */
@@ -7796,6 +7935,13 @@ export interface components {
          * @enum {string}
          */
         TicketKindEnum: "request" | "incident" | "problem" | "change" | "improvement";
+        /**
+         * @description Masks the model's ``sensitive_fields`` (and ``Meta.extra_sensitive_fields``, dotted paths
+         *     into nested output such as ``requester.mobile``) unless :meth:`reveals_sensitive` is true.
+         *
+         *     Subclasses decide :meth:`reveals_sensitive` from ``self.context["request"].user``; with no
+         *     request in the context (internal use) the values are masked.
+         */
         TicketList: {
             readonly id: number;
             /** 单号 */
@@ -7941,6 +8087,13 @@ export interface components {
          * @enum {integer}
          */
         UrgencyEnum: 1 | 2 | 3;
+        /**
+         * @description Masks the model's ``sensitive_fields`` (and ``Meta.extra_sensitive_fields``, dotted paths
+         *     into nested output such as ``requester.mobile``) unless :meth:`reveals_sensitive` is true.
+         *
+         *     Subclasses decide :meth:`reveals_sensitive` from ``self.context["request"].user``; with no
+         *     request in the context (internal use) the values are masked.
+         */
         User: {
             readonly id: number;
             /**
@@ -8429,6 +8582,11 @@ export interface operations {
                 /** @description 每页返回的结果数量。 */
                 page_size?: number;
                 request_id?: string;
+                /**
+                 * @description * `success` - 成功
+                 *     * `failure` - 失败
+                 */
+                result?: "failure" | "success";
                 time_after?: string;
                 time_before?: string;
             };
@@ -8472,7 +8630,28 @@ export interface operations {
     };
     audit_changes_export_retrieve: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description * `create` - 创建
+                 *     * `update` - 修改
+                 *     * `delete` - 删除
+                 */
+                action?: "create" | "delete" | "update";
+                /** @description username (or system actor) */
+                actor?: string;
+                ip?: string | null;
+                object_id?: string;
+                /** @description app_label.model */
+                object_type?: string;
+                request_id?: string;
+                /**
+                 * @description * `success` - 成功
+                 *     * `failure` - 失败
+                 */
+                result?: "failure" | "success";
+                time_after?: string;
+                time_before?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -8573,7 +8752,29 @@ export interface operations {
     };
     audit_logins_export_retrieve: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description username */
+                actor?: string;
+                ip?: string | null;
+                /**
+                 * @description * `login` - 登录成功
+                 *     * `logout` - 退出
+                 *     * `failed` - 登录失败
+                 *     * `locked` - 账号锁定
+                 *     * `unlocked` - 解除锁定
+                 *     * `password_changed` - 修改密码
+                 *     * `otp_enabled` - 启用双因素认证
+                 *     * `otp_disabled` - 停用双因素认证
+                 */
+                kind?: "failed" | "locked" | "login" | "logout" | "otp_disabled" | "otp_enabled" | "password_changed" | "unlocked";
+                /**
+                 * @description * `success` - 成功
+                 *     * `failure` - 失败
+                 */
+                result?: "failure" | "success";
+                time_after?: string;
+                time_before?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -8625,6 +8826,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedAuditSealList"];
+                };
+            };
+        };
+    };
+    audit_seals_verify_retrieve: {
+        parameters: {
+            query?: {
+                seals?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerify"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
@@ -12179,6 +12417,8 @@ export interface operations {
         parameters: {
             query?: {
                 category?: number;
+                /** @description the editor's or preview's fetch: not counted as a view */
+                edit?: boolean;
                 /** @description 搜索（中文分词、同义词、BM25） */
                 q?: string;
                 status?: string;
@@ -12861,6 +13101,98 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["KnowledgeCategory"];
+                };
+            };
+        };
+    };
+    knowledge_images_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ArticleImageUploadRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleImage"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    knowledge_images_download_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 标识此 知识图片 的 唯一整数值。 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/*": string;
+                };
+            };
+            /** @description No response body */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
                 };
             };
         };
