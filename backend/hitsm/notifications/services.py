@@ -173,6 +173,15 @@ def _enqueue(ids: list[int]) -> None:
     caused them is not held up waiting for the broker once per row."""
     from hitsm.notifications.tasks import deliver
 
+    if deliver.app.conf.task_always_eager or not settings.REDIS_URL:
+        # eager (tests, the e2e and fuzz servers): the task runs here, in this transaction, not in
+        # a pool thread with its own connection; embedded: the filesystem broker cannot hang
+        for pk in ids:
+            try:
+                deliver.delay(pk)
+            except Exception:  # the dispatcher will pick it up
+                logger.warning("could not queue notification %s; the dispatcher will retry", pk)
+        return
     for pk in ids:
         if redis_breaker.is_open():
             logger.warning("broker unavailable: %d notifications left to the dispatcher", len(ids))

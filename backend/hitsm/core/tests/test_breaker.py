@@ -36,11 +36,16 @@ def test_a_failing_call_trips_the_breaker_and_raises():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_with_the_broker_down_notifications_wait_for_the_dispatcher(nurse_li, monkeypatch):
+def test_with_the_broker_down_notifications_wait_for_the_dispatcher(
+    nurse_li, monkeypatch, settings
+):
     """No task is queued while the breaker is open: the request is not held, and the rows stay
-    pending until the periodic dispatcher delivers them."""
+    pending until the periodic dispatcher delivers them (production: a Redis broker, no eager
+    tasks)."""
     from hitsm.notifications import tasks
 
+    settings.REDIS_URL = "redis://127.0.0.1:6379/15"
+    monkeypatch.setattr(tasks.deliver.app.conf, "task_always_eager", False)
     queued = []
     monkeypatch.setattr(tasks.deliver, "delay", lambda pk: queued.append(pk))
     redis_breaker.trip()
