@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import threading
@@ -78,7 +79,16 @@ def test_two_beats_and_two_scanning_workers_fire_every_notice_exactly_once(
         )
         stop.set()
         burst.join(timeout=10)
-    # read after the workers stopped: a scan's log line comes just after its commit
+
+        # a scan's log line comes just after its commit: let the last ones be written before
+        # the workers stop (a sum that never matches fails below with the numbers)
+        def logged() -> int:
+            return sum(int(n) for w in workers for _, n in SCAN_RESULT.findall(w.log.read_text()))
+
+        total_rows = scalar(database, "SELECT count(*) FROM servicedesk_slanotice")
+        with contextlib.suppress(AssertionError):
+            wait_until(lambda: logged() >= total_rows, timeout=30, what="scan results logged")
+    # read after the workers stopped (warm shutdown: a scan in flight finishes and logs)
     fired_by = {
         w.name: sum(int(n) for _, n in SCAN_RESULT.findall(w.log.read_text())) for w in workers
     }
