@@ -40,7 +40,7 @@ bench_smoke() {
       --repeat 1 --create-seconds 2 --clients 4 --output "$dir")
 }
 step "benchmark harness smoke (timings not judged)" bench_smoke
-step "API fuzzing: no 5xx for schema-generated requests (schemathesis)" bash "$ROOT/scripts/fuzz-api.sh"
+step "API fuzzing: no 5xx or schema violation, three roles (schemathesis)" bash "$ROOT/scripts/fuzz-api.sh"
 
 cd "$FRONTEND"
 step "front-end lint" npm run --silent lint

@@ -1,5 +1,6 @@
 """What the API fuzzer (schemathesis against the OpenAPI schema, scripts/fuzz-api.sh) found:
-inputs that answered 500. Each is now a clear 4xx with the error envelope, and stays so."""
+inputs that answered 500 (each is now a clear 4xx with the error envelope, and stays so), and
+responses that broke their own schema (each is now checked against the generated schema)."""
 
 from __future__ import annotations
 
@@ -106,3 +107,149 @@ def test_marking_read_with_a_huge_id_is_never_a_5xx(client_for, nurse_li):
         "/api/v1/notifications/mark-read/", {"ids": [10**30]}, format="json"
     )
     assert response.status_code < 500, response.content
+
+
+# --- responses that broke their own OpenAPI schema (response_schema_conformance) -------------
+
+
+def _nullable(node):
+    """OpenAPI 3.0's ``nullable: true`` as JSON Schema (``anyOf`` with null)."""
+    if isinstance(node, list):
+        return [_nullable(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    node = {k: _nullable(v) for k, v in node.items()}
+    if node.pop("nullable", False):
+        return {"anyOf": [node, {"type": "null"}]}
+    return node
+
+
+@pytest.fixture(scope="module")
+def openapi() -> dict:
+    from drf_spectacular.generators import SchemaGenerator
+
+    return _nullable(SchemaGenerator().get_schema(request=None, public=True))
+
+
+def conforms(openapi: dict, response, path: str, method: str) -> object:
+    """The body validates against the schema's response for its status; returns the body."""
+    from jsonschema import Draft202012Validator
+
+    operation = openapi["paths"][path][method]
+    content = operation["responses"][str(response.status_code)]["content"]
+    schema = content["application/json"]["schema"]
+    body = response.json()
+    validator = Draft202012Validator({**schema, "components": openapi["components"]})
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(body)]
+    assert not errors, errors
+    return body
+
+
+@pytest.mark.parametrize(
+    ("path", "payload", "annotated"),
+    [
+        ("/api/v1/catalog/categories/", {"code": "fz", "name": "模糊"}, ["item_count"]),
+        (
+            "/api/v1/catalog/forms/",
+            {"code": "fz", "name": "模糊"},
+            ["item_count", "published_at", "published_version"],
+        ),
+        ("/api/v1/cmdb/classes/", {"code": "fz", "name": "模糊", "layer": "data"}, ["item_count"]),
+        ("/api/v1/knowledge/categories/", {"code": "fz", "name": "模糊"}, ["article_count"]),
+        ("/api/v1/knowledge/articles/", {"title": "模糊", "body": "<p>x</p>"}, ["category_name"]),
+        ("/api/v1/surveys/configs/", {}, ["catalog_item_name"]),
+        (
+            "/api/v1/catalog/patterns/",
+            {"code": "fz", "name": "模糊", "stakeholders": [{"role": "vendor", "name": "厂商"}]},
+            ["stakeholders"],
+        ),
+        (
+            "/api/v1/workflow/definitions/",
+            {"code": "fz", "name": "模糊"},
+            ["published_at", "published_version", "published_process_id"],
+        ),
+    ],
+)
+def test_create_and_patch_answer_with_the_annotated_fields(
+    client_for, admin_user, openapi, path, payload, annotated
+):
+    """The write answered with the saved instance: no queryset annotations, and PATCH (a
+    partial serializer) skipped read-only fields whose source was missing."""
+    api = client_for(admin_user)
+    created = api.post(path, payload, format="json")
+    assert created.status_code == 201, created.content
+    body = conforms(openapi, created, path, "post")
+    detail = f"{path}{{id}}/"
+    patched = api.patch(f"{path}{body['id']}/", {}, format="json")
+    assert patched.status_code == 200, patched.content
+    for response, method in ((created, "post"), (patched, "patch")):
+        body = conforms(openapi, response, detail if method == "patch" else path, method)
+        assert set(annotated) <= set(body), (method, body)
+
+
+def test_article_versions_are_a_plain_list(client_for, admin_user, openapi):
+    api = client_for(admin_user)
+    article = api.post(
+        "/api/v1/knowledge/articles/", {"title": "模糊", "body": "<p>x</p>"}, format="json"
+    ).json()
+    response = api.get(f"/api/v1/knowledge/articles/{article['id']}/versions/")
+    assert response.status_code == 200
+    assert isinstance(
+        conforms(openapi, response, "/api/v1/knowledge/articles/{id}/versions/", "get"), list
+    )
+
+
+def test_attaching_files_answers_a_plain_list(client_for, nurse_li, openapi):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from hitsm.servicedesk.services import ticket_create
+
+    ticket = ticket_create(requester=nurse_li, submitted_by=nurse_li, kind="incident", title="卡纸")
+    response = client_for(nurse_li).post(
+        f"/api/v1/tickets/{ticket.pk}/attach/",
+        {"files": [SimpleUploadedFile("log.txt", b"paper jam")]},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content
+    body = conforms(openapi, response, "/api/v1/tickets/{id}/attach/", "post")
+    assert [row["original_name"] for row in body] == ["log.txt"]
+
+
+def test_an_unanswered_survey_has_a_blank_answered_channel(client_for, nurse_li, openapi):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from hitsm.servicedesk.services import ticket_create
+    from hitsm.surveys.models import Survey
+
+    ticket = ticket_create(requester=nurse_li, submitted_by=nurse_li, kind="incident", title="卡纸")
+    now = timezone.now()
+    Survey.objects.create(
+        ticket=ticket,
+        requester=nurse_li,
+        channel="web",
+        sent_at=now,
+        expires_at=now + dt.timedelta(days=7),
+    )
+    response = client_for(nurse_li).get("/api/v1/surveys/")
+    assert response.status_code == 200
+    body = conforms(openapi, response, "/api/v1/surveys/", "get")
+    assert [row["answered_channel"] for row in body["results"]] == [""]
+
+
+def test_a_requester_reads_catalog_items_in_the_short_form_the_schema_allows(
+    client_for, nurse_li, admin_user, openapi
+):
+    from hitsm.catalog.models import CatalogCategory, CatalogItem
+
+    menu = CatalogCategory.objects.create(code="printing", name="打印服务")
+    item = CatalogItem.objects.create(
+        code="printer", name="打印机故障", kind="incident", category=menu
+    )
+    for user, field in ((nurse_li, "has_form"), (admin_user, "assignment_group_name")):
+        api = client_for(user)
+        rows = conforms(openapi, api.get("/api/v1/catalog/items/"), "/api/v1/catalog/items/", "get")
+        assert [row["id"] for row in rows] == [item.pk] and field in rows[0]
+        one = api.get(f"/api/v1/catalog/items/{item.pk}/")
+        assert field in conforms(openapi, one, "/api/v1/catalog/items/{id}/", "get")

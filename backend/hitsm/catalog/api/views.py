@@ -5,8 +5,13 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status, viewsets
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,7 +21,7 @@ from hitsm.accounts.models import Department, User
 from hitsm.accounts.roles import IT_STAFF, has_role
 from hitsm.accounts.selectors import signed_in_user
 from hitsm.api.serializers import ERROR_RESPONSES
-from hitsm.api.viewsets import PolicyMixin
+from hitsm.api.viewsets import PolicyModelViewSet
 from hitsm.catalog import selectors, services
 from hitsm.catalog.api import serializers as s
 from hitsm.catalog.models import (
@@ -32,7 +37,7 @@ from hitsm.cmdb.models import ConfigurationItem
 from hitsm.core.errors import Forbidden, NotFound, ValidationFailed
 
 
-class CatalogCategoryViewSet(PolicyMixin, viewsets.ModelViewSet):
+class CatalogCategoryViewSet(PolicyModelViewSet):
     """The service menu's headings (a tree). Everyone reads them; admins change them."""
 
     policy = CatalogConfigPolicy(public_read=True)
@@ -65,7 +70,23 @@ class ItemFilter(filters.FilterSet):
         return selectors.item_search(queryset, value)
 
 
-class CatalogItemViewSet(PolicyMixin, viewsets.ModelViewSet):
+# IT staff read an item with its administration fields, requesters the short form: the read
+# responses are one or the other (the two have disjoint required fields), so a requester's
+# answer conforms to the schema too (issue 12).
+def _item_for_role(many: bool = False) -> PolymorphicProxySerializer:
+    return PolymorphicProxySerializer(
+        component_name="CatalogItemForRole",
+        serializers=[s.CatalogItemSerializer, s.RequesterItemSerializer],
+        resource_type_field_name=None,
+        many=many,
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: _item_for_role(many=True)}),
+    retrieve=extend_schema(responses={200: _item_for_role()}),
+)
+class CatalogItemViewSet(PolicyModelViewSet):
     """Catalog items. Requesters list the items open to them, in a short form (what the item is
     and its defaults); IT staff see every item with its administration fields (they submit on
     behalf of others); admins define them."""
@@ -179,7 +200,7 @@ class MenuView(APIView):
         return Response(s.MenuSerializer(menu, context=context).data)
 
 
-class FormViewSet(PolicyMixin, viewsets.ModelViewSet):
+class FormViewSet(PolicyModelViewSet):
     """Catalog forms: the designer saves the draft; publishing freezes it as a new version."""
 
     policy = CatalogConfigPolicy()
@@ -319,7 +340,7 @@ class NfrFilter(filters.FilterSet):
         fields = ("application",)
 
 
-class NfrRecordViewSet(PolicyMixin, viewsets.ModelViewSet):
+class NfrRecordViewSet(PolicyModelViewSet):
     """Non-functional requirements per application CI; ``totals`` sums them (capacity)."""
 
     policy = CatalogConfigPolicy(readers=frozenset(IT_STAFF))
@@ -374,7 +395,7 @@ class PatternFilter(filters.FilterSet):
         fields = ("code",)
 
 
-class ActivityPatternViewSet(PolicyMixin, viewsets.ModelViewSet):
+class ActivityPatternViewSet(PolicyModelViewSet):
     """Patterns of business activity (PBA): business calendar, peaks, activities, stakeholders."""
 
     policy = CatalogConfigPolicy(readers=frozenset(IT_STAFF))

@@ -20,7 +20,7 @@ from hitsm.accounts.permissions import role_permission
 from hitsm.accounts.roles import Role
 from hitsm.api.pagination import CappedCountPagination
 from hitsm.api.serializers import ERROR_RESPONSES
-from hitsm.api.viewsets import PolicyMixin
+from hitsm.api.viewsets import PolicyMixin, PolicyModelViewSet
 from hitsm.cmdb import selectors, services
 from hitsm.cmdb.api import serializers as s
 from hitsm.cmdb.imports import EXPORT_LIMIT, export_workbook
@@ -48,7 +48,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-class CIClassViewSet(PolicyMixin, viewsets.ModelViewSet):
+class CIClassViewSet(PolicyModelViewSet):
     """CI classes with their attributes (OBASHI layer, icon)."""
 
     policy = CMDBSchemaPolicy()

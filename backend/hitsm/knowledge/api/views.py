@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 from hitsm.accounts.roles import IT_STAFF, Role, has_role
 from hitsm.accounts.selectors import signed_in_user
 from hitsm.api.serializers import ERROR_RESPONSES, ErrorEnvelopeSerializer
-from hitsm.api.viewsets import PolicyMixin
+from hitsm.api.viewsets import PolicyMixin, PolicyModelViewSet
 from hitsm.core.errors import Forbidden, NotFound, ValidationFailed
 from hitsm.core.permissions import Policy
 from hitsm.knowledge import services
@@ -71,7 +71,7 @@ class ConfigPolicy(Policy):
         return has_role(user, Role.MANAGER, Role.ADMIN)
 
 
-class CategoryViewSet(PolicyMixin, viewsets.ModelViewSet):
+class CategoryViewSet(PolicyModelViewSet):
     """The category tree (flat list with ``parent``), with published article counts."""
 
     policy = ConfigPolicy()
@@ -110,7 +110,7 @@ class CategoryViewSet(PolicyMixin, viewsets.ModelViewSet):
         OpenApiParameter("status", str),
     ]
 )
-class ArticleViewSet(PolicyMixin, viewsets.ModelViewSet):
+class ArticleViewSet(PolicyModelViewSet):
     """Knowledge articles. Staff see published articles for everyone; IT staff all of them."""
 
     policy = ArticlePolicy()
@@ -223,7 +223,7 @@ class ArticleViewSet(PolicyMixin, viewsets.ModelViewSet):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(responses={200: s.ArticleVersionSerializer(many=True), **ERROR_RESPONSES})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, not a page
     def versions(self, request: Request, pk: str | None = None) -> Response:
         rows = self.get_object().versions.select_related("author", "reviewer")
         return Response(s.ArticleVersionSerializer(rows, many=True).data)

@@ -316,7 +316,7 @@ class TicketViewSet(
         request={"multipart/form-data": s.AttachSerializer},
         responses={201: s.AttachmentSerializer(many=True), **ERRORS},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], pagination_class=None)  # a plain list, not a page
     def attach(self, request: Request, pk: str | None = None) -> Response:
         ticket = _ticket(self)
         data = s.AttachSerializer(data=request.data)

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from hitsm.catalog.models import CatalogItem
+from hitsm.servicedesk.choices import Channel
 from hitsm.surveys.models import FollowUp, Survey, SurveyConfig
 from hitsm.surveys.selectors import survey_can_answer
 from hitsm.surveys.services import ANSWER_CHANNELS, OUTCOME_MAX
@@ -32,6 +33,10 @@ class SurveySerializer(serializers.ModelSerializer[Survey]):
     requester_name = serializers.CharField(source="requester.name", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     can_answer = serializers.SerializerMethodField()
+    # blank until answered; declared so the schema allows "" (read-only model fields lose it)
+    answered_channel = serializers.ChoiceField(
+        choices=Channel.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Survey

@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from hitsm.accounts.roles import has_role
 from hitsm.accounts.selectors import signed_in_user
 from hitsm.api.serializers import ERROR_RESPONSES
-from hitsm.api.viewsets import PolicyMixin
+from hitsm.api.viewsets import PolicyMixin, PolicyModelViewSet
 from hitsm.core.errors import Forbidden, ValidationFailed
 from hitsm.core.spreadsheets import XLSX_MIME
 from hitsm.surveys import services
@@ -133,7 +133,7 @@ class FollowUpViewSet(PolicyMixin, viewsets.ReadOnlyModelViewSet):
         return self._answer(follow_up)
 
 
-class SurveyConfigViewSet(PolicyMixin, viewsets.ModelViewSet):
+class SurveyConfigViewSet(PolicyModelViewSet):
     """Survey configuration per catalog item; the row without an item is the default."""
 
     policy = SurveyConfigPolicy()

@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 from hitsm.accounts.roles import IT_STAFF, Role, has_role
 from hitsm.accounts.selectors import signed_in_user
 from hitsm.api.serializers import ERROR_RESPONSES
-from hitsm.api.viewsets import PolicyMixin
+from hitsm.api.viewsets import PolicyMixin, PolicyModelViewSet
 from hitsm.core.errors import NotFound, ValidationFailed
 from hitsm.core.permissions import Policy
 from hitsm.core.spreadsheets import XLSX_MIME
@@ -54,7 +54,7 @@ class ProcessConfigPolicy(Policy):
         return has_role(user, Role.ADMIN)
 
 
-class DefinitionViewSet(PolicyMixin, viewsets.ModelViewSet):
+class DefinitionViewSet(PolicyModelViewSet):
     """Process definitions: the designer saves the draft BPMN; publishing compiles it into an
     immutable version (running instances keep theirs)."""
 

@@ -19,8 +19,9 @@ export type CatalogAdminCategory = ResponseData<'/api/v1/catalog/categories/', '
 export type CatalogAdminCategoryRequest = RequestBody<'/api/v1/catalog/categories/', 'post'>;
 export type CatalogAdminCategoryPatch = RequestBody<'/api/v1/catalog/categories/{id}/', 'patch'>;
 
-/** A catalog item with every administration field (IT staff see all items). */
-export type CatalogAdminItem = ResponseData<'/api/v1/catalog/items/', 'get'>[number];
+/** A catalog item with every administration field (IT staff see all items). The read endpoints
+ * answer requesters with the short `RequesterItem` instead; this module is for IT staff only. */
+export type CatalogAdminItem = Schemas['CatalogItem'];
 export type CatalogAdminItemQuery = QueryParams<'/api/v1/catalog/items/', 'get'>;
 export type CatalogAdminItemRequest = RequestBody<'/api/v1/catalog/items/', 'post'>;
 export type CatalogAdminItemPatch = RequestBody<'/api/v1/catalog/items/{id}/', 'patch'>;
@@ -79,10 +80,10 @@ export function createCatalogAdminEndpoints(client: HitsmClient) {
 
     /** Every item (IT staff see all), in menu order; not paged. */
     async listItems(query: CatalogAdminItemQuery = {}): Promise<CatalogAdminItem[]> {
-      return unwrap(await client.GET('/api/v1/catalog/items/', { params: { query } }));
+      return unwrap(await client.GET('/api/v1/catalog/items/', { params: { query } })) as CatalogAdminItem[];
     },
     async getItem(id: number): Promise<CatalogAdminItem> {
-      return unwrap(await client.GET('/api/v1/catalog/items/{id}/', path(id)));
+      return unwrap(await client.GET('/api/v1/catalog/items/{id}/', path(id))) as CatalogAdminItem;
     },
     async createItem(body: CatalogAdminItemRequest): Promise<CatalogAdminItem> {
       return unwrap(await client.POST('/api/v1/catalog/items/', { body }));

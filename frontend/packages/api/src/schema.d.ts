@@ -4401,6 +4401,7 @@ export interface components {
             code: string;
             name: string;
         };
+        CatalogItemForRole: components["schemas"]["CatalogItem"] | components["schemas"]["RequesterItem"];
         /**
          * @description * `request` - 服务请求
          *     * `incident` - 故障
@@ -5968,38 +5969,6 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["ArticleBrief"][];
         };
-        PaginatedArticleVersionList: {
-            /** @example 123 */
-            count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["ArticleVersion"][];
-        };
-        PaginatedAttachmentList: {
-            /** @example 123 */
-            count: number;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=4
-             */
-            next?: string | null;
-            /**
-             * Format: uri
-             * @example http://api.example.org/accounts/?page=2
-             */
-            previous?: string | null;
-            results: components["schemas"]["Attachment"][];
-            /** @description true when there are more rows than `count` (counting stops at 10,000) */
-            count_capped?: boolean;
-        };
         PaginatedAuditChangeList: {
             /** @example 123 */
             count: number;
@@ -7136,6 +7105,34 @@ export interface components {
             waiting_for_me: number;
             surveys_to_answer: number;
         };
+        /**
+         * @description An item as a requester reads it: what it is and its defaults, not who may see it or
+         *     which group handles it (the administration fields are for IT staff).
+         */
+        RequesterItem: {
+            readonly id: number;
+            /** 编码 */
+            code: string;
+            /** 名称 */
+            name: string;
+            /** 说明 */
+            description?: string;
+            /** 类型 */
+            kind?: components["schemas"]["CatalogItemKindEnum"];
+            /** 图标 */
+            icon?: string;
+            /** 服务目录 */
+            category: number;
+            readonly category_name: string;
+            /** 默认影响度 */
+            default_impact?: components["schemas"]["ImpactEnum"];
+            /** 默认紧急度 */
+            default_urgency?: components["schemas"]["UrgencyEnum"];
+            /** 需要审批 */
+            approval_required?: boolean;
+            readonly has_form: boolean;
+            readonly is_favourite: boolean;
+        };
         Resolution: {
             ticket_id: number;
             number: string;
@@ -7442,8 +7439,7 @@ export interface components {
             } | null;
             /** 意见建议 */
             readonly comment: string;
-            /** 评价渠道 */
-            readonly answered_channel: components["schemas"]["TicketChannelEnum"];
+            readonly answered_channel: components["schemas"]["TicketChannelEnum"] | components["schemas"]["BlankEnum"];
             /**
              * 创建时间
              * Format: date-time
@@ -9821,7 +9817,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CatalogItem"][];
+                    "application/json": components["schemas"]["CatalogItemForRole"][];
                 };
             };
         };
@@ -9868,7 +9864,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CatalogItem"];
+                    "application/json": components["schemas"]["CatalogItemForRole"];
                 };
             };
         };
@@ -12781,10 +12777,6 @@ export interface operations {
                 category?: number;
                 /** @description 用于排序结果的字段。 */
                 ordering?: string;
-                /** @description 分页结果集中的页码。 */
-                page?: number;
-                /** @description 每页返回的结果数量。 */
-                page_size?: number;
                 /** @description 搜索（中文分词、同义词、BM25） */
                 q?: string;
                 /** @description 搜索关键词。 */
@@ -12805,7 +12797,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedArticleVersionList"];
+                    "application/json": components["schemas"]["ArticleVersion"][];
                 };
             };
             400: {
@@ -16216,10 +16208,6 @@ export interface operations {
                 kind?: "change" | "improvement" | "incident" | "problem" | "request";
                 /** @description 用于排序结果的字段。 */
                 ordering?: string;
-                /** @description 分页结果集中的页码。 */
-                page?: number;
-                /** @description 每页返回的结果数量。 */
-                page_size?: number;
                 parent?: number;
                 /**
                  * @description * `1` - P1 紧急
@@ -16277,7 +16265,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["PaginatedAttachmentList"];
+                    "application/json": components["schemas"]["Attachment"][];
                 };
             };
             400: {
