@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -198,24 +198,80 @@ def _walk(report: VerifyReport) -> None:
         report.unsealed[table.key] = count
 
 
+def _check_link(seal: AuditSeal, previous: AuditSeal | None) -> Problem | None:
+    """The seal follows ``previous`` (number and hash) and its own header is unchanged."""
+    expected_sequence = previous.sequence + 1 if previous else 1
+    if seal.sequence != expected_sequence:
+        return Problem(
+            seal.sequence, "seal_missing", f"expected seal #{expected_sequence} before it"
+        )
+    if seal.prev_hash != (previous.hash if previous else GENESIS):
+        return Problem(
+            seal.sequence, "chain_broken", "its previous hash does not match the seal before it"
+        )
+    if stored_hash(seal) != seal.hash:
+        return Problem(seal.sequence, "seal_altered", "the seal itself was changed")
+    return None
+
+
+RowSource = Callable[[SealedTable, int, int], Iterable[tuple[Any, ...]]]
+
+
+def _check_rows(
+    report: VerifyReport, seal: AuditSeal, previous: AuditSeal | None, rows: RowSource
+) -> Problem | None:
+    """The rows the seal covers (after the previous seal's ids, through its own), read from
+    ``rows(table, after_id, last_id)``: none left in a purged range, as many as it counted,
+    and hashing to its digest. Counts the seal into ``report`` when they do."""
+    digest = hashlib.sha256()
+    for table in SEALED_TABLES:
+        after_id = getattr(previous, f"{table.key}_last_id") if previous else 0
+        last_id = getattr(seal, f"{table.key}_last_id")
+        expected_count = getattr(seal, f"{table.key}_count")
+        if last_id < after_id:
+            return Problem(seal.sequence, "range_backwards", f"{table.key} ids go backwards")
+        found = 0
+        for values in rows(table, after_id, last_id):
+            found += 1
+            digest.update(row_line(table, values))
+        report.rows_checked[table.key] += found
+        if seal.sequence <= report.purged_through:
+            if found:
+                return Problem(
+                    seal.sequence,
+                    "rows_in_purged_range",
+                    f"{found} {table.key} row(s) remain in a range the purge removed",
+                )
+            continue
+        if found < expected_count:
+            return Problem(
+                seal.sequence,
+                "rows_deleted",
+                f"{table.key}: {expected_count - found} row(s) deleted "
+                f"(ids {after_id + 1}…{last_id})",
+            )
+        if found > expected_count:
+            return Problem(
+                seal.sequence,
+                "rows_inserted",
+                f"{table.key}: {found - expected_count} row(s) inserted "
+                f"(ids {after_id + 1}…{last_id})",
+            )
+    if seal.sequence > report.purged_through and digest.hexdigest() != seal.rows_digest:
+        return Problem(seal.sequence, "rows_modified", "a row it covers was changed")
+    report.seals += 1
+    report.head = seal.hash
+    return None
+
+
 def _check_seals(report: VerifyReport, readers: dict[str, _Rows]) -> Problem | None:
     previous: AuditSeal | None = None
     pending_purge_times: dict[int, dt.datetime | None] = {}
     purged_through = 0
     for seal in AuditSeal.objects.order_by("sequence").iterator(chunk_size=500):
-        expected_sequence = previous.sequence + 1 if previous else 1
-        expected_prev = previous.hash if previous else GENESIS
-
-        if seal.sequence != expected_sequence:
-            return Problem(
-                seal.sequence, "seal_missing", f"expected seal #{expected_sequence} before it"
-            )
-        if seal.prev_hash != expected_prev:
-            return Problem(
-                seal.sequence, "chain_broken", "its previous hash does not match the seal before it"
-            )
-        if stored_hash(seal) != seal.hash:
-            return Problem(seal.sequence, "seal_altered", "the seal itself was changed")
+        problem = _check_link(seal, previous)
+        if problem is not None:
+            return problem
         if seal.purged_through < purged_through or seal.purged_through >= seal.sequence:
             return Problem(
                 seal.sequence, "seal_altered", "its purge mark goes backwards or ahead of itself"
@@ -235,44 +291,11 @@ def _check_seals(report: VerifyReport, readers: dict[str, _Rows]) -> Problem | N
             purged_through = seal.purged_through
         pending_purge_times[seal.sequence] = seal.latest_row_time
 
-        digest = hashlib.sha256()
-        for table in SEALED_TABLES:
-            after_id = getattr(previous, f"{table.key}_last_id") if previous else 0
-            last_id = getattr(seal, f"{table.key}_last_id")
-            expected_count = getattr(seal, f"{table.key}_count")
-            if last_id < after_id:
-                return Problem(seal.sequence, "range_backwards", f"{table.key} ids go backwards")
-            found = 0
-            for values in readers[table.key].take_through(last_id):
-                found += 1
-                digest.update(row_line(table, values))
-            report.rows_checked[table.key] += found
-            if seal.sequence <= report.purged_through:
-                if found:
-                    return Problem(
-                        seal.sequence,
-                        "rows_in_purged_range",
-                        f"{found} {table.key} row(s) remain in a range the purge removed",
-                    )
-                continue
-            if found < expected_count:
-                return Problem(
-                    seal.sequence,
-                    "rows_deleted",
-                    f"{table.key}: {expected_count - found} row(s) deleted "
-                    f"(ids {after_id + 1}…{last_id})",
-                )
-            if found > expected_count:
-                return Problem(
-                    seal.sequence,
-                    "rows_inserted",
-                    f"{table.key}: {found - expected_count} row(s) inserted "
-                    f"(ids {after_id + 1}…{last_id})",
-                )
-        if seal.sequence > report.purged_through and digest.hexdigest() != seal.rows_digest:
-            return Problem(seal.sequence, "rows_modified", "a row it covers was changed")
-        report.seals += 1
-        report.head = seal.hash
+        problem = _check_rows(
+            report, seal, previous, lambda t, _after, last: readers[t.key].take_through(last)
+        )
+        if problem is not None:
+            return problem
         previous = seal
     return None
 
@@ -284,14 +307,20 @@ def chain_verify() -> VerifyReport:
     confuse it. (On SQLite a read transaction would take the write lock for the whole check.)
     """
     report = VerifyReport()
+    _in_snapshot(lambda: _walk_from_latest(report))
+    return report
+
+
+def _in_snapshot(check: Callable[[], object]) -> None:
+    """Run ``check`` in one REPEATABLE READ snapshot on PostgreSQL; elsewhere (or inside a
+    transaction already) as it is."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
-        _walk_from_latest(report)
-        return report
+        check()
+        return
     with transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        _walk_from_latest(report)
-    return report
+        check()
 
 
 def _walk_from_latest(report: VerifyReport) -> None:
@@ -314,50 +343,11 @@ def _check_recent(report: VerifyReport, seals: int) -> Problem | None:
         return Problem(previous.sequence, "seal_altered", "the seal itself was changed")
     report.rows_checked = {t.key: 0 for t in SEALED_TABLES}
     for seal in window:
-        expected_sequence = previous.sequence + 1 if previous else 1
-        if seal.sequence != expected_sequence:
-            return Problem(
-                seal.sequence, "seal_missing", f"expected seal #{expected_sequence} before it"
-            )
-        if seal.prev_hash != (previous.hash if previous else GENESIS):
-            return Problem(
-                seal.sequence, "chain_broken", "its previous hash does not match the seal before it"
-            )
-        if stored_hash(seal) != seal.hash:
-            return Problem(seal.sequence, "seal_altered", "the seal itself was changed")
-        digest = hashlib.sha256()
-        for table in SEALED_TABLES:
-            after_id = getattr(previous, f"{table.key}_last_id") if previous else 0
-            last_id = getattr(seal, f"{table.key}_last_id")
-            if last_id < after_id:
-                return Problem(seal.sequence, "range_backwards", f"{table.key} ids go backwards")
-            found = 0
-            for values in rows_in(table, after_id=after_id, last_id=last_id):
-                found += 1
-                digest.update(row_line(table, values))
-            report.rows_checked[table.key] += found
-            if seal.sequence <= report.purged_through:
-                if found:
-                    return Problem(
-                        seal.sequence,
-                        "rows_in_purged_range",
-                        f"{found} {table.key} row(s) remain in a range the purge removed",
-                    )
-                continue
-            expected_count = getattr(seal, f"{table.key}_count")
-            if found != expected_count:
-                kind = "rows_deleted" if found < expected_count else "rows_inserted"
-                return Problem(
-                    seal.sequence,
-                    kind,
-                    f"{table.key}: {abs(expected_count - found)} row(s) "
-                    f"{'deleted' if found < expected_count else 'inserted'} "
-                    f"(ids {after_id + 1}…{last_id})",
-                )
-        if seal.sequence > report.purged_through and digest.hexdigest() != seal.rows_digest:
-            return Problem(seal.sequence, "rows_modified", "a row it covers was changed")
-        report.seals += 1
-        report.head = seal.hash
+        problem = _check_link(seal, previous) or _check_rows(
+            report, seal, previous, lambda t, after, last: rows_in(t, after_id=after, last_id=last)
+        )
+        if problem is not None:
+            return problem
         previous = seal
     for table in SEALED_TABLES:
         last_id = getattr(previous, f"{table.key}_last_id") if previous else 0
@@ -370,11 +360,9 @@ def chain_verify_recent(*, seals: int) -> VerifyReport:
     the seal before them. The cost is bounded (at most ``seals`` × SEAL_MAX_ROWS rows per table),
     so the auditor's page can run it; ``manage.py audit_verify`` checks the whole chain."""
     report = VerifyReport()
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+
+    def check() -> None:
         report.problem = _check_recent(report, seals)
-        return report
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        report.problem = _check_recent(report, seals)
+
+    _in_snapshot(check)
     return report
