@@ -6,7 +6,7 @@ nothing from Django: bench/load.py writes everything it needs — the users' API
 tickets, surveys, CI codes, keywords, pre-built WeCom callbacks — to the JSON file named by
 ``HITSM_LOAD_DATA``, and reads the results from ``HITSM_LOAD_RESULT``.
 
-Users (``fixed_count``), each pacing itself with ``constant_throughput``:
+Users (``fixed_count``), each starting its tasks as a Poisson process (``poisson_pacing``):
 - 50 agents, 100 actions/h each × pace (JSM: 5,000 agent actions/h), weights from JSM's
   agent mix: view ticket 24, comment/transition 26, queue views 20, dashboard 14 (JSM's
   reports), keyword search 10 (JSM's browse projects), CMDB lookup 6 (JSM's view customers);
@@ -18,7 +18,8 @@ Users (``fixed_count``), each pacing itself with ``constant_throughput``:
   the same load), each as 10 users firing rarely (see SPREAD).
 
 Every latency is recorded exactly (not Locust's rounded histogram) from the moment all users are
-spawned; a greenlet samples the server's process tree (psutil) once a second.
+spawned, with the server's own split from its ``Server-Timing`` header (time in Django, its CPU
+time, time in the database); a greenlet samples the server's process tree (psutil) once a second.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from urllib.parse import quote
 
 import gevent
 import psutil
-from locust import FastHttpUser, constant_throughput, events, task
+from locust import FastHttpUser, events, task
 
 DATA: dict[str, Any] = json.loads(open(os.environ["HITSM_LOAD_DATA"], encoding="utf-8").read())
 PACE = float(DATA["pace"])
@@ -42,6 +43,10 @@ PER_USER = 100 / 3600 * PACE  # JSM: 100 actions per user and hour
 QUEUES = ["intake", "dispatch", "overdue", "unaccepted", "mine", "my_groups", "open"]
 
 samples: dict[str, list[float]] = {}
+# per operation, per answered request: [client ms, Django ms, Django CPU ms, database ms, seconds
+# into the run at the answer] from the
+# server's Server-Timing header (HITSM_SERVER_TIMING=true); client − Django = waiting for a worker
+timings: dict[str, list[list[float]]] = {}
 failures: dict[str, list[str]] = {}
 measuring = {"on": False, "began": 0.0, "ended": 0.0}
 server_samples: list[dict[str, float]] = []
@@ -84,11 +89,29 @@ def multipart(fields: dict[str, str], files: list[tuple[str, str, bytes, str]]) 
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
+def server_timing(header: str) -> dict[str, float]:
+    """``app;dur=12.3, cpu;dur=8.0, db;dur=4.1;desc="5 queries"`` → {"app": 12.3, …}."""
+    found = {}
+    for metric in header.split(","):
+        name, _, rest = metric.strip().partition(";")
+        for part in rest.split(";"):
+            if part.startswith("dur="):
+                found[name] = float(part[4:])
+    return found
+
+
 @events.request.add_listener
-def _record(name: str, response_time: float, exception: Exception | None, **_: Any) -> None:
+def _record(name: str, response_time: float, exception: Exception | None, response: Any = None,
+            **_: Any) -> None:
     if not measuring["on"]:
         return
     samples.setdefault(name, []).append(response_time)
+    header = response.headers.get("Server-Timing") if response is not None else None
+    if header:
+        spent = server_timing(header)
+        timings.setdefault(name, []).append(
+            [response_time, spent.get("app", 0.0), spent.get("cpu", 0.0), spent.get("db", 0.0),
+             round(time.time() - measuring["began"], 3)])
     if exception is not None:
         failures.setdefault(name, []).append(str(exception)[:200])
 
@@ -130,12 +153,38 @@ def _start(environment: Any, **_: Any) -> None:
 def _quit(environment: Any, **_: Any) -> None:
     measuring["ended"] = time.time()
     window = [s for s in server_samples if s["t"] >= measuring["began"]]
-    result = {"samples": samples, "failures": failures, "began": measuring["began"],
+    result = {"samples": samples, "timings": timings, "failures": failures, "began": measuring["began"],
               "ended": measuring["ended"], "server": window,
               "machine_cpu_percent_mean": round(
                   sum(s["machine_cpu_percent"] for s in window) / max(1, len(window)), 1)}
     with open(os.environ["HITSM_LOAD_RESULT"], "w", encoding="utf-8") as out:
         json.dump(result, out)
+
+
+def poisson_pacing(rate: float) -> Any:
+    """Locust ``wait_time``: the starts of a user's tasks form a Poisson process of ``rate`` a
+    second: each gap is an exponential draw counted from the previous task's start, so a slow
+    answer does not slow the user down (an open arrival process, as independent people are);
+    after a task that overran the gap the next starts at once.
+
+    Not Locust's ``constant_throughput``: it counts its first gap from the moment the user was
+    spawned, and Locust spawns a second's users together, so whatever phase ``on_start`` gave
+    them, each second's batch fired again in the same millisecond every 36 s — 10–20 requests
+    at once, which queued for the 4 workers 200–300 ms (the tails of the earlier runs in
+    RESULTS.md)."""
+
+    def wait(user: Any) -> float:
+        now = time.perf_counter()
+        user.next_start = max(getattr(user, "next_start", now) + user.rng.expovariate(rate), now)
+        return user.next_start - now
+
+    return wait
+
+
+def start_at_random(user: Any, rate: float) -> None:
+    """``on_start``: begin at an exponential offset, so first tasks are not bunched either."""
+    gevent.sleep(user.rng.expovariate(rate))
+    user.next_start = time.perf_counter()
 
 
 class _Api(FastHttpUser):
@@ -161,7 +210,7 @@ class Agent(_Api):
     """An IT service-desk agent (an ``agent…`` account of the HOSP dataset)."""
 
     fixed_count = int(DATA["agents_count"])
-    wait_time = constant_throughput(PER_USER)
+    wait_time = poisson_pacing(PER_USER)
     _next = 0
 
     def on_start(self) -> None:
@@ -170,7 +219,7 @@ class Agent(_Api):
         self.token, self.tickets = me["token"], me["tickets"]
         self.working, self.pended = list(me["in_progress"]), []
         self.rng = random.Random(Agent._next)
-        gevent.sleep(self.rng.uniform(0, 1 / PER_USER))  # spread the first actions
+        start_at_random(self, PER_USER)
 
     @task(24)
     def view_ticket(self) -> None:
@@ -229,7 +278,7 @@ class Requester(_Api):
     """Hospital staff reporting problems (``staff…`` accounts with tickets of their own)."""
 
     fixed_count = int(DATA["requesters_count"])
-    wait_time = constant_throughput(PER_USER)
+    wait_time = poisson_pacing(PER_USER)
     _next = 0
 
     def on_start(self) -> None:
@@ -237,7 +286,7 @@ class Requester(_Api):
         me = DATA["requesters"][(Requester._next - 1) % len(DATA["requesters"])]
         self.token, self.tickets, self.survey = me["token"], me["tickets"], me["survey"]
         self.rng = random.Random(10_000 + Requester._next)
-        gevent.sleep(self.rng.uniform(0, 1 / PER_USER))
+        start_at_random(self, PER_USER)
 
     def _problem(self) -> tuple[str, str]:
         place = self.rng.choice(DATA["places"])
@@ -301,11 +350,13 @@ SPREAD = 10
 
 class _Spread(FastHttpUser):
     abstract = True
+    rate = 1.0  # requests a second over all SPREAD users of the class
+    _seeded = 0
 
     def on_start(self) -> None:
-        gevent.sleep(random.uniform(0, SPREAD / max(self.rate, 0.01)))
-
-    rate = 1.0
+        _Spread._seeded += 1
+        self.rng = random.Random(20_000 + _Spread._seeded)
+        start_at_random(self, self.rate / SPREAD)
 
 
 class WeComCallback(_Spread):
@@ -313,7 +364,7 @@ class WeComCallback(_Spread):
 
     fixed_count = SPREAD if DATA["callbacks"] else 0
     rate = float(DATA["callback_rate"]) or 1.0
-    wait_time = constant_throughput(rate / SPREAD)
+    wait_time = poisson_pacing(rate / SPREAD)
     _sent = 0
 
     @task
@@ -335,7 +386,7 @@ class LimitProbe(_Spread):
 
     fixed_count = SPREAD
     rate = float(DATA["limit_rate"])
-    wait_time = constant_throughput(rate / SPREAD)
+    wait_time = poisson_pacing(rate / SPREAD)
 
     @task
     def select_one(self) -> None:

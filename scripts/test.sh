@@ -37,7 +37,9 @@ bench_smoke() {
   (cd "$ROOT/bench" && HITSM_DATA_DIR="$dir" uv run --project ../backend --frozen python generate.py \
       --profile HOSP-SMOKE --reset >/dev/null \
     && HITSM_DATA_DIR="$dir" uv run --project ../backend --frozen python run.py --label ci-smoke \
-      --repeat 1 --create-seconds 2 --clients 4 --output "$dir")
+      --repeat 1 --create-seconds 2 --clients 4 --output "$dir" \
+    && HITSM_DATA_DIR="$dir" uv run --project ../backend --frozen python load.py --label ci-smoke-load \
+      --smoke --output "$dir" --locust-venv "$dir/locust")
 }
 step "benchmark harness smoke (timings not judged)" bench_smoke
 step "API fuzzing: no 5xx or schema violation, three roles (schemathesis)" bash "$ROOT/scripts/fuzz-api.sh"

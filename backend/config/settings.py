@@ -34,6 +34,8 @@ TESTING = env_bool("HITSM_TESTING", False)
 # Benchmark-only endpoints (/api/v1/bench/: a one-query JSON view and a one-INSERT view, the
 # machine's limit reference in bench/load.py). Never set in production: off, they are not routed.
 BENCH_ENDPOINTS = env_bool("HITSM_BENCH_ENDPOINTS", False)
+# Server-Timing header (app, cpu, db) on every answer: for load tests and chasing a slow tail
+SERVER_TIMING = env_bool("HITSM_SERVER_TIMING", False)
 
 SECRET_KEY = env_str("HITSM_SECRET_KEY")
 if not SECRET_KEY:
@@ -96,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+if SERVER_TIMING:  # outermost, so that it times every other middleware too
+    MIDDLEWARE.insert(0, "hitsm.core.middleware.ServerTimingMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
