@@ -1,4 +1,4 @@
-.PHONY: run test lint build schema messages bench bench-postgres bench-data-100k bench-load bench-peer help
+.PHONY: run test lint build schema messages bench bench-postgres bench-data-100k bench-load bench-peer bench-load-1m bench-peer-1m help
 help:
 	@echo "make run      install, build, migrate, load demo data and start HITSM (embedded mode)"
 	@echo "make test     run every test (what CI runs)"
@@ -7,6 +7,7 @@ help:
 	@echo "make messages refresh and compile backend translations"
 	@echo "make bench    HOSP-100K benchmark on SQLite; make bench-postgres: HOSP-1M on PostgreSQL"
 	@echo "make bench-load / bench-peer  Locust mixed workload / django-helpdesk side by side (HOSP-100K, PostgreSQL)"
+	@echo "make bench-load-1m / bench-peer-1m  the same on HOSP-1M (after make bench-postgres): the issue's targets"
 
 run:
 	bash scripts/run.sh
@@ -34,6 +35,7 @@ bench:
 	rm -rf /tmp/hitsm-bench-sqlite
 	cd bench && HITSM_DATA_DIR=/tmp/hitsm-bench-sqlite uv run --project ../backend python generate.py --profile HOSP-100K --reset
 	cd bench && HITSM_DATA_DIR=/tmp/hitsm-bench-sqlite uv run --project ../backend python run.py --label HOSP-100K-sqlite
+	cd bench && HITSM_DATA_DIR=/tmp/hitsm-bench-sqlite uv run --project ../backend python load.py --label LOAD-HOSP-100K-sqlite --seconds 60
 
 bench-postgres:
 	psql -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS hitsm_bench" -c "CREATE DATABASE hitsm_bench"
@@ -52,3 +54,12 @@ bench-load: bench-data-100k
 
 bench-peer: bench-data-100k
 	cd bench && $(BENCH100K) uv run --project ../backend python peer.py --label PEER-HOSP-100K-postgresql
+
+BENCH1M = HITSM_DATA_DIR=/tmp/hitsm-bench-pg DATABASE_URL=postgres://postgres@127.0.0.1:5432/hitsm_bench REDIS_URL=redis://127.0.0.1:6379/11
+
+bench-load-1m:  # HOSP-1M in hitsm_bench (make bench-postgres first); ~25 min
+	cd bench && $(BENCH1M) uv run --project ../backend python load.py --label LOAD-HOSP-1M-postgresql-10x-peak-10min --times-peak 10 --seconds 600
+	cd bench && $(BENCH1M) uv run --project ../backend python load.py --label LOAD-HOSP-1M-postgresql-pace4-worker-10min --pace 4 --seconds 600 --with-worker
+
+bench-peer-1m:  # django-helpdesk reloaded to HOSP-1M's size, side by side
+	cd bench && $(BENCH1M) uv run --project ../backend python peer.py --label PEER-HOSP-1M-postgresql --reset

@@ -300,6 +300,41 @@ def server_kind(args: argparse.Namespace) -> str:
     return f"{args.workers} sync workers"
 
 
+def start_background(args: argparse.Namespace, output: Path) -> list[subprocess.Popen[bytes]]:
+    """A Celery worker and beat against the same database and Redis, as in production
+    (deploy/systemd/hitsm-worker.service, hitsm-beat.service), so that notifications, WeCom
+    processing and the SLA scanner compete for the same two cores."""
+    env = dict(os.environ, HITSM_LOG_LEVEL="WARNING", HITSM_DEBUG="false")
+    env.setdefault("HITSM_SECRET_KEY", "bench-" + "x" * 40)
+    celery = [sys.executable, "-m", "celery", "-A", "config"]
+    commands = {
+        "worker": [*celery, "worker", "--concurrency", str(args.worker_concurrency),
+                   "--without-gossip", "--without-mingle", "--loglevel", "WARNING"],
+        "beat": [*celery, "beat", "--loglevel", "WARNING"],
+    }
+    started = []
+    for name, command in commands.items():
+        log_file = (output / f"{args.label}.{name}.log").open("wb")
+        started.append(subprocess.Popen(command, cwd=BACKEND, env=env, stdout=log_file,
+                                        stderr=subprocess.STDOUT, start_new_session=True))
+    log(f"celery worker (--concurrency {args.worker_concurrency}) and beat started")
+    return started
+
+
+def clear_backlog() -> dict[str, int | None]:
+    """Before a run with a worker: the notifications that earlier runs without one left pending
+    (their tasks were dropped) are marked failed, and leftover queued tasks are dropped, so the
+    worker's CPU in this run is this run's work, not a drain of old backlog."""
+    from hitsm.notifications.models import DeliveryStatus, Notification
+
+    stale = Notification.objects.filter(
+        status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENDING]).update(
+        status=DeliveryStatus.FAILED)
+    found = {"stale_notifications_marked_failed": stale, "queued_tasks_dropped": drop_queued_tasks()}
+    log(f"backlog from earlier runs cleared: {found}")
+    return found
+
+
 def drop_queued_tasks() -> int | None:
     url = os.environ.get("REDIS_URL")
     if not url:
@@ -323,6 +358,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=180.0, help="measured, after spawning")
     parser.add_argument("--pace", type=float, default=1.0,
                         help="× the JSM reference pace (100 actions per user and hour)")
+    parser.add_argument("--with-worker", action="store_true",
+                        help="run a Celery worker and beat as production does (their CPU is "
+                             "counted); without, queued tasks wait and are dropped after the run")
+    parser.add_argument("--worker-concurrency", type=int, default=2)
     parser.add_argument("--times-peak", type=float, default=None, metavar="N",
                         help="set the pace to N × the dataset's peak hour of creations "
                              "(see dataset_peak_rate); overrides --pace")
@@ -363,6 +402,8 @@ def main() -> None:
     load_before = run.load_average()
     log(f"load average {load_before}; starting gunicorn ({server_kind(args)})")
     server = run.start_server(port, args, output / f"{args.label}.server.log")
+    backlog = clear_backlog() if args.with_worker else None
+    background = start_background(args, output) if args.with_worker else []
     work = Path(os.environ.get("TMPDIR", "/tmp")) / f"hitsm-load-{args.label}"
     work.mkdir(parents=True, exist_ok=True)
     try:
@@ -386,29 +427,32 @@ def main() -> None:
                    HITSM_LOAD_RESULT=str(work / "result.json"))
         load_before = run.load_average()
         servers, databases = run.server_pids(server.pid), run.postgres_pids()
+        celery = [pid for process in background for pid in run.server_pids(process.pid)]
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu_before = (run.cpu_seconds(servers), run.cpu_seconds(databases),
-                      run.machine_busy_seconds(), time.monotonic())
+                      run.cpu_seconds(celery), run.machine_busy_seconds(), time.monotonic())
         with (output / f"{args.label}.locust.log").open("wb") as locust_log:
             subprocess.run(command, env=env, stdout=locust_log, stderr=subprocess.STDOUT,
                            timeout=args.seconds + spawn + 120)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         used = [round(b - a, 1) for a, b in zip(cpu_before, (
-            run.cpu_seconds(servers), run.cpu_seconds(databases), run.machine_busy_seconds(),
-            time.monotonic()), strict=True)]
+            run.cpu_seconds(servers), run.cpu_seconds(databases), run.cpu_seconds(celery),
+            run.machine_busy_seconds(), time.monotonic()), strict=True)]
         locust_cpu = round(after.ru_utime + after.ru_stime - children.ru_utime
                            - children.ru_stime, 1)
         # PostgreSQL's backends come and go (connections live 60 s): those that did not live
         # through the whole run are counted under "other".
         cpu_split = {"server": used[0], "postgresql_long_lived": max(used[1], 0.0),
-                     "locust": locust_cpu,
-                     "other": round(used[2] - used[0] - max(used[1], 0.0) - locust_cpu, 1),
-                     "available": round((os.cpu_count() or 1) * used[3], 1),
+                     "celery_worker_and_beat": used[2], "locust": locust_cpu,
+                     "other": round(used[3] - used[0] - max(used[1], 0.0) - used[2]
+                                    - locust_cpu, 1),
+                     "available": round((os.cpu_count() or 1) * used[4], 1),
                      "machine_busy_percent_before": busy_before}
         load_after = run.load_average()
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        for process in [server, *background]:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
     raw = json.loads((work / "result.json").read_text())
     measured = raw["ended"] - raw["began"]
     results = analyse(raw, measured)
@@ -424,6 +468,9 @@ def main() -> None:
         "measured_seconds": round(measured, 1),
         "load_average_before": load_before, "load_average_after": load_after,
         "cpu_seconds_during_run": cpu_split,
+        "celery": (f"worker (--concurrency {args.worker_concurrency}) and beat running"
+                   if args.with_worker else "no worker: queued tasks dropped after the run"),
+        "backlog_cleared_before": backlog,
         "celery_tasks_left_queued": drop_queued_tasks(),
         "alertmanager": "no such endpoint in the backend; not loaded",
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
