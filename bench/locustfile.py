@@ -149,9 +149,17 @@ def _start(environment: Any, **_: Any) -> None:
     gevent.spawn(_sample_server)
 
 
+@events.test_stopping.add_listener
+def _stopping(environment: Any, **_: Any) -> None:
+    """The window ends when the run's time is up, not when the last user has wound down (users
+    still in their first ``on_start`` sleep hold Locust up to ``--stop-timeout``); answers that
+    arrive after it are not counted."""
+    measuring["on"], measuring["ended"] = False, time.time()
+
+
 @events.quitting.add_listener
 def _quit(environment: Any, **_: Any) -> None:
-    measuring["ended"] = time.time()
+    measuring["ended"] = measuring["ended"] or time.time()
     window = [s for s in server_samples if s["t"] >= measuring["began"]]
     result = {"samples": samples, "timings": timings, "failures": failures, "began": measuring["began"],
               "ended": measuring["ended"], "server": window,
