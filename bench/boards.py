@@ -36,7 +36,7 @@ import os as _os
 # the servers' secret (run.py gives them this one): the sessions made here must be valid there
 _os.environ.setdefault("HITSM_SECRET_KEY", "bench-" + "x" * 40)
 
-from run import BACKEND, RESULTS, Client, create_body, free_port, start_server, summary
+from run import BACKEND, RESULTS, Client, create_body, free_port, server_env, start_server, summary
 
 from django.conf import settings  # noqa: E402  (run.py has set Django up)
 from django.db import connection  # noqa: E402
@@ -457,9 +457,7 @@ def main() -> None:
         os.environ["HITSM_REDIS_PREFIX"] = "hitsm-bench-boards"
     http_port, asgi_port = free_port(), free_port()
     server = start_server(http_port, args, output / f"{args.label}.server.log")
-    env = dict(os.environ, HITSM_ALLOWED_HOSTS="127.0.0.1", HITSM_LOG_LEVEL="WARNING",
-               HITSM_DEBUG="false")
-    env.setdefault("HITSM_SECRET_KEY", "bench-" + "x" * 40)
+    env = server_env()
     asgi = start_asgi(asgi_port, env, output / f"{args.label}.asgi.log")
     try:
         client = Client(http_port, token)

@@ -304,8 +304,7 @@ def start_background(args: argparse.Namespace, output: Path) -> list[subprocess.
     """A Celery worker and beat against the same database and Redis, as in production
     (deploy/systemd/hitsm-worker.service, hitsm-beat.service), so that notifications, WeCom
     processing and the SLA scanner compete for the same two cores."""
-    env = dict(os.environ, HITSM_LOG_LEVEL="WARNING", HITSM_DEBUG="false")
-    env.setdefault("HITSM_SECRET_KEY", "bench-" + "x" * 40)
+    env = run.server_env()
     celery = [sys.executable, "-m", "celery", "-A", "config"]
     commands = {
         "worker": [*celery, "worker", "--concurrency", str(args.worker_concurrency),

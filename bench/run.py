@@ -101,10 +101,17 @@ def measure(client: Client, paths: list[str], repeat: int) -> dict[str, float | 
     return summary(samples, errors)
 
 
-def start_server(port: int, args: argparse.Namespace, log: Path) -> subprocess.Popen[bytes]:
+def server_env(debug: bool = False) -> dict[str, str]:
+    """The environment every process a benchmark starts (gunicorn, uvicorn, Celery) runs with:
+    this process's, loopback only, quiet logs, DEBUG off unless asked, a fixed bench secret."""
     env = dict(os.environ, HITSM_ALLOWED_HOSTS="127.0.0.1", HITSM_LOG_LEVEL="WARNING",
-               HITSM_DEBUG="true" if args.server_debug else "false")
+               HITSM_DEBUG="true" if debug else "false")
     env.setdefault("HITSM_SECRET_KEY", "bench-" + "x" * 40)
+    return env
+
+
+def start_server(port: int, args: argparse.Namespace, log: Path) -> subprocess.Popen[bytes]:
+    env = server_env(args.server_debug)
     command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind",
                f"127.0.0.1:{port}", "--workers", str(args.workers), "--log-level", "warning",
                "--worker-class", args.worker_class]

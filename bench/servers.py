@@ -75,9 +75,7 @@ def main() -> None:
         sys.exit("load a HOSP profile first (generate.py)")
     ApiToken.objects.filter(user=agent, name="bench-servers").delete()
     token = api_token_create(user=agent, name="bench-servers", expires_in_days=1)[1]
-    env = dict(os.environ, HITSM_ALLOWED_HOSTS="127.0.0.1", HITSM_LOG_LEVEL="WARNING",
-               HITSM_DEBUG="false")
-    env.setdefault("HITSM_SECRET_KEY", "bench-" + "x" * 40)
+    env = run.server_env()
     output = Path(args.output)
     output.mkdir(parents=True, exist_ok=True)
     results: dict[str, dict[str, dict[str, float]]] = {}
